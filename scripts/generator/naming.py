@@ -1,0 +1,45 @@
+"""How spec names become Python names. Pure functions, so naming is easy to test."""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_IDENTIFIER = re.compile(r"[^0-9a-zA-Z]+")
+
+
+def snake_case(name: str) -> str:
+    """`createdAt` -> `created_at`, `X-Request-Id` -> `x_request_id`, `from` -> `from_`."""
+    words = _NON_IDENTIFIER.sub(" ", _WORD_BOUNDARY.sub(" ", name)).split()
+    result = "_".join(word.lower() for word in words) or "field"
+    if result[0].isdigit():
+        result = f"field_{result}"
+    if keyword.iskeyword(result) or keyword.issoftkeyword(result) or result in _RESERVED:
+        result += "_"
+    return result
+
+
+def pascal_case(name: str) -> str:
+    """`image data` / `image_data` / `imageData` -> `ImageData`; keeps existing capitals."""
+    words = _NON_IDENTIFIER.sub(" ", _WORD_BOUNDARY.sub(" ", name)).split()
+    result = "".join(word[:1].upper() + word[1:] for word in words) or "Model"
+    return f"Model{result}" if result[0].isdigit() else result
+
+
+def module_name(class_name: str) -> str:
+    """Model modules are the lower-cased class name, as in atoma-sdk 0.1.3."""
+    return class_name.lower()
+
+
+def env_var_prefix(sdk_class: str) -> str:
+    """`AtomaSDK` -> `ATOMASDK`, the prefix of the SDK's environment variables."""
+    return _NON_IDENTIFIER.sub("", sdk_class).upper()
+
+
+# Names a generated field or argument must not take: they would shadow the methods'
+# own keyword arguments or pydantic's model attributes.
+_RESERVED = frozenset(
+    {"self", "retries", "server_url", "timeout_ms", "http_headers"}
+    | {"copy", "dict", "json", "schema", "validate", "construct", "fields"}
+)

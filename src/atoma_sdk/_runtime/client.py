@@ -1,0 +1,260 @@
+"""The per-SDK-instance core: configuration, owned HTTP clients, and the call entry points."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import httpx
+from typing_extensions import Self
+
+from .auth import BearerAuth, TokenSource
+from .clock import SYSTEM_CLOCK
+from .operation import CallOptions, Operation, ResponseT
+from .pipeline import attempts, read_result, run_async, run_sync
+from .retries import RetryConfig, resolve_policy
+from .sentinel import OptionalNullable
+
+if TYPE_CHECKING:
+    from httpx._client import UseClientDefault
+
+    from .models import InputModel
+
+__all__ = ["DEFAULT_TIMEOUT", "BaseSDK", "Logger", "Resource", "SDKCore", "SDKSettings"]
+
+#: Used when neither `timeout_ms` nor a user-supplied client says otherwise. Image
+#: generation can take minutes, so reads may be slow; connecting should be quick.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=60.0)
+_HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
+
+
+class Logger(Protocol):
+    """What `debug_logger` must offer (a `logging.Logger` does)."""
+
+    def debug(self, msg: str, *args: Any, **kwargs: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class SDKSettings:
+    """Facts about one generated SDK, fixed at generation time."""
+
+    package: str
+    sdk_name: str
+    version: str
+    servers: tuple[str, ...]
+    bearer_env_var: str
+
+
+class SDKCore:
+    """Everything one SDK instance shares across its resources and calls."""
+
+    def __init__(
+        self,
+        settings: SDKSettings,
+        *,
+        bearer_auth: BearerAuth,
+        server_url: str | None,
+        server_idx: int | None,
+        client: httpx.Client | None,
+        async_client: httpx.AsyncClient | None,
+        retry_config: OptionalNullable[RetryConfig],
+        timeout_ms: int | None,
+        debug_logger: Logger | None,
+    ) -> None:
+        self.settings = settings
+        self.server_url = _server_url(settings.servers, server_url, server_idx)
+        self.retry_config = retry_config
+        self.timeout_ms = timeout_ms
+        self.logger: logging.Logger = logging.getLogger(settings.package)
+        self.debug_logger = debug_logger
+        self.clock = SYSTEM_CLOCK
+        self._tokens = TokenSource(bearer_auth, settings.bearer_env_var)
+        self._base_headers = {
+            "User-Agent": f"{settings.sdk_name}-python/{settings.version}",
+            "Accept": "application/json",
+        }
+        self._lock = threading.Lock()
+        self._client = client
+        self._owns_client = client is None
+        self._async_client = async_client
+        self._owns_async_client = async_client is None
+
+    def __repr__(self) -> str:
+        return f"SDKCore(server_url={self.server_url!r}, auth={self._tokens!r})"
+
+    # -- HTTP clients: created on first use, closed only if we created them ---------------
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = httpx.Client(timeout=DEFAULT_TIMEOUT)
+        return self._client
+
+    @property
+    def async_client(self) -> httpx.AsyncClient:
+        if self._async_client is None:
+            with self._lock:
+                if self._async_client is None:
+                    self._async_client = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
+        return self._async_client
+
+    def close(self) -> None:
+        """Close the sync client if this SDK created it; a user's client stays open."""
+        if self._owns_client and self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        """Close every client this SDK created; clients the user passed in stay open."""
+        if self._owns_async_client and self._async_client is not None:
+            await self._async_client.aclose()
+            self._async_client = None
+        self.close()
+
+    # -- calls ---------------------------------------------------------------------------
+
+    def call(
+        self, operation: Operation[ResponseT], body: InputModel | None, options: CallOptions
+    ) -> ResponseT:
+        client = self.client
+        request = self._build_request(client, operation, body, options)
+        steps = attempts(
+            request, resolve_policy(options.retries, self.retry_config), self.clock, self.logger
+        )
+        response = run_sync(client, steps, self.clock)
+        self._log_response(response)
+        return read_result(operation, response)
+
+    async def call_async(
+        self, operation: Operation[ResponseT], body: InputModel | None, options: CallOptions
+    ) -> ResponseT:
+        client = self.async_client
+        request = self._build_request(client, operation, body, options)
+        steps = attempts(
+            request, resolve_policy(options.retries, self.retry_config), self.clock, self.logger
+        )
+        response = await run_async(client, steps, self.clock)
+        self._log_response(response)
+        return read_result(operation, response)
+
+    def _build_request(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        operation: Operation[Any],
+        body: InputModel | None,
+        options: CallOptions,
+    ) -> httpx.Request:
+        headers = dict(self._base_headers)
+        content = None
+        if body is not None:
+            content = body.to_json_bytes()
+            headers["Content-Type"] = "application/json"
+        if operation.requires_auth:
+            authorization = self._tokens.header()
+            if authorization is not None:
+                headers["Authorization"] = authorization
+        if options.http_headers:
+            _override_headers(headers, options.http_headers)
+        server_url = options.server_url or self.server_url
+        request = client.build_request(
+            operation.method,
+            server_url.rstrip("/") + operation.path,
+            content=content,
+            headers=headers,
+            timeout=self._timeout(client, options.timeout_ms),
+        )
+        self._log_request(request)
+        return request
+
+    def _timeout(
+        self, client: httpx.Client | httpx.AsyncClient, call_timeout_ms: int | None
+    ) -> httpx.Timeout | UseClientDefault:
+        timeout_ms = call_timeout_ms if call_timeout_ms is not None else self.timeout_ms
+        if timeout_ms is not None:
+            return httpx.Timeout(timeout_ms / 1000)
+        if client.timeout == _HTTPX_DEFAULT_TIMEOUT:  # httpx's 5 s is too short here
+            return DEFAULT_TIMEOUT
+        return httpx.USE_CLIENT_DEFAULT
+
+    # -- debug logging (never shows the token) -------------------------------------------
+
+    def _debug_enabled(self) -> bool:
+        return self.debug_logger is not None or self.logger.isEnabledFor(logging.DEBUG)
+
+    def _log_request(self, request: httpx.Request) -> None:
+        if self._debug_enabled():
+            headers = {
+                k: ("[redacted]" if k.lower() == "authorization" else v)
+                for k, v in request.headers.items()
+            }
+            (self.debug_logger or self.logger).debug(
+                "Request: %s %s headers=%s", request.method, request.url, headers
+            )
+
+    def _log_response(self, response: httpx.Response) -> None:
+        if self._debug_enabled():
+            (self.debug_logger or self.logger).debug(
+                "Response: %s %s -> %d",
+                response.request.method,
+                response.request.url,
+                response.status_code,
+            )
+
+
+class BaseSDK:
+    """Behaviour common to every generated SDK class: context managers and closing."""
+
+    _core: SDKCore
+
+    def close(self) -> None:
+        self._core.close()
+
+    async def aclose(self) -> None:
+        await self._core.aclose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(server_url={self._core.server_url!r})"
+
+
+class Resource:
+    """Base of generated resource classes (such as `Images`)."""
+
+    def __init__(self, core: SDKCore) -> None:
+        self._core = core
+
+
+def _server_url(servers: tuple[str, ...], server_url: str | None, server_idx: int | None) -> str:
+    if server_url:
+        return server_url
+    index = server_idx or 0
+    if not 0 <= index < len(servers):
+        raise ValueError(f"server_idx must be between 0 and {len(servers) - 1}, got {index}")
+    return servers[index]
+
+
+def _override_headers(headers: dict[str, str], overrides: Mapping[str, str]) -> None:
+    """Apply user headers over ours, replacing a header whatever its letter case."""
+    by_lower = {name.lower(): name for name in headers}
+    for name, value in overrides.items():
+        existing = by_lower.pop(name.lower(), None)
+        if existing is not None:
+            del headers[existing]
+        headers[name] = value
+        by_lower[name.lower()] = name

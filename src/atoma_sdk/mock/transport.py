@@ -1,0 +1,46 @@
+"""An httpx transport that answers from a `MockAPI` in-process: unit tests without sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from .api import DROP, MockAPI, MockResponse
+
+__all__ = ["MockTransport"]
+
+
+class MockTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Use with `httpx.Client(transport=...)` or `httpx.AsyncClient(transport=...)`."""
+
+    def __init__(self, api: MockAPI | None = None, *, require_auth: bool = False) -> None:
+        self.api = api if api is not None else MockAPI(require_auth=require_auth)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        answer = self._answer(request, request.read())
+        if self.api.delay_seconds:
+            time.sleep(self.api.delay_seconds)
+        return self._response(request, answer)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        answer = self._answer(request, await request.aread())
+        if self.api.delay_seconds:
+            await asyncio.sleep(self.api.delay_seconds)
+        return self._response(request, answer)
+
+    def _answer(self, request: httpx.Request, body: bytes) -> MockResponse:
+        path = request.url.raw_path.decode("ascii")
+        return self.api.handle(request.method, path, request.headers, body)
+
+    @staticmethod
+    def _response(request: httpx.Request, answer: MockResponse) -> httpx.Response:
+        if answer.status == DROP:
+            # The same exception httpx raises when a real server hangs up mid-request.
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            )
+        return httpx.Response(
+            answer.status, headers=answer.headers, content=answer.body, request=request
+        )
