@@ -131,14 +131,15 @@ class MockAPI:
         self, method: str, path: str, headers: Mapping[str, str], body: bytes
     ) -> MockResponse:
         """Answer one request; `path` may carry a query string, which is ignored."""
-        method = method.upper()
+        recorded = RecordedRequest(method.upper(), path, httpx.Headers(headers), body)
+        method = recorded.method
         with self._lock:
-            self.requests.append(RecordedRequest(method, path, httpx.Headers(headers), body))
+            self.requests.append(recorded)
         route = path.split("?", 1)[0]
         if route == GENERATIONS_PATH:
             if method != "POST":
                 return self._not_allowed("POST")
-            return self._generate(httpx.Headers(headers), body)
+            return self._generate(recorded.headers, body)
         if route.startswith(IMAGES_PREFIX) and route.endswith(".png"):
             if method != "GET":
                 return self._not_allowed("GET")
