@@ -22,7 +22,7 @@ async def main() -> None:
                 for prompt in PROMPTS
             )
         )
-    for prompt, res in zip(PROMPTS, results):
+    for prompt, res in zip(PROMPTS, results, strict=True):
         print(f"{prompt}: {res.data[0].url}")
 
 
