@@ -51,7 +51,7 @@ class TypeRef:
     item: TypeRef | None = None  # list items / dict values
     constraints: Constraints = Constraints()
 
-    def plain(self, prefix: str = "", link_base: str | None = None) -> str:
+    def plain(self, prefix: str = "", link_base: str | None = None, suffix: str = "") -> str:
         """The type users see: `int`, `list[ImageData]`. `prefix` qualifies model names;
         with `link_base`, they become Markdown links to the model pages under it."""
         if self.kind == "scalar":
@@ -59,10 +59,10 @@ class TypeRef:
         if self.kind == "model":
             if link_base is not None:
                 return f"[models.{self.name}]({link_base}{self.name.lower()}.md)"
-            return prefix + self.name
+            return prefix + self.name + suffix
         if self.kind in ("list", "dict"):
             assert self.item is not None
-            inner = self.item.plain(prefix, link_base)
+            inner = self.item.plain(prefix, link_base, suffix)
             return f"list[{inner}]" if self.kind == "list" else f"dict[str, {inner}]"
         return "Any"
 

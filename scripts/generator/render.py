@@ -87,6 +87,8 @@ def _environment() -> jinja2.Environment:
         example_arguments=example_arguments,
         model_imports=model_imports,
         sentinel_imports=sentinel_imports,
+        typed_dict_type=typed_dict_type,
+        add_suffix=lambda text, suffix: f"{text}{suffix}",
     )
     return env
 
@@ -131,6 +133,14 @@ def field_type(f: ir.ModelField, direction: ir.Direction) -> str:
     if f.aliased:
         annotation = f"Annotated[{annotation}, Field(alias={f.wire_name!r})]"
     return annotation + (f" = {default}" if default else "")
+
+
+def typed_dict_type(f: ir.ModelField) -> str:
+    """A field's type in the model's TypedDict: models become their TypedDicts."""
+    inner = f.type.plain(suffix="TypedDict")
+    if f.nullable:
+        inner = f"Nullable[{inner}]"
+    return inner if f.required else f"NotRequired[{inner}]"
 
 
 def param_type(f: ir.ModelField) -> str:
@@ -190,16 +200,25 @@ def model_imports(model: ir.Model, package: ir.Package) -> list[str]:
         typing_names.add("Optional")
     if any(f.type.kind == "any" or (f.type.item and f.type.item.kind == "any") for f in fields):
         typing_names.add("Any")
+    if any(not f.required for f in fields):
+        extensions_names = ["NotRequired", "TypedDict"]
+    else:
+        extensions_names = ["TypedDict"]
+    if any(f.nullable for f in fields):
+        runtime_names.add("Nullable")
     lines = ["from __future__ import annotations", ""]
     if typing_names:
         lines += [f"from typing import {', '.join(sorted(typing_names))}", ""]
+    lines += [f"from typing_extensions import {', '.join(extensions_names)}", ""]
     if pydantic_names:
         lines += [f"from pydantic import {', '.join(sorted(pydantic_names))}", ""]
     base = "InputModel" if model.direction == "input" else "OutputModel"
     lines.append(f"from .._runtime.models import {base}")
     if runtime_names:
         lines.append(f"from .._runtime.sentinel import {', '.join(sorted(runtime_names))}")
-    lines += [f"from .{dep.lower()} import {dep}" for dep in model.dependencies]
+    lines += [
+        f"from .{dep.lower()} import {dep}, {dep}TypedDict" for dep in model.dependencies
+    ]
     return lines
 
 

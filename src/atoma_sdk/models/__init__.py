@@ -2,16 +2,19 @@
 """Models of the atoma-proxy API, and the errors its calls raise."""
 
 from .._runtime.errors import APIError, ResponseValidationError, SDKError
-from .createimagerequest import CreateImageRequest
-from .createimageresponse import CreateImageResponse
-from .imagedata import ImageData
+from .createimagerequest import CreateImageRequest, CreateImageRequestTypedDict
+from .createimageresponse import CreateImageResponse, CreateImageResponseTypedDict
+from .imagedata import ImageData, ImageDataTypedDict
 from .security import Security
 
 __all__ = [
     "APIError",
     "CreateImageRequest",
+    "CreateImageRequestTypedDict",
     "CreateImageResponse",
+    "CreateImageResponseTypedDict",
     "ImageData",
+    "ImageDataTypedDict",
     "ResponseValidationError",
     "SDKError",
     "Security",

@@ -4,9 +4,23 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field, Strict
+from typing_extensions import NotRequired, TypedDict
 
 from .._runtime.models import InputModel
-from .._runtime.sentinel import UNSET, OptionalNullable
+from .._runtime.sentinel import UNSET, Nullable, OptionalNullable
+
+
+class CreateImageRequestTypedDict(TypedDict):
+    """The JSON shape of `CreateImageRequest`, for type-checking plain dicts."""
+
+    model: str
+    prompt: str
+    n: NotRequired[Nullable[int]]
+    quality: NotRequired[Nullable[str]]
+    response_format: NotRequired[Nullable[str]]
+    size: NotRequired[Nullable[str]]
+    style: NotRequired[Nullable[str]]
+    user: NotRequired[Nullable[str]]
 
 
 class CreateImageRequest(InputModel):

@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from typing import Optional
 
+from typing_extensions import NotRequired, TypedDict
+
 from .._runtime.models import OutputModel
+from .._runtime.sentinel import Nullable
+
+
+class ImageDataTypedDict(TypedDict):
+    """The JSON shape of `ImageData`, for type-checking plain dicts."""
+
+    url: str
+    revised_prompt: NotRequired[Nullable[str]]
 
 
 class ImageData(OutputModel):
