@@ -25,6 +25,8 @@ _CONSTRAINT_KEYWORDS = {
     "pattern": "pattern",
 }
 
+_INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
 
 class SpecError(Exception):
     """The spec uses something the generator does not support, or is invalid."""
@@ -86,6 +88,13 @@ class _Parser:
                 for keyword, target in _CONSTRAINT_KEYWORDS.items()
                 if keyword in schema
             }
+            # An integer format bounds the value too, unless the schema is stricter.
+            bounds = _INTEGER_FORMATS.get(schema.get("format", "")) if kind == "integer" else None
+            if bounds is not None:
+                if "ge" not in arguments and "gt" not in arguments:
+                    arguments["ge"] = bounds[0]
+                if "le" not in arguments and "lt" not in arguments:
+                    arguments["le"] = bounds[1]
             return ir.TypeRef(
                 "scalar", SCALARS[kind], constraints=ir.Constraints(**arguments)
             ), nullable

@@ -216,9 +216,7 @@ def model_imports(model: ir.Model, package: ir.Package) -> list[str]:
     lines.append(f"from .._runtime.models import {base}")
     if runtime_names:
         lines.append(f"from .._runtime.sentinel import {', '.join(sorted(runtime_names))}")
-    lines += [
-        f"from .{dep.lower()} import {dep}, {dep}TypedDict" for dep in model.dependencies
-    ]
+    lines += [f"from .{dep.lower()} import {dep}, {dep}TypedDict" for dep in model.dependencies]
     return lines
 
 

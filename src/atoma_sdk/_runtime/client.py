@@ -19,6 +19,8 @@ from .retries import RetryConfig, resolve_policy
 from .sentinel import OptionalNullable
 
 if TYPE_CHECKING:
+    import asyncio
+
     from httpx._client import UseClientDefault
 
     from .models import InputModel
@@ -81,6 +83,7 @@ class SDKCore:
         self._owns_client = client is None
         self._async_client = async_client
         self._owns_async_client = async_client is None
+        self._closing: set[asyncio.Task[None]] = set()  # async closes scheduled by close()
 
     def __repr__(self) -> str:
         return f"SDKCore(server_url={self.server_url!r}, auth={self._tokens!r})"
@@ -104,16 +107,35 @@ class SDKCore:
         return self._async_client
 
     def close(self) -> None:
-        """Close the sync client if this SDK created it; a user's client stays open."""
+        """Close the clients this SDK created; clients the user passed in stay open.
+
+        An async client can only be closed by awaiting; from sync code (`with` in an async
+        app) its closing is scheduled on the running event loop.
+        """
         if self._owns_client and self._client is not None:
             self._client.close()
             self._client = None
+        if self._owns_async_client and self._async_client is not None:
+            self._schedule_async_close()
+
+    def _schedule_async_close(self) -> None:
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop running: keep the client for a later `aclose()`
+        client, self._async_client = self._async_client, None
+        assert client is not None
+        task = loop.create_task(client.aclose())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     async def aclose(self) -> None:
         """Close every client this SDK created; clients the user passed in stay open."""
         if self._owns_async_client and self._async_client is not None:
-            await self._async_client.aclose()
-            self._async_client = None
+            client, self._async_client = self._async_client, None
+            await client.aclose()
         self.close()
 
     # -- calls ---------------------------------------------------------------------------

@@ -40,8 +40,8 @@ class APIError(SDKError):
         self.message = message
         self.status_code = status_code
         self.body = body
-        if raw_response is None:
-            raw_response = httpx.Response(status_code if status_code > 0 else 500, text=body)
+        if raw_response is None:  # built by hand (as 0.1.3 allowed): synthesise one
+            raw_response = httpx.Response(status_code, text=body)
         self.raw_response = raw_response
 
     @classmethod

@@ -43,9 +43,12 @@ class InputModel(BaseModel):
         return data
 
     def to_json_bytes(self) -> bytes:
-        """The wire body: the fields that were given (None as null), wire names, compact JSON."""
+        """The wire body: the fields that were given (None as null), by wire name.
+
+        Byte for byte what atoma-sdk 0.1.3 sends: compact, keys sorted, ASCII-escaped.
+        """
         data = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return json.dumps(data, separators=(",", ":")).encode()
+        return json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
 
 
 class OutputModel(BaseModel):

@@ -32,7 +32,7 @@ class CreateImageRequest(InputModel):
     prompt: Annotated[str, Strict()]
     """A text description of the desired image(s). The maximum length is 1000 characters."""
 
-    n: OptionalNullable[Annotated[int, Strict(), Field(ge=0)]] = UNSET
+    n: OptionalNullable[Annotated[int, Strict(), Field(ge=0, le=2147483647)]] = UNSET
     """The number of images to generate. Defaults to 1."""
 
     quality: OptionalNullable[Annotated[str, Strict()]] = UNSET
