@@ -14,7 +14,7 @@ from .parse import SpecError
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 
 def load_spec(path: Path) -> dict[str, Any]:
