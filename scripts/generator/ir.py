@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .naming import env_var_prefix
+
 Direction = Literal["input", "output"]
 
 
@@ -188,3 +190,8 @@ class Package:
     sdk_class: str
     spec_name: str  # file name shown in the generated-file header
     bearer_env_var: str = field(default="")
+
+    @property
+    def env_prefix(self) -> str:
+        """`ATOMASDK` for `AtomaSDK`: the prefix of the SDK's environment variables."""
+        return env_var_prefix(self.sdk_class)

@@ -20,6 +20,7 @@ _SETTINGS = SDKSettings(
     version="0.2.0",
     servers=("https://api.atoma.network",),
     bearer_env_var="ATOMASDK_BEARER_AUTH",
+    debug_env_var="ATOMASDK_DEBUG",
 )
 
 
@@ -38,7 +39,9 @@ class AtomaSDK(BaseSDK):
         async_client: An `httpx.AsyncClient` to use for async calls.
         retry_config: Retries for every call, unless a call passes `retries`.
         timeout_ms: Timeout of every call in milliseconds, unless a call passes its own.
-        debug_logger: Where request and response summaries are logged at DEBUG level.
+        debug_logger: Where request and response summaries are logged at DEBUG level
+            (default: the `atoma_sdk` logger; setting `ATOMASDK_DEBUG`
+            in the environment sends them to stderr).
         server_idx: Index into the spec's server list, when `server_url` is not given.
     """
 

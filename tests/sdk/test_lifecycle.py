@@ -286,3 +286,24 @@ async def test_stdlib_debug_logging_redacts_token(
     messages = [r.getMessage() for r in caplog.records if r.name == "atoma_sdk"]
     assert len(messages) == 2
     assert all("sk-secret" not in m for m in messages)
+
+
+def test_debug_env_var_sends_redacted_logs_to_stderr(
+    make_sdk: MakeSDK,
+    route: respx.Route,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`ATOMASDK_DEBUG` enables DEBUG logs on stderr, as in 0.1.3."""
+    logger = logging.getLogger("atoma_sdk")
+    handlers, level = list(logger.handlers), logger.level
+    monkeypatch.setenv("ATOMASDK_DEBUG", "1")
+    try:
+        make_sdk(bearer_auth="sk-secret").images.generate(**REQUIRED)
+    finally:
+        logger.handlers[:], logger.level = handlers, level
+    err = capsys.readouterr().err
+    assert "Request: POST https://api.test/v1/images/generations" in err
+    assert "'authorization': '[redacted]'" in err
+    assert "Response: POST https://api.test/v1/images/generations -> 200" in err
+    assert "sk-secret" not in err

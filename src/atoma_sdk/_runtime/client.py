@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,6 +49,8 @@ class SDKSettings:
     version: str
     servers: tuple[str, ...]
     bearer_env_var: str
+    #: When set in the environment (and no `debug_logger` is given), debug logs go to stderr.
+    debug_env_var: str = ""
 
 
 class SDKCore:
@@ -72,6 +75,12 @@ class SDKCore:
         self.timeout_ms = timeout_ms
         self.logger: logging.Logger = logging.getLogger(settings.package)
         self.debug_logger = debug_logger
+        if (
+            debug_logger is None
+            and settings.debug_env_var
+            and os.environ.get(settings.debug_env_var)
+        ):
+            _log_to_stderr(self.logger)
         self.clock = SYSTEM_CLOCK
         self._tokens = TokenSource(bearer_auth, settings.bearer_env_var)
         self._base_headers = {
@@ -269,6 +278,15 @@ def _server_url(servers: tuple[str, ...], server_url: str | None, server_idx: in
     if not 0 <= index < len(servers):
         raise ValueError(f"server_idx must be between 0 and {len(servers) - 1}, got {index}")
     return servers[index]
+
+
+def _log_to_stderr(logger: logging.Logger) -> None:
+    """What atoma-sdk 0.1.3 did when its debug variable was set: DEBUG logs on stderr."""
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
 
 
 def _override_headers(headers: dict[str, str], overrides: Mapping[str, str]) -> None:
