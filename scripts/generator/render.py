@@ -88,6 +88,8 @@ def _environment() -> jinja2.Environment:
         model_imports=model_imports,
         sentinel_imports=sentinel_imports,
         typed_dict_type=typed_dict_type,
+        demote_headings=_demote_headings,
+        constraint_note=_constraint_note,
         add_suffix=lambda text, suffix: f"{text}{suffix}",
     )
     return env
@@ -100,6 +102,32 @@ def _pyrepr(value: object) -> str:
 def _docstring(text: str) -> str:
     """Text safe inside a triple-quoted docstring."""
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+
+
+def _demote_headings(text: str, levels: int = 2) -> str:
+    """Markdown headings inside a spec description, nested under the page's own headings."""
+    return "\n".join(
+        "#" * levels + line if line.startswith("#") else line for line in text.splitlines()
+    )
+
+
+def _constraint_note(f: ir.ModelField) -> str:
+    """`Range: x >= 0, x <= 10`: a field's validation rules, for the reference docs."""
+    c = f.type.constraints
+    rules = [
+        f"{label}{value}"
+        for label, value in (
+            ("x >= ", c.ge),
+            ("x <= ", c.le),
+            ("x > ", c.gt),
+            ("x < ", c.lt),
+            ("length >= ", c.min_length),
+            ("length <= ", c.max_length),
+            ("pattern ", c.pattern),
+        )
+        if value is not None
+    ]
+    return f" Constraints: {', '.join(rules)}." if rules else ""
 
 
 def _table_cell(value: object) -> str:
