@@ -395,3 +395,17 @@ def test_server_idx() -> None:
     assert AtomaSDK(server_url=BASE_URL, server_idx=0)._core.server_url == BASE_URL
     with pytest.raises(ValueError, match="server_idx"):
         AtomaSDK(server_idx=1)
+
+
+def test_url_params_fill_server_url_placeholders(make_sdk: MakeSDK) -> None:
+    """0.1.3's `url_params` templating of `server_url`."""
+    with respx.mock(assert_all_called=True) as router:
+        route = router.post("https://eu.api.test/v2/v1/images/generations").respond(
+            200, json=OK_BODY
+        )
+        sdk = make_sdk(
+            server_url="https://{region}.api.test/{version}",
+            url_params={"region": "eu", "version": "v2"},
+        )
+        sdk.images.generate(**REQUIRED)
+    assert route.call_count == 1

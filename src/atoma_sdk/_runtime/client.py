@@ -63,6 +63,7 @@ class SDKCore:
         bearer_auth: BearerAuth,
         server_url: str | None,
         server_idx: int | None,
+        url_params: Mapping[str, str] | None = None,
         client: httpx.Client | None,
         async_client: httpx.AsyncClient | None,
         retry_config: OptionalNullable[RetryConfig],
@@ -70,7 +71,7 @@ class SDKCore:
         debug_logger: Logger | None,
     ) -> None:
         self.settings = settings
-        self.server_url = _server_url(settings.servers, server_url, server_idx)
+        self.server_url = _server_url(settings.servers, server_url, server_idx, url_params)
         self.retry_config = retry_config
         self.timeout_ms = timeout_ms
         self.logger: logging.Logger = logging.getLogger(settings.package)
@@ -208,7 +209,8 @@ class SDKCore:
         timeout_ms = call_timeout_ms if call_timeout_ms is not None else self.timeout_ms
         if timeout_ms is not None:
             return httpx.Timeout(timeout_ms / 1000)
-        if client.timeout == _HTTPX_DEFAULT_TIMEOUT:  # httpx's 5 s is too short here
+        if getattr(client, "timeout", _HTTPX_DEFAULT_TIMEOUT) == _HTTPX_DEFAULT_TIMEOUT:
+            # httpx's 5 s default is too short for image generation
             return DEFAULT_TIMEOUT
         return httpx.USE_CLIENT_DEFAULT
 
@@ -271,8 +273,17 @@ class Resource:
         self._core = core
 
 
-def _server_url(servers: tuple[str, ...], server_url: str | None, server_idx: int | None) -> str:
+def _server_url(
+    servers: tuple[str, ...],
+    server_url: str | None,
+    server_idx: int | None,
+    url_params: Mapping[str, str] | None,
+) -> str:
+    """The base URL: `server_url` (its `{name}` placeholders filled from `url_params`,
+    as in 0.1.3), else the spec's server number `server_idx`."""
     if server_url:
+        for name, value in (url_params or {}).items():
+            server_url = server_url.replace("{" + name + "}", value)
         return server_url
     index = server_idx or 0
     if not 0 <= index < len(servers):

@@ -6,9 +6,17 @@ An argument left `UNSET` is dropped from the request body, while `None` is sent 
 
 from __future__ import annotations
 
-from typing import Any, Final, TypeAlias, TypeVar, Union
+from typing import Any, Final, NewType, TypeAlias, TypeVar, Union
 
-__all__ = ["UNSET", "UNSET_SENTINEL", "Nullable", "OptionalNullable", "Unset"]
+__all__ = [
+    "UNSET",
+    "UNSET_SENTINEL",
+    "Nullable",
+    "OptionalNullable",
+    "UnrecognizedInt",
+    "UnrecognizedStr",
+    "Unset",
+]
 
 T = TypeVar("T")
 
@@ -45,3 +53,7 @@ UNSET_SENTINEL: Final = "~?~unset~?~sentinel~?~"
 
 Nullable: TypeAlias = Union[T, None]
 OptionalNullable: TypeAlias = Union[T, Unset, None]
+
+#: Values of an open enum that this SDK version does not know (names from atoma-sdk 0.1.3).
+UnrecognizedStr = NewType("UnrecognizedStr", str)
+UnrecognizedInt = NewType("UnrecognizedInt", int)

@@ -2,6 +2,23 @@
 """Sentinels and base types used in the SDK's signatures and models."""
 
 from .._runtime.models import BaseModel
-from .._runtime.sentinel import UNSET, UNSET_SENTINEL, Nullable, OptionalNullable, Unset
+from .._runtime.sentinel import (
+    UNSET,
+    UNSET_SENTINEL,
+    Nullable,
+    OptionalNullable,
+    UnrecognizedInt,
+    UnrecognizedStr,
+    Unset,
+)
 
-__all__ = ["UNSET", "UNSET_SENTINEL", "BaseModel", "Nullable", "OptionalNullable", "Unset"]
+__all__ = [
+    "UNSET",
+    "UNSET_SENTINEL",
+    "BaseModel",
+    "Nullable",
+    "OptionalNullable",
+    "UnrecognizedInt",
+    "UnrecognizedStr",
+    "Unset",
+]
