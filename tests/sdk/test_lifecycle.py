@@ -186,6 +186,7 @@ def test_sdk_constructor_signature() -> None:
         ("timeout_ms", positional, None),
         ("debug_logger", positional, None),
         ("server_idx", inspect.Parameter.KEYWORD_ONLY, None),
+        ("url_params", inspect.Parameter.KEYWORD_ONLY, None),
     ]
 
 
