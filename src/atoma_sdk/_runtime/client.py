@@ -63,7 +63,7 @@ class SDKCore:
         bearer_auth: BearerAuth,
         server_url: str | None,
         server_idx: int | None,
-        url_params: Mapping[str, str] | None = None,
+        url_params: Mapping[str, str] | None,
         client: httpx.Client | None,
         async_client: httpx.AsyncClient | None,
         retry_config: OptionalNullable[RetryConfig],
