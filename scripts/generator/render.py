@@ -11,6 +11,24 @@ import jinja2
 from . import ir
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: The runtime's exception classes, re-exported by every generated package and its models.
+ERROR_CLASSES = sorted(
+    [
+        "APIConnectionError",
+        "APIError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConflictError",
+        "InternalServerError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "ResponseValidationError",
+        "SDKError",
+        "UnprocessableEntityError",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +53,12 @@ def header(package: ir.Package, comment: str) -> str:
 def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     """Every generated file of one SDK, keyed by its path (posix, relative to the output root)."""
     env = _environment()
-    context = {"api": api, "package": package, "py_header": header(package, "#")}
+    context = {
+        "api": api,
+        "package": package,
+        "py_header": header(package, "#"),
+        "error_classes": ERROR_CLASSES,
+    }
     md = {**context, "md_header": header(package, "<!--")}
     files: dict[str, str] = {}
 

@@ -9,13 +9,47 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from ._runtime.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    SDKError,
+    UnprocessableEntityError,
+)
 from .sdk import AtomaSDK
 
 if TYPE_CHECKING:
     from . import models, types, utils
 
 __version__ = "0.2.0"
-__all__ = ["AtomaSDK", "__version__", "models", "types", "utils"]
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AtomaSDK",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "SDKError",
+    "UnprocessableEntityError",
+    "__version__",
+    "models",
+    "types",
+    "utils",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -27,6 +27,8 @@ OK_BODY: dict[str, Any] = {
     "created": 1_700_000_000,
     "data": [{"url": "https://img.test/1.png", "revised_prompt": "an otter, revised"}],
 }
+#: The fake clock's wall-clock time at its start (2023-11-14T22:13:20Z).
+WALL_START = 1_700_000_000.0
 #: The smallest valid call.
 REQUIRED: dict[str, Any] = {"model": "m", "prompt": "p"}
 
@@ -43,6 +45,10 @@ class FakeClock(Clock):
 
     def monotonic(self) -> float:
         return self.now
+
+    def time(self) -> float:
+        """Wall-clock time moves with the fake monotonic clock (starts at WALL_START)."""
+        return WALL_START + (self.now - 1_000.0)
 
     def sleep(self, seconds: float) -> None:
         self._record(seconds, "sync")

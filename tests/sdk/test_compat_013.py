@@ -1,12 +1,14 @@
 """Our requests match, byte for byte, what the published atoma-sdk 0.1.3 sent.
 
 `data/wire_013.json` was recorded from 0.1.3 itself by scripts/record_013_wire.py for the
-argument sets in `data/wire_cases.json`; everything but the User-Agent must be equal.
+argument sets in `data/wire_cases.json`; everything must be equal but the User-Agent and
+the Idempotency-Key header this SDK adds (a fresh UUID per call).
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -38,4 +40,5 @@ def test_request_matches_0_1_3(name: str) -> None:
     assert request.content.decode() == expected["body"]
     assert (request.method, str(request.url)) == (expected["method"], expected["url"])
     headers = {k: v for k, v in request.headers.items() if k != "user-agent"}
+    assert uuid.UUID(headers.pop("idempotency-key")).version == 4
     assert headers == expected["headers"]

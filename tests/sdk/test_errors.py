@@ -28,18 +28,38 @@ def json_response(status: int, payload: Any, **headers: str) -> httpx.Response:
 # 7. API errors
 
 
-@pytest.mark.parametrize("status", [400, 401, 500])
+STATUS_CLASSES = [
+    pytest.param(400, models.BadRequestError, "Bad Request", id="400"),
+    pytest.param(401, models.AuthenticationError, "Unauthorized", id="401"),
+    pytest.param(403, models.PermissionDeniedError, "Forbidden", id="403"),
+    pytest.param(404, models.NotFoundError, "Not Found", id="404"),
+    pytest.param(409, models.ConflictError, "Conflict", id="409"),
+    pytest.param(422, models.UnprocessableEntityError, "Unprocessable Entity", id="422"),
+    pytest.param(418, models.APIError, "I'm a teapot", id="418-other"),
+    pytest.param(500, models.InternalServerError, "Internal Server Error", id="500"),
+    pytest.param(502, models.InternalServerError, "Bad Gateway", id="502"),
+]
+
+
+@pytest.mark.parametrize(("status", "cls", "reason"), STATUS_CLASSES)
 async def test_api_error_with_json_body(
-    flavour: Flavour, sdk: AtomaSDK, route: respx.Route, status: int
+    flavour: Flavour,
+    sdk: AtomaSDK,
+    route: respx.Route,
+    status: int,
+    cls: type[models.APIError],
+    reason: str,
 ) -> None:
     route.mock(return_value=json_response(status, JSON_ERROR, **{"x-request-id": "req-7"}))
     with pytest.raises(models.APIError) as info:
         await flavour.generate(sdk, **REQUIRED)
     error = info.value
     body = json.dumps(JSON_ERROR)
-    assert type(error) is models.APIError
+    assert type(error) is cls
     assert error.status_code == status
     assert error.message == "bad size"
+    assert error.request_id == "req-7"
+    assert error.headers["content-type"] == "application/json"
     assert error.body == body
     assert json.loads(error.body) == JSON_ERROR
     assert isinstance(error.raw_response, httpx.Response)
@@ -51,20 +71,27 @@ async def test_api_error_with_json_body(
     assert route.call_count == 1
 
 
-@pytest.mark.parametrize("status", [400, 401, 500])
+@pytest.mark.parametrize(("status", "cls", "reason"), STATUS_CLASSES)
 async def test_api_error_with_plain_text_body(
-    flavour: Flavour, sdk: AtomaSDK, route: respx.Route, status: int
+    flavour: Flavour,
+    sdk: AtomaSDK,
+    route: respx.Route,
+    status: int,
+    cls: type[models.APIError],
+    reason: str,
 ) -> None:
     route.mock(return_value=httpx.Response(status, text="upstream exploded"))
     with pytest.raises(models.APIError) as info:
         await flavour.generate(sdk, **REQUIRED)
     error = info.value
+    assert type(error) is cls
     assert error.status_code == status
-    assert error.message == "API error occurred"
+    assert error.message == reason  # no message in the body: the status's reason phrase
+    assert error.request_id is None
     assert error.body == "upstream exploded"
     assert isinstance(error.raw_response, httpx.Response)
     assert error.raw_response.text == "upstream exploded"
-    assert str(error) == f"API error occurred: Status {status}\nupstream exploded"
+    assert str(error) == f"{reason}: Status {status}\nupstream exploded"
 
 
 @pytest.mark.parametrize(
@@ -73,8 +100,8 @@ async def test_api_error_with_plain_text_body(
         pytest.param({"error": "quota exceeded"}, "quota exceeded", id="error-string"),
         pytest.param({"message": "slow down"}, "slow down", id="message"),
         pytest.param({"detail": "not here"}, "not here", id="detail"),
-        pytest.param({"error": {"code": 7}}, "API error occurred", id="no-message"),
-        pytest.param([1, 2], "API error occurred", id="json-array"),
+        pytest.param({"error": {"code": 7}}, "Too Many Requests", id="no-message"),
+        pytest.param([1, 2], "Too Many Requests", id="json-array"),
     ],
 )
 async def test_api_error_message_shapes(
@@ -85,6 +112,7 @@ async def test_api_error_message_shapes(
         await flavour.generate(sdk, **REQUIRED)
     assert info.value.message == message
     assert info.value.status_code == 429
+    assert isinstance(info.value, models.RateLimitError)
 
 
 async def test_api_error_empty_body(flavour: Flavour, sdk: AtomaSDK, route: respx.Route) -> None:
@@ -92,7 +120,7 @@ async def test_api_error_empty_body(flavour: Flavour, sdk: AtomaSDK, route: resp
     with pytest.raises(models.APIError) as info:
         await flavour.generate(sdk, **REQUIRED)
     assert info.value.body == ""
-    assert str(info.value) == "API error occurred: Status 401"
+    assert str(info.value) == "Unauthorized: Status 401"
 
 
 async def test_huge_error_body_bounded_in_str(
@@ -106,7 +134,7 @@ async def test_huge_error_body_bounded_in_str(
     assert error.body == body
     text = str(error)
     assert len(text) < 2_000
-    assert text.startswith("API error occurred: Status 502\nxxxx")
+    assert text.startswith("Bad Gateway: Status 502\nxxxx")
     assert "99000 more characters" in text
     assert len(repr(error)) < 200
 

@@ -81,12 +81,24 @@ async def test_503_without_retries_raises(
     flavour: Flavour, make_sdk: MakeSDK, clock: FakeClock, server: MockServer
 ) -> None:
     server.api.fail_next(1, 503)
-    with pytest.raises(models.APIError) as info:
-        await flavour.generate(make_sdk(server_url=server.url), model="flux", prompt="otter")
+    with pytest.raises(models.InternalServerError) as info:
+        await flavour.generate(
+            make_sdk(server_url=server.url), model="flux", prompt="otter", retries=None
+        )
     assert info.value.status_code == 503
     assert info.value.message == "Injected failure"
     assert len(server.api.requests) == 1
     assert clock.sleeps == []
+
+
+async def test_503_retried_by_the_default_policy(
+    flavour: Flavour, make_sdk: MakeSDK, clock: FakeClock, server: MockServer
+) -> None:
+    server.api.fail_next(2, 503)
+    res = await flavour.generate(make_sdk(server_url=server.url), model="flux", prompt="otter")
+    assert len(res.data) == 1
+    assert len(server.api.requests) == 3
+    assert len(clock.sleeps) == 2
 
 
 async def test_server_side_validation_error(

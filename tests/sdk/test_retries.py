@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import email.utils
+import logging
+import uuid
+
 import httpx
 import pytest
 import respx
-from sdk_support import OK_BODY, REQUIRED, FakeClock, Flavour, MakeSDK
+from sdk_support import OK_BODY, REQUIRED, WALL_START, FakeClock, Flavour, MakeSDK
 
 from atoma_sdk import AtomaSDK, models
 from atoma_sdk.utils import BackoffStrategy, RetryConfig
@@ -138,7 +142,7 @@ async def test_backoff_none_uses_default_strategy(
         pytest.param(RETRY, RetryConfig("none", None, False), id="per-call-strategy-none"),
         pytest.param(RetryConfig("none", None, False), "default", id="client-strategy-none"),
         pytest.param(None, "default", id="client-none"),
-        pytest.param("default", "default", id="no-config-anywhere"),
+        pytest.param("default", None, id="no-client-config-per-call-none"),
     ],
 )
 async def test_retries_disabled(
@@ -246,26 +250,107 @@ async def test_connection_error_propagates_when_not_enabled(
     assert clock.sleeps == []
 
 
-async def test_connection_error_propagates_without_any_config(
+async def test_connection_error_propagates_when_retries_are_off(
     flavour: Flavour, make_sdk: MakeSDK, clock: FakeClock, route: respx.Route
 ) -> None:
-    route.mock(side_effect=[httpx.ConnectError("refused"), ok()])
-    with pytest.raises(httpx.ConnectError):
+    original = httpx.ConnectError("refused")
+    route.mock(side_effect=[original, ok()])
+    with pytest.raises(httpx.ConnectError) as info:
+        await flavour.generate(make_sdk(), **REQUIRED, retries=None)
+    assert isinstance(info.value, models.APIConnectionError)
+    assert not isinstance(info.value, models.APITimeoutError)
+    assert info.value.__cause__ is original
+    assert route.call_count == 1
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        httpx.RemoteProtocolError("hung up"),
+        httpx.ReadError("connection reset"),
+        httpx.ReadTimeout("slow"),
+        httpx.WriteTimeout("slow"),
+    ],
+    ids=type,
+)
+@pytest.mark.parametrize("retry_connection_errors", [True, False])
+async def test_dropped_connections_and_timeouts_follow_retry_connection_errors(
+    flavour: Flavour,
+    make_sdk: MakeSDK,
+    clock: FakeClock,
+    route: respx.Route,
+    error: httpx.TransportError,
+    retry_connection_errors: bool,
+) -> None:
+    route.mock(side_effect=[error, ok()])
+    config = RetryConfig("backoff", BACKOFF, retry_connection_errors)
+    if retry_connection_errors:
+        await flavour.generate(make_sdk(retry_config=config), **REQUIRED)
+        assert route.call_count == 2
+        assert_slept(clock, flavour, [0.5])
+    else:
+        with pytest.raises(type(error)) as info:
+            await flavour.generate(make_sdk(retry_config=config), **REQUIRED)
+        assert isinstance(info.value, models.APIConnectionError)
+        assert isinstance(info.value, models.APITimeoutError) == isinstance(
+            error, httpx.TimeoutException
+        )
+        assert route.call_count == 1
+        assert clock.sleeps == []
+
+
+# The safe default policy, when no RetryConfig is given anywhere
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_default_policy_retries_429_and_503_twice(
+    flavour: Flavour, make_sdk: MakeSDK, clock: FakeClock, route: respx.Route, status: int
+) -> None:
+    route.mock(return_value=fail(status))
+    with pytest.raises(models.APIError) as info:
+        await flavour.generate(make_sdk(), **REQUIRED)
+    assert info.value.status_code == status
+    assert route.call_count == 3
+    assert_slept(clock, flavour, [0.5, 1.0])  # 500 ms, doubling
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+async def test_default_policy_does_not_retry_work_that_may_have_been_done(
+    flavour: Flavour, make_sdk: MakeSDK, clock: FakeClock, route: respx.Route, status: int
+) -> None:
+    route.mock(side_effect=[fail(status), ok()])
+    with pytest.raises(models.InternalServerError):
         await flavour.generate(make_sdk(), **REQUIRED)
     assert route.call_count == 1
     assert clock.sleeps == []
 
 
-async def test_other_transport_errors_not_retried(
-    flavour: Flavour, make_sdk: MakeSDK, clock: FakeClock, route: respx.Route
+@pytest.mark.parametrize(
+    "error", [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("")]
+)
+async def test_default_policy_retries_requests_that_never_left(
+    flavour: Flavour, make_sdk: MakeSDK, clock: FakeClock, route: respx.Route, error: Exception
 ) -> None:
-    route.mock(side_effect=[httpx.RemoteProtocolError("hung up"), ok()])
-    with pytest.raises(httpx.RemoteProtocolError):
-        await flavour.generate(
-            make_sdk(retry_config=RetryConfig("backoff", BACKOFF, True)), **REQUIRED
-        )
+    route.mock(side_effect=[error, ok()])
+    res = await flavour.generate(make_sdk(), **REQUIRED)
+    assert res.created == OK_BODY["created"]
+    assert route.call_count == 2
+    assert_slept(clock, flavour, [0.5])
+
+
+@pytest.mark.parametrize(
+    "error",
+    [httpx.RemoteProtocolError("hung up"), httpx.ReadError("reset"), httpx.ReadTimeout("slow")],
+)
+async def test_default_policy_does_not_retry_dropped_connections(
+    flavour: Flavour, make_sdk: MakeSDK, clock: FakeClock, route: respx.Route, error: Exception
+) -> None:
+    route.mock(side_effect=[error, ok()])
+    with pytest.raises(type(error)) as info:
+        await flavour.generate(make_sdk(), **REQUIRED)
+    assert isinstance(info.value, models.APIConnectionError)
     assert route.call_count == 1
-    assert clock.sleeps == []
 
 
 async def test_connection_error_storm_reraises_last_error(
@@ -301,3 +386,137 @@ async def test_each_call_starts_its_own_backoff(
     await flavour.generate(sdk, **REQUIRED)
     assert route.call_count == 4
     assert_slept(clock, flavour, [0.5, 0.5])
+
+
+# Retry-After
+
+
+def rate_limited(**headers: str) -> httpx.Response:
+    return httpx.Response(429, json={"error": {"message": "slow down"}}, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected_wait"),
+    [
+        pytest.param({"retry-after": "3"}, 3.0, id="seconds"),
+        pytest.param({"retry-after": "2.5"}, 2.5, id="fractional-seconds"),
+        pytest.param({"retry-after-ms": "1500"}, 1.5, id="milliseconds"),
+        pytest.param({"retry-after-ms": "1200", "retry-after": "9"}, 1.2, id="milliseconds-win"),
+        pytest.param(
+            {"retry-after": email.utils.formatdate(WALL_START + 7, usegmt=True)},
+            7.0,
+            id="http-date",
+        ),
+        pytest.param({"retry-after": "0.1"}, 0.5, id="shorter-than-backoff"),
+        pytest.param({"retry-after": "soon"}, 0.5, id="unreadable"),
+    ],
+)
+@pytest.mark.parametrize("configured", [True, False], ids=["retry-config", "default-policy"])
+async def test_retry_after_is_waited_out(
+    flavour: Flavour,
+    make_sdk: MakeSDK,
+    clock: FakeClock,
+    route: respx.Route,
+    headers: dict[str, str],
+    expected_wait: float,
+    configured: bool,
+) -> None:
+    route.mock(side_effect=[rate_limited(**headers), ok()])
+    sdk = make_sdk(retry_config=RETRY) if configured else make_sdk()
+    await flavour.generate(sdk, **REQUIRED)
+    assert route.call_count == 2
+    assert_slept(clock, flavour, [expected_wait])
+
+
+@pytest.mark.parametrize(
+    ("config", "retry_after", "cap"),
+    [
+        pytest.param(None, "61", 60, id="default-policy-caps-at-60s"),
+        pytest.param(
+            RetryConfig("backoff", BackoffStrategy(500, 10_000, 1.5, 3_600_000), False),
+            "11",
+            10,
+            id="max-interval-caps",
+        ),
+    ],
+)
+async def test_longer_retry_after_raises_at_once(
+    flavour: Flavour,
+    make_sdk: MakeSDK,
+    clock: FakeClock,
+    route: respx.Route,
+    config: RetryConfig | None,
+    retry_after: str,
+    cap: int,
+) -> None:
+    route.mock(side_effect=[rate_limited(**{"retry-after": retry_after}), ok()])
+    sdk = make_sdk(retry_config=config) if config else make_sdk()
+    with pytest.raises(models.RateLimitError) as info:
+        await flavour.generate(sdk, **REQUIRED)
+    assert info.value.retry_after == float(retry_after) > cap
+    assert info.value.message == "slow down"
+    assert route.call_count == 1
+    assert clock.sleeps == []
+
+
+async def test_rate_limit_error_without_retry_after(
+    flavour: Flavour, make_sdk: MakeSDK, route: respx.Route
+) -> None:
+    route.mock(return_value=rate_limited())
+    with pytest.raises(models.RateLimitError) as info:
+        await flavour.generate(make_sdk(), **REQUIRED, retries=None)
+    assert info.value.retry_after is None
+
+
+# Idempotency-Key
+
+
+async def test_every_attempt_of_a_call_carries_the_same_idempotency_key(
+    flavour: Flavour, make_sdk: MakeSDK, route: respx.Route
+) -> None:
+    route.mock(side_effect=[fail(503), fail(503), ok(), ok()])
+    sdk = make_sdk(retry_config=RETRY)
+    await flavour.generate(sdk, **REQUIRED)
+    keys = [c.request.headers.get_list("idempotency-key") for c in route.calls]
+    assert len(keys) == 3
+    assert keys[0] == keys[1] == keys[2]
+    assert uuid.UUID(keys[0][0]).version == 4
+    await flavour.generate(sdk, **REQUIRED)  # a new call gets a new key
+    assert route.calls.last.request.headers["idempotency-key"] != keys[0][0]
+
+
+async def test_user_idempotency_key_wins(
+    flavour: Flavour, make_sdk: MakeSDK, route: respx.Route
+) -> None:
+    route.mock(side_effect=[fail(503), ok()])
+    await flavour.generate(
+        make_sdk(retry_config=RETRY), **REQUIRED, http_headers={"IDEMPOTENCY-KEY": "mine-1"}
+    )
+    for call in route.calls:
+        assert call.request.headers.get_list("idempotency-key") == ["mine-1"]
+
+
+# Logging
+
+
+async def test_each_retry_is_logged_at_info(
+    flavour: Flavour,
+    make_sdk: MakeSDK,
+    route: respx.Route,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    route.mock(side_effect=[fail(503), httpx.ConnectError("refused"), ok()])
+    with caplog.at_level(logging.INFO, logger="atoma_sdk"):
+        await flavour.generate(
+            make_sdk(retry_config=RetryConfig("backoff", BACKOFF, True)), **REQUIRED
+        )
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (
+            logging.INFO,
+            "Retrying POST /v1/images/generations (attempt 2) after status 503 in 0.500 s",
+        ),
+        (
+            logging.INFO,
+            "Retrying POST /v1/images/generations (attempt 3) after ConnectError in 0.750 s",
+        ),
+    ]

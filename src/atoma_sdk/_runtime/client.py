@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -154,25 +155,25 @@ class SDKCore:
         self, operation: Operation[ResponseT], body: InputModel | None, options: CallOptions
     ) -> ResponseT:
         client = self.client
-        request = self._build_request(client, operation, body, options)
+        request, budget = self._build_request(client, operation, body, options)
         steps = attempts(
             request, resolve_policy(options.retries, self.retry_config), self.clock, self.logger
         )
-        response = run_sync(client, steps, self.clock)
+        response = run_sync(client, steps, self.clock, budget)
         self._log_response(response)
-        return read_result(operation, response)
+        return read_result(operation, response, self.clock)
 
     async def call_async(
         self, operation: Operation[ResponseT], body: InputModel | None, options: CallOptions
     ) -> ResponseT:
         client = self.async_client
-        request = self._build_request(client, operation, body, options)
+        request, budget = self._build_request(client, operation, body, options)
         steps = attempts(
             request, resolve_policy(options.retries, self.retry_config), self.clock, self.logger
         )
-        response = await run_async(client, steps, self.clock)
+        response = await run_async(client, steps, self.clock, budget)
         self._log_response(response)
-        return read_result(operation, response)
+        return read_result(operation, response, self.clock)
 
     def _build_request(
         self,
@@ -180,8 +181,11 @@ class SDKCore:
         operation: Operation[Any],
         body: InputModel | None,
         options: CallOptions,
-    ) -> httpx.Request:
-        headers = dict(self._base_headers)
+    ) -> tuple[httpx.Request, float | None]:
+        """The request to send (the same for every attempt) and each attempt's time budget."""
+        # One key for every attempt of this call, so a de-duplicating server can tell
+        # a retry from a new request; a key the user gives wins.
+        headers = {**self._base_headers, "Idempotency-Key": str(uuid.uuid4())}
         content = None
         if body is not None:
             content = body.to_json_bytes()
@@ -193,24 +197,27 @@ class SDKCore:
         if options.http_headers:
             _override_headers(headers, options.http_headers)
         server_url = options.server_url or self.server_url
+        timeout = self._timeout(client, options.timeout_ms)
         request = client.build_request(
             operation.method,
             server_url.rstrip("/") + operation.path,
             content=content,
             headers=headers,
-            timeout=self._timeout(client, options.timeout_ms),
+            timeout=timeout,
         )
         self._log_request(request)
-        return request
+        effective = timeout if isinstance(timeout, httpx.Timeout) else client.timeout
+        return request, effective.read
 
     def _timeout(
         self, client: httpx.Client | httpx.AsyncClient, call_timeout_ms: int | None
     ) -> httpx.Timeout | UseClientDefault:
+        """`timeout_ms` (the call's, else the client's); else the user client's own timeout
+        unless it is httpx's 5 s default, too short for image generation; else ours."""
         timeout_ms = call_timeout_ms if call_timeout_ms is not None else self.timeout_ms
         if timeout_ms is not None:
             return httpx.Timeout(timeout_ms / 1000)
         if getattr(client, "timeout", _HTTPX_DEFAULT_TIMEOUT) == _HTTPX_DEFAULT_TIMEOUT:
-            # httpx's 5 s default is too short for image generation
             return DEFAULT_TIMEOUT
         return httpx.USE_CLIENT_DEFAULT
 

@@ -14,6 +14,10 @@ class Clock:
     def monotonic(self) -> float:
         return time.monotonic()
 
+    def time(self) -> float:
+        """Wall-clock Unix time, to read `Retry-After` dates."""
+        return time.time()
+
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
 

@@ -1,4 +1,23 @@
-"""Exceptions the SDK raises. `SDKError` is the root of all of them."""
+"""Exceptions the SDK raises, all under one root, `SDKError`.
+
+    SDKError
+    ├── APIError                      the server answered 4XX/5XX (compatible with 0.1.3)
+    │   ├── BadRequestError           400
+    │   ├── AuthenticationError       401
+    │   ├── PermissionDeniedError     403
+    │   ├── NotFoundError             404
+    │   ├── ConflictError             409
+    │   ├── UnprocessableEntityError  422
+    │   ├── RateLimitError            429 (with `retry_after`)
+    │   ├── InternalServerError       5XX
+    │   └── ResponseValidationError   a 2XX the SDK cannot read
+    └── APIConnectionError            the request or response did not get through
+        └── APITimeoutError           ... because a timeout expired
+
+Code written for atoma-sdk 0.1.3 catches raw httpx exceptions, so every connection error
+is also an instance of the httpx exception that caused it (`httpx.ConnectError`,
+`httpx.ReadTimeout`, ...), which it chains as `__cause__`.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +26,29 @@ from typing import Any
 
 import httpx
 
-__all__ = ["APIError", "ResponseValidationError", "SDKError", "error_message_from_body"]
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "SDKError",
+    "UnprocessableEntityError",
+    "connection_error",
+    "error_message_from_body",
+    "status_error",
+]
 
 #: How much of a response body `str(error)` shows; the full text stays in `.body`.
 BODY_PREVIEW_CHARS = 1_000
 DEFAULT_MESSAGE = "API error occurred"
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid")
 
 
 class SDKError(Exception):
@@ -44,11 +81,20 @@ class APIError(SDKError):
             raw_response = httpx.Response(status_code, text=body)
         self.raw_response = raw_response
 
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.raw_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's id for the request, when it sent one: quote it to support."""
+        headers = self.raw_response.headers
+        return next((headers[name] for name in REQUEST_ID_HEADERS if name in headers), None)
+
     @classmethod
     def from_response(cls, response: httpx.Response) -> APIError:
-        """Build the error for a finished (read) response, keeping its whole body."""
-        body = response.text
-        return cls(error_message_from_body(body), response.status_code, body, response)
+        """The error for a finished (read) response, of the class matching its status."""
+        return status_error(response)
 
     def __str__(self) -> str:
         body = self.body
@@ -59,6 +105,40 @@ class APIError(SDKError):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(message={self.message!r}, status_code={self.status_code})"
+
+
+class BadRequestError(APIError):
+    """400: the server refused the request as malformed."""
+
+
+class AuthenticationError(APIError):
+    """401: no token, or a token the server does not accept."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the token may not do this."""
+
+
+class NotFoundError(APIError):
+    """404"""
+
+
+class ConflictError(APIError):
+    """409"""
+
+
+class UnprocessableEntityError(APIError):
+    """422: the request was well-formed but its content was refused."""
+
+
+class RateLimitError(APIError):
+    """429: too many requests. `retry_after` is the wait the server asked for, in seconds."""
+
+    retry_after: float | None = None
+
+
+class InternalServerError(APIError):
+    """5XX: the server failed. The work may or may not have been done."""
 
 
 class ResponseValidationError(APIError):
@@ -75,19 +155,78 @@ class ResponseValidationError(APIError):
         super().__init__(message, status_code, body, raw_response)
         self.cause = cause
 
+    @property
+    def details(self) -> list[Any]:
+        """pydantic's list of validation errors, when the body was JSON of the wrong shape."""
+        errors = getattr(self.cause, "errors", None)
+        return list(errors()) if callable(errors) else []
 
-def error_message_from_body(body: str) -> str:
-    """The server's own error message when the body carries one, else a generic message.
+
+class APIConnectionError(SDKError):
+    """The request could not be sent, or its response could not be read.
+
+    Also an instance of the httpx exception that caused it; that exception is `__cause__`.
+    """
+
+    request: httpx.Request
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        # httpx's own initialiser stores the request behind its `.request` property.
+        httpx.RequestError.__init__(self, message, request=request)  # type: ignore[arg-type]
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write or pool timeout expired, or the whole attempt took too long."""
+
+
+_STATUS_CLASSES: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+_CONNECTION_CLASSES: dict[type[httpx.RequestError], type[APIConnectionError]] = {}
+
+
+def status_error(response: httpx.Response, retry_after: float | None = None) -> APIError:
+    """The `APIError` subclass for a read 4XX/5XX response, keeping its whole body."""
+    status = response.status_code
+    cls = _STATUS_CLASSES.get(status) or (InternalServerError if status >= 500 else APIError)
+    body = response.text
+    error = cls(error_message_from_body(body, response.reason_phrase), status, body, response)
+    if isinstance(error, RateLimitError):
+        error.retry_after = retry_after
+    return error
+
+
+def connection_error(error: httpx.RequestError) -> APIConnectionError:
+    """Wrap an httpx error in a class that is both `APIConnectionError` (or
+    `APITimeoutError`) and the httpx error's own class."""
+    cls = _CONNECTION_CLASSES.get(type(error))
+    if cls is None:
+        base = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+        cls = type(type(error).__name__, (base, type(error)), {"__module__": __name__})
+        _CONNECTION_CLASSES[type(error)] = cls
+    request = getattr(error, "_request", None)
+    return cls(str(error) or type(error).__name__, request=request)
+
+
+def error_message_from_body(body: str, default: str = "") -> str:
+    """The server's own error message when the body carries one, else `default`.
 
     Understands the usual shapes: {"error": {"message": ...}}, {"error": "..."},
     {"message": ...} and {"detail": "..."}.
     """
-    if not body or body[0] not in "{[":
-        return DEFAULT_MESSAGE
+    default = default or DEFAULT_MESSAGE
+    if not body or body.lstrip()[:1] not in ("{", "["):
+        return default
     try:
         data: Any = json.loads(body)
     except ValueError:
-        return DEFAULT_MESSAGE
+        return default
     if isinstance(data, dict):
         error = data.get("error")
         if isinstance(error, dict) and isinstance(error.get("message"), str):
@@ -95,4 +234,4 @@ def error_message_from_body(body: str) -> str:
         for candidate in (error, data.get("message"), data.get("detail")):
             if isinstance(candidate, str) and candidate:
                 return candidate
-    return DEFAULT_MESSAGE
+    return default

@@ -1,7 +1,7 @@
 """The request pipeline shared by every generated method, sync and async.
 
 The retry loop is written once, free of I/O, as a generator (`attempts`) that yields
-what to do next: an `httpx.Request` to send, or a number of seconds to wait. Two tiny
+what to do next: an `httpx.Request` to send, or a number of seconds to wait. Two small
 drivers (`run_sync`, `run_async`) carry out those steps with a sync or an async client,
 so the two flavours cannot drift apart.
 """
@@ -9,15 +9,15 @@ so the two flavours cannot drift apart.
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator
+from collections.abc import AsyncIterator, Generator, Iterator
 from typing import Any, Union
 
 import httpx
 
 from .clock import Clock
-from .errors import APIError, ResponseValidationError
+from .errors import ResponseValidationError, connection_error, status_error
 from .operation import Operation, ResponseT
-from .retries import RetryPolicy
+from .retries import RetryPolicy, retry_after_seconds
 
 __all__ = ["attempts", "read_result", "run_async", "run_sync"]
 
@@ -31,27 +31,28 @@ def attempts(
 ) -> Attempts:
     """Send `request` until a response is final under `policy`; return that response.
 
-    Transport errors the policy does not retry propagate unchanged (as httpx raised them).
-    When retrying stops being allowed, the last response is returned for the caller to
-    turn into an error, or the last transport error is re-raised.
+    A transport error that is not retried, or is the last, is raised as an
+    `APIConnectionError` that is also the original httpx exception's class.
     """
     started = clock.monotonic()
     retries_done = 0
     while True:
         try:
             response = yield request
-        except httpx.TransportError as error:
+        except httpx.RequestError as error:
             if policy is None or not policy.should_retry_error(error):
-                raise
+                raise connection_error(error) from error
             delay_ms = _next_delay(policy, retries_done, started, clock)
             if delay_ms is None:
-                raise
+                raise connection_error(error) from error
             reason = type(error).__name__
         else:
             assert response is not None
             if policy is None or not policy.should_retry_status(response.status_code):
                 return response
-            delay_ms = _next_delay(policy, retries_done, started, clock)
+            retry_after = retry_after_seconds(response.headers, clock.time())
+            retry_after_ms = None if retry_after is None else retry_after * 1000
+            delay_ms = _next_delay(policy, retries_done, started, clock, retry_after_ms)
             if delay_ms is None:
                 return response
             reason = f"status {response.status_code}"
@@ -68,21 +69,27 @@ def attempts(
 
 
 def _next_delay(
-    policy: RetryPolicy, retries_done: int, started: float, clock: Clock
+    policy: RetryPolicy,
+    retries_done: int,
+    started: float,
+    clock: Clock,
+    retry_after_ms: float | None = None,
 ) -> float | None:
     elapsed_ms = (clock.monotonic() - started) * 1000
-    return policy.delay_ms(retries_done, elapsed_ms, clock.jitter)
+    return policy.delay_ms(retries_done, elapsed_ms, clock.jitter, retry_after_ms)
 
 
-def run_sync(client: httpx.Client, steps: Attempts, clock: Clock) -> httpx.Response:
-    """Carry out `steps` with a sync client."""
+def run_sync(
+    client: httpx.Client, steps: Attempts, clock: Clock, budget: float | None
+) -> httpx.Response:
+    """Carry out `steps` with a sync client; each attempt must end within `budget` seconds."""
     response: httpx.Response | None = None
     try:
         step = next(steps)
         while True:
             if isinstance(step, httpx.Request):
                 try:
-                    response = client.send(step)
+                    response = _send_sync(client, step, clock, budget)
                 except Exception as error:
                     step = steps.throw(error)
                 else:
@@ -100,15 +107,17 @@ def run_sync(client: httpx.Client, steps: Attempts, clock: Clock) -> httpx.Respo
         steps.close()
 
 
-async def run_async(client: httpx.AsyncClient, steps: Attempts, clock: Clock) -> httpx.Response:
-    """Carry out `steps` with an async client."""
+async def run_async(
+    client: httpx.AsyncClient, steps: Attempts, clock: Clock, budget: float | None
+) -> httpx.Response:
+    """Carry out `steps` with an async client; each attempt must end within `budget` seconds."""
     response: httpx.Response | None = None
     try:
         step = next(steps)
         while True:
             if isinstance(step, httpx.Request):
                 try:
-                    response = await client.send(step)
+                    response = await _send_async(client, step, clock, budget)
                 except Exception as error:
                     step = steps.throw(error)
                 else:
@@ -126,11 +135,81 @@ async def run_async(client: httpx.AsyncClient, steps: Attempts, clock: Clock) ->
         steps.close()
 
 
-def read_result(operation: Operation[ResponseT], response: httpx.Response) -> ResponseT:
+def _send_sync(
+    client: httpx.Client, request: httpx.Request, clock: Clock, budget: float | None
+) -> httpx.Response:
+    """Send and read the whole body, closing the response if anything goes wrong."""
+    deadline = None if budget is None else clock.monotonic() + budget
+    response = client.send(request, stream=True)
+    try:
+        if deadline is not None:
+            response.stream = _DeadlineStream(response.stream, deadline, clock, request)
+        response.read()
+    except BaseException:
+        response.close()
+        raise
+    return response
+
+
+async def _send_async(
+    client: httpx.AsyncClient, request: httpx.Request, clock: Clock, budget: float | None
+) -> httpx.Response:
+    """Send and read the whole body, closing the response if anything goes wrong."""
+    deadline = None if budget is None else clock.monotonic() + budget
+    response = await client.send(request, stream=True)
+    try:
+        if deadline is not None:
+            response.stream = _DeadlineStream(response.stream, deadline, clock, request)
+        await response.aread()
+    except BaseException:
+        await response.aclose()
+        raise
+    return response
+
+
+class _DeadlineStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that raises `httpx.ReadTimeout` once the attempt's time is up.
+
+    httpx's read timeout bounds each wait for data; this bounds the whole body, so a
+    server trickling bytes forever cannot hold a call past its timeout.
+    """
+
+    def __init__(self, inner: Any, deadline: float, clock: Clock, request: httpx.Request):
+        self._inner = inner
+        self._deadline = deadline
+        self._clock = clock
+        self._request = request
+
+    def _check(self) -> None:
+        if self._clock.monotonic() > self._deadline:
+            raise httpx.ReadTimeout(
+                "The response took longer than the timeout", request=self._request
+            )
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            self._check()
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            self._check()
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def read_result(
+    operation: Operation[ResponseT], response: httpx.Response, clock: Clock
+) -> ResponseT:
     """Parse a final, fully read response into the operation's model, or raise for it."""
     status = response.status_code
     if not 200 <= status < 300:
-        raise APIError.from_response(response)
+        raise status_error(response, retry_after_seconds(response.headers, clock.time()))
     content_type = response.headers.get("content-type", "application/json")
     if not _is_json(content_type):
         raise ResponseValidationError(

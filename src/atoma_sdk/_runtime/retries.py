@@ -6,6 +6,7 @@ pipeline asks after each failed attempt: retry, and after how long, or give up.
 
 from __future__ import annotations
 
+import email.utils
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,7 +14,15 @@ import httpx
 
 from .sentinel import UNSET, OptionalNullable
 
-__all__ = ["RETRYABLE_STATUSES", "BackoffStrategy", "RetryConfig", "RetryPolicy", "resolve_policy"]
+__all__ = [
+    "DEFAULT_POLICY",
+    "RETRYABLE_STATUSES",
+    "BackoffStrategy",
+    "RetryConfig",
+    "RetryPolicy",
+    "resolve_policy",
+    "retry_after_seconds",
+]
 
 #: Statuses atoma-sdk 0.1.3 retries when a RetryConfig is in force.
 RETRYABLE_STATUSES: frozenset[int] = frozenset({429, 500, 502, 503, 504})
@@ -37,7 +46,8 @@ class RetryConfig:
     """How to retry failed requests: `RetryConfig("backoff", BackoffStrategy(...), True)`.
 
     `strategy` is "backoff" to retry or "none" to disable retries. With
-    `retry_connection_errors` set, failures to connect and timeouts are retried too.
+    `retry_connection_errors`, failures to connect, dropped or reset connections and
+    timeouts are retried too.
     """
 
     strategy: str
@@ -51,40 +61,108 @@ class RetryPolicy:
 
     backoff: BackoffStrategy
     statuses: frozenset[int]
-    retry_connection_errors: bool
+    errors: tuple[type[Exception], ...]
+    #: Retries allowed after the first attempt; None: only `max_elapsed_time` bounds them.
+    max_retries: int | None = None
 
     def should_retry_status(self, status_code: int) -> bool:
         return status_code in self.statuses
 
     def should_retry_error(self, error: Exception) -> bool:
-        return self.retry_connection_errors and isinstance(
-            error, (httpx.ConnectError, httpx.TimeoutException)
-        )
+        return isinstance(error, self.errors)
 
     def delay_ms(
-        self, retries_done: int, elapsed_ms: float, jitter: Callable[[], float]
+        self,
+        retries_done: int,
+        elapsed_ms: float,
+        jitter: Callable[[], float],
+        retry_after_ms: float | None = None,
     ) -> float | None:
-        """Milliseconds to wait before the next attempt, or None once the time budget is spent.
+        """Milliseconds to wait before the next attempt, or None to give up.
 
         `retries_done` counts retries already made; `jitter()` returns a number in [0, 1).
+        A server's `retry_after_ms` is waited out when it is within `max_interval`;
+        a longer demand, too many retries, or a wait ending past `max_elapsed_time`
+        gives up.
         """
         b = self.backoff
+        if self.max_retries is not None and retries_done >= self.max_retries:
+            return None
         interval = b.initial_interval * b.exponent**retries_done
         delay = min(interval * (1 + JITTER_RATIO * jitter()), b.max_interval)
+        if retry_after_ms is not None:
+            if retry_after_ms > b.max_interval:
+                return None
+            delay = max(delay, retry_after_ms)
         if elapsed_ms + delay > b.max_elapsed_time:
             return None
         return delay
 
 
+#: Errors meaning the request never reached the server: safe to send again.
+NOT_SENT_ERRORS: tuple[type[Exception], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+#: What `retry_connection_errors=True` adds: also dropped/reset connections and timeouts.
+CONNECTION_ERRORS: tuple[type[Exception], ...] = (
+    httpx.NetworkError,
+    httpx.TimeoutException,
+    httpx.RemoteProtocolError,
+)
+
+#: Without any RetryConfig: retry only what the server certainly did not process
+#: (image generation is billable, so a 500 or a dropped connection is not retried).
+DEFAULT_POLICY = RetryPolicy(
+    backoff=BackoffStrategy(
+        initial_interval=500, max_interval=60_000, exponent=2.0, max_elapsed_time=300_000
+    ),
+    statuses=frozenset({429, 503}),
+    errors=NOT_SENT_ERRORS,
+    max_retries=2,
+)
+
+
 def resolve_policy(
     per_call: OptionalNullable[RetryConfig], client_default: OptionalNullable[RetryConfig]
 ) -> RetryPolicy | None:
-    """The policy for one call: the call's `retries` wins; `None` or strategy "none" disables."""
+    """The policy for one call. The call's `retries` wins over the client's `retry_config`;
+    with neither, `DEFAULT_POLICY`. `None` or strategy "none" disables retries."""
     config = client_default if per_call is UNSET else per_call
+    if config is UNSET:
+        return DEFAULT_POLICY
     if not isinstance(config, RetryConfig) or config.strategy != "backoff":
         return None
+    return _policy_for(config)
+
+
+def _policy_for(config: RetryConfig) -> RetryPolicy:
     return RetryPolicy(
         backoff=config.backoff or BackoffStrategy(),
         statuses=RETRYABLE_STATUSES,
-        retry_connection_errors=config.retry_connection_errors,
+        errors=CONNECTION_ERRORS if config.retry_connection_errors else (),
     )
+
+
+def retry_after_seconds(headers: httpx.Headers, now: float) -> float | None:
+    """The wait a response asks for: `retry-after-ms`, or `Retry-After` in seconds or as
+    an HTTP date (relative to `now`, a Unix time). None when absent or unreadable."""
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds is not None:
+        try:
+            return max(float(milliseconds) / 1000, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        date = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(date.timestamp() - now, 0.0)
