@@ -1,7 +1,8 @@
 """The typed intermediate model between the parsed spec and the templates.
 
-Templates only read these objects; every decision (names, Python types, which model is
-an input or an output) is made while building them, in parse.py.
+Every decision (Python names, types, which model is an input or an output, how a
+parameter travels) is made while building these objects in parse.py; pytypes.py turns
+types into annotations and render.py feeds the templates.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .naming import env_var_prefix
+from .naming import env_var_prefix, pascal_case
 
 Direction = Literal["input", "output"]
 
@@ -28,81 +29,75 @@ class Constraints:
 
     def field_arguments(self) -> str:
         """`ge=0, max_length=10`: the arguments for `pydantic.Field(...)`, in a fixed order."""
-        parts = [
-            f"{name}={value!r}"
-            for name, value in (
-                ("ge", self.ge),
-                ("le", self.le),
-                ("gt", self.gt),
-                ("lt", self.lt),
-                ("min_length", self.min_length),
-                ("max_length", self.max_length),
-                ("pattern", self.pattern),
-            )
-            if value is not None
-        ]
-        return ", ".join(parts)
+        return ", ".join(f"{name}={value!r}" for name, value in self.items())
+
+    def items(self) -> list[tuple[str, float | int | str]]:
+        pairs = (
+            ("ge", self.ge),
+            ("le", self.le),
+            ("gt", self.gt),
+            ("lt", self.lt),
+            ("min_length", self.min_length),
+            ("max_length", self.max_length),
+            ("pattern", self.pattern),
+        )
+        return [(name, value) for name, value in pairs if value is not None]
+
+
+#: What a TypeRef is. scalar: str/int/float/bool/bytes/datetime/date/UUID; model: an
+#: object model; enum: a named Enum; literal: fixed values (const); list/dict: containers
+#: of `item`; union: one of `members`; alias: a named union; any: anything JSON.
+Kind = Literal["scalar", "model", "enum", "literal", "list", "dict", "union", "alias", "any"]
 
 
 @dataclass(frozen=True)
 class TypeRef:
-    """A Python type for a schema. `kind` is one of scalar, model, list, dict, any."""
+    """The type of a schema."""
 
-    kind: Literal["scalar", "model", "list", "dict", "any"]
-    name: str = ""  # scalar: str/int/float/bool; model: class name
-    item: TypeRef | None = None  # list items / dict values
+    kind: Kind
+    name: str = ""  # scalar: Python type name; model/enum/alias: class or alias name
+    item: TypeRef | None = None
+    members: tuple[TypeRef, ...] = ()
+    values: tuple[str | int | float | bool, ...] = ()  # literal values
+    discriminator: str | None = None  # union: wire name of the tag property
+    tags: tuple[tuple[str, str], ...] = ()  # union: (tag value, member class name)
+    base: str = ""  # enum: "str" or "int"
     constraints: Constraints = Constraints()
 
-    def plain(self, prefix: str = "", link_base: str | None = None, suffix: str = "") -> str:
-        """The type users see: `int`, `list[ImageData]`. `prefix` qualifies model names;
-        with `link_base`, they become Markdown links to the model pages under it."""
-        if self.kind == "scalar":
-            return self.name
-        if self.kind == "model":
-            if link_base is not None:
-                return f"[models.{self.name}]({link_base}{self.name.lower()}.md)"
-            return prefix + self.name + suffix
-        if self.kind in ("list", "dict"):
-            assert self.item is not None
-            inner = self.item.plain(prefix, link_base, suffix)
-            return f"list[{inner}]" if self.kind == "list" else f"dict[str, {inner}]"
-        return "Any"
-
-    def validated(self) -> str:
-        """The type inside an input model: scalars strict and constrained."""
-        if self.kind == "scalar":
-            arguments = self.constraints.field_arguments()
-            extra = f", Field({arguments})" if arguments else ""
-            return f"Annotated[{self.name}, Strict(){extra}]"
-        if self.kind == "list":
-            assert self.item is not None
-            return f"list[{self.item.validated()}]"
-        if self.kind == "dict":
-            assert self.item is not None
-            return f"dict[str, {self.item.validated()}]"
-        return self.plain()
-
-    def referenced_models(self) -> tuple[str, ...]:
-        if self.kind == "model":
-            return (self.name,)
-        return self.item.referenced_models() if self.item is not None else ()
+    def referenced(self) -> tuple[str, ...]:
+        """Names of the generated models, enums and aliases this type mentions."""
+        names: list[str] = []
+        if self.kind in ("model", "enum", "alias"):
+            names.append(self.name)
+        if self.item is not None:
+            names.extend(self.item.referenced())
+        for member in self.members:
+            names.extend(member.referenced())
+        return tuple(names)
 
 
 @dataclass(frozen=True)
 class ModelField:
-    """A property of an object schema."""
+    """A property of an object schema, or an operation parameter."""
 
     name: str  # Python name
-    wire_name: str  # name in JSON
+    wire_name: str  # name in JSON, the query string, the path or the header
     type: TypeRef
     required: bool
     nullable: bool
     description: str
     example: object | None = None
+    default: object | None = None
+    has_default: bool = False
 
     @property
     def aliased(self) -> bool:
         return self.name != self.wire_name
+
+    @property
+    def always_sent(self) -> bool:
+        """A required property with a default: an optional argument whose default is sent."""
+        return self.required and self.has_default
 
 
 @dataclass(frozen=True)
@@ -115,18 +110,58 @@ class Model:
     fields: tuple[ModelField, ...]
     direction: Direction
     pointer: str  # JSON pointer in the spec, for messages and docs
+    #: wire name -> the only value the property may take (set by a discriminated union)
+    tag_values: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def dependencies(self) -> tuple[str, ...]:
-        names = {name for f in self.fields for name in f.type.referenced_models()}
-        names.discard(self.class_name)
-        return tuple(sorted(names))
+    def tag_value(self, wire_name: str) -> str | None:
+        return dict(self.tag_values).get(wire_name)
+
+
+@dataclass(frozen=True)
+class EnumDef:
+    """A schema with `enum`: a named Enum. Open: unknown values from the server are kept."""
+
+    class_name: str
+    module: str
+    description: str
+    base: Literal["str", "int"]
+    values: tuple[str | int, ...]
+    pointer: str
+
+
+@dataclass(frozen=True)
+class AliasDef:
+    """A named schema that is not an object (a union, usually): a type alias."""
+
+    name: str
+    module: str
+    description: str
+    type: TypeRef
+    direction: Direction
+    pointer: str
 
 
 @dataclass(frozen=True)
 class ErrorResponse:
-    status: str  # "400", "4XX", ...
+    status: str  # "400", "4XX", "default"
     description: str
+    type: TypeRef | None = None  # the declared JSON schema, if any
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path, query or header parameter."""
+
+    location: Literal["path", "query", "header"]
+    field: ModelField
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A `text/event-stream` response: each event's data has type `event`."""
+
+    event: TypeRef
+    sentinel: str | None
 
 
 @dataclass(frozen=True)
@@ -135,18 +170,27 @@ class Operation:
 
     operation_id: str
     method: str  # upper case
-    path: str
+    path: str  # without any `#stream` suffix
     method_name: str
     summary: str
     description: str
-    body_model: Model | None
-    response_model: Model | None
+    parameters: tuple[Parameter, ...]
+    body_fields: tuple[ModelField, ...]  # flattened keyword arguments of the body
+    body_model: Model | None  # the object model they build, when the body is an object
+    body_type: TypeRef | None  # the body's type when it is not an object (a `body` argument)
+    body_required: bool
+    response: TypeRef | None  # None: no content
+    stream: Stream | None
     requires_auth: bool
     errors: tuple[ErrorResponse, ...]
 
     @property
     def constant_name(self) -> str:
         return "_" + self.method_name.upper()
+
+    @property
+    def params_class(self) -> str:
+        return "_" + pascal_case(self.method_name) + "Params"
 
 
 @dataclass(frozen=True)
@@ -178,6 +222,10 @@ class Api:
     security: tuple[SecurityScheme, ...]
     resources: tuple[Resource, ...]
     models: tuple[Model, ...]
+    enums: tuple[EnumDef, ...] = ()
+    aliases: tuple[AliasDef, ...] = ()
+    #: error models that become exception classes: model class name -> exception name
+    error_classes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

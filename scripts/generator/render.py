@@ -1,14 +1,31 @@
-"""`ir.Api` -> generated files (path -> text), by rendering the Jinja templates."""
+"""`ir.Api` -> generated files (path -> text), by rendering the Jinja templates.
+
+The templates only print: every annotation, import and signature is worked out here
+(with pytypes.py), in "views" handed to them.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from keyword import iskeyword
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import jinja2
 
 from . import ir
+from .graph import strongly_connected
+from .pytypes import (
+    Context,
+    Imports,
+    annotation,
+    doc_annotation,
+    doc_type,
+    field_annotation,
+    param_annotation,
+    typed_dict_annotation,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: The runtime's exception classes, re-exported by every generated package and its models.
@@ -50,10 +67,231 @@ def header(package: ir.Package, comment: str) -> str:
     return f"# {text}" if comment == "#" else f"<!-- {text} -->"
 
 
+# -- views -------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldView:
+    name: str
+    annotation: str
+    description: str
+    typed_dict_key: str
+    typed_dict_annotation: str
+
+
+@dataclass
+class ModelView:
+    model: ir.Model
+    base: str
+    imports: list[str]
+    tail_imports: list[str]
+    fields: list[FieldView]
+    typed_dict_functional: bool
+    none_means_unset: list[str]  # python names of optional, non-nullable input fields
+    always_sent: list[str]  # python names of required fields with a default
+    exception: str | None  # the exception class raised with this model as `.data`
+
+
+@dataclass
+class OperationView:
+    op: ir.Operation
+    constant: str  # the `Operation(...)` expression
+    params_class: str | None  # source of the private parameters model, if any
+    signature: list[str]  # "name: annotation = default" lines
+    body: str  # expression building the request body
+    params: str  # expression building the parameters model, or "None"
+    returns: str  # the method's return annotation
+    call: str  # runtime method to call: call / call_stream
+    args_doc: list[tuple[str, str]]
+
+
+@dataclass
+class ResourceView:
+    resource: ir.Resource
+    imports: list[str]
+    operations: list[OperationView] = field(default_factory=list)
+
+
+def _tagged(model: ir.Model) -> ir.Model:
+    """A union member's tag property becomes `Literal[value] = value`."""
+    if not model.tag_values:
+        return model
+    fields = []
+    for f in model.fields:
+        value = model.tag_value(f.wire_name)
+        if value is not None:
+            f = replace(
+                f,
+                type=ir.TypeRef("literal", values=(value,)),
+                required=True,
+                nullable=False,
+                default=value,
+                has_default=True,
+            )
+        fields.append(f)
+    return replace(model, fields=tuple(fields))
+
+
+def model_view(model: ir.Model, cyclic: set[str], exception: str | None) -> ModelView:
+    model = _tagged(model)
+    imports = Imports()
+    local = frozenset({model.class_name})
+    field_ctx = Context(model.direction, local=local)
+    td_ctx = Context("typeddict", local=local)
+    fields = []
+    for f in model.fields:
+        fields.append(
+            FieldView(
+                name=f.name,
+                annotation=field_annotation(f, model.direction, field_ctx, imports),
+                description=f.description,
+                typed_dict_key=f.wire_name,
+                typed_dict_annotation=typed_dict_annotation(f, td_ctx, imports),
+            )
+        )
+    imports.add("typing_extensions", "TypedDict")
+    base = "InputModel" if model.direction == "input" else "OutputModel"
+    imports.add(".._runtime.models", base)
+    if exception:
+        imports.add(".._runtime.errors", "TypedAPIError")
+    tail = Imports()
+    for module, names in list(imports.names.items()):
+        referenced = {n.removesuffix("TypedDict") for n in names}
+        if module.startswith(".") and not module.startswith("..") and referenced & cyclic:
+            tail.names[module] = names
+            del imports.names[module]
+    keys_ok = all(f.wire_name.isidentifier() and not iskeyword(f.wire_name) for f in model.fields)
+    return ModelView(
+        model=model,
+        base=base,
+        imports=imports.lines(),
+        tail_imports=tail.lines(),
+        fields=fields,
+        typed_dict_functional=not keys_ok,
+        none_means_unset=sorted(
+            {
+                name
+                for f in model.fields
+                if model.direction == "input" and not f.required and not f.nullable
+                for name in (f.name, f.wire_name)
+            }
+        ),
+        always_sent=[f.name for f in model.fields if f.always_sent],
+        exception=exception,
+    )
+
+
+def resource_view(resource: ir.Resource, exceptions: dict[str, str]) -> ResourceView:
+    imports = Imports()
+    view = ResourceView(resource, [])
+    for op in resource.operations:
+        view.operations.append(_operation_view(op, imports, exceptions))
+    imports.add("..", "models")
+    imports.add(".._runtime.client", "Resource")
+    imports.add(".._runtime.operation", "CallOptions", "Operation")
+    imports.add(".._runtime.retries", "RetryConfig")
+    imports.add(".._runtime.sentinel", "UNSET", "OptionalNullable")
+    imports.add("collections.abc", "Mapping")
+    imports.add("typing", "Optional")
+    view.imports = imports.lines()
+    return view
+
+
+def _operation_view(
+    op: ir.Operation, imports: Imports, exceptions: dict[str, str]
+) -> OperationView:
+    param_ctx = Context("param", qualify="models.", runtime=".._runtime")
+    out_ctx = Context("output", qualify="models.", runtime=".._runtime")
+    signature: list[str] = []
+    args_doc: list[tuple[str, str]] = []
+    names = [p.field for p in op.parameters] + list(op.body_fields)
+    for f in names:
+        text = param_annotation(f, param_ctx, imports)
+        signature.append(f"{f.name}: {text}")
+        args_doc.append((f.name, f.description or f.name))
+    if op.body_type is not None:
+        body_annotation = annotation(op.body_type, param_ctx, imports)
+        signature.insert(0, f"body: {body_annotation}")
+        args_doc.insert(0, ("body", "The request body."))
+
+    # the parameters model (validates path, query and header arguments before any I/O)
+    params_class = None
+    params_expr = "None"
+    if op.parameters:
+        model = ir.Model(
+            op.params_class, "", "", tuple(p.field for p in op.parameters), "input", ""
+        )
+        class_imports = Imports()
+        input_ctx = Context("input", qualify="models.")
+        fields = "\n".join(
+            f"    {f.name}: {field_annotation(f, 'input', input_ctx, class_imports)}"
+            for f in model.fields
+        )
+        for module, module_names in class_imports.names.items():
+            imports.add(module, *module_names)
+        imports.add(".._runtime.models", "InputModel")
+        params_class = f"class {op.params_class}(InputModel):\n{fields}\n"
+        args = ", ".join(f"{p.field.name}={p.field.name}" for p in op.parameters)
+        params_expr = f"{op.params_class}({args})"
+
+    if op.body_model is not None:
+        args = ", ".join(f"{f.name}={f.name}" for f in op.body_fields)
+        body = f"models.{op.body_model.class_name}({args})"
+    body_type = ""
+    if op.body_type is not None:
+        body_type = annotation(op.body_type, Context("input", qualify="models."), imports)
+        body = "body"
+    elif op.body_model is None:
+        body = "None"
+
+    if op.stream is not None:
+        event = annotation(op.stream.event, out_ctx, imports)
+        response_type = event
+        returns = f"EventStream[{event}]"
+        call = "call_stream"
+        imports.add(".._runtime.sse", "EventStream", "AsyncEventStream")
+    elif op.response is not None:
+        response_type = annotation(op.response, out_ctx, imports)
+        returns = response_type
+        call = "call"
+    else:
+        response_type = "None"
+        returns = "None"
+        call = "call"
+
+    locations = {"path": [], "query": [], "header": []}  # type: dict[str, list[str]]
+    for p in op.parameters:
+        locations[p.location].append(p.field.wire_name)
+    errors = [
+        f"({e.status!r}, models.{exceptions[e.type.name]})" for e in op.errors if e.type is not None
+    ]
+    constant = (
+        f"Operation[{returns if op.stream is None else response_type}](\n"
+        f"    operation_id={op.operation_id!r},\n"
+        f"    method={op.method!r},\n"
+        f"    path={op.path!r},\n"
+        f"    response_type={response_type},\n"
+        f"    requires_auth={op.requires_auth},\n"
+        + (f"    path_params={tuple(locations['path'])!r},\n" if locations["path"] else "")
+        + (f"    query_params={tuple(locations['query'])!r},\n" if locations["query"] else "")
+        + (f"    header_params={tuple(locations['header'])!r},\n" if locations["header"] else "")
+        + (f"    errors=({', '.join(errors)},),\n" if errors else "")
+        + (f"    body_type={body_type},\n" if body_type else "")
+        + (f"    stream=True,\n    sentinel={op.stream.sentinel!r},\n" if op.stream else "")
+        + ")"
+    )
+    return OperationView(
+        op, constant, params_class, signature, body, params_expr, returns, call, args_doc
+    )
+
+
+# -- rendering ---------------------------------------------------------------------------
+
+
 def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     """Every generated file of one SDK, keyed by its path (posix, relative to the output root)."""
     env = _environment()
-    context = {
+    context: dict[str, Any] = {
         "api": api,
         "package": package,
         "py_header": header(package, "#"),
@@ -63,32 +301,77 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     files: dict[str, str] = {}
 
     def emit(path: str, template: str, **extra: object) -> None:
-        files[path] = env.get_template(template).render(
-            **(md if path.endswith(".md") else context), **extra
-        )
+        values = md if path.endswith(".md") else context
+        files[path] = env.get_template(template).render(**values, **extra)
 
+    cycles, order = _import_order(api)
+    exceptions = dict(api.error_classes)
     emit(layout.code(package, "__init__.py"), "package_init.py.jinja")
     emit(layout.code(package, "sdk.py"), "sdk.py.jinja")
     emit(layout.code(package, "types", "__init__.py"), "types_init.py.jinja")
     emit(layout.code(package, "utils", "__init__.py"), "utils_init.py.jinja")
     emit(layout.code(package, "resources", "__init__.py"), "resources_init.py.jinja")
-    emit(layout.code(package, "models", "__init__.py"), "models_init.py.jinja")
+    emit(
+        layout.code(package, "models", "__init__.py"),
+        "models_init.py.jinja",
+        order=order,
+        rebuild=sorted(m.class_name for m in api.models if m.class_name in cycles),
+        exceptions=sorted(exceptions.values()),
+        exception_modules={e: m.lower() for m, e in exceptions.items()},
+    )
     emit(layout.code(package, "models", "security.py"), "security.py.jinja")
     for resource in api.resources:
         emit(
             layout.code(package, "resources", f"{resource.module}.py"),
             "resource.py.jinja",
-            resource=resource,
+            view=resource_view(resource, exceptions),
         )
         emit(
             layout.doc("sdks", resource.module, "README.md"), "resource.md.jinja", resource=resource
         )
     for model in api.models:
-        emit(layout.code(package, "models", f"{model.module}.py"), "model.py.jinja", model=model)
-        emit(layout.doc("models", f"{model.module}.md"), "model.md.jinja", model=model)
+        view = model_view(model, cycles, exceptions.get(model.class_name))
+        emit(layout.code(package, "models", f"{model.module}.py"), "model.py.jinja", view=view)
+        emit(layout.doc("models", f"{model.module}.md"), "model.md.jinja", model=_tagged(model))
+    for enum in api.enums:
+        emit(layout.code(package, "models", f"{enum.module}.py"), "enum.py.jinja", enum=enum)
+        emit(layout.doc("models", f"{enum.module}.md"), "enum.md.jinja", enum=enum)
+    for alias in api.aliases:
+        imports = Imports()
+        text = annotation(alias.type, Context(alias.direction), imports)
+        emit(
+            layout.code(package, "models", f"{alias.module}.py"),
+            "alias.py.jinja",
+            alias=alias,
+            annotation=text,
+            imports=imports.lines(),
+        )
+        emit(layout.doc("models", f"{alias.module}.md"), "alias.md.jinja", alias=alias)
     emit(layout.doc("models", "utils", "retryconfig.md"), "retryconfig.md.jinja")
     emit(layout.doc("reference.md"), "reference.md.jinja")
     return files
+
+
+def _import_order(api: ir.Api) -> tuple[set[str], list[tuple[str, str]]]:
+    """Definitions in cycles, and (module, name) of every definition, dependencies first."""
+    graph: dict[str, set[str]] = {}
+    modules: dict[str, str] = {}
+    for model in api.models:
+        modules[model.class_name] = model.module
+        graph[model.class_name] = {n for f in model.fields for n in f.type.referenced()}
+    for enum in api.enums:
+        modules[enum.class_name] = enum.module
+        graph[enum.class_name] = set()
+    for alias in api.aliases:
+        modules[alias.name] = alias.module
+        graph[alias.name] = set(alias.type.referenced())
+    cyclic: set[str] = set()
+    order: list[tuple[str, str]] = []
+    for component in strongly_connected(graph):
+        if len(component) > 1 or component[0] in graph[component[0]]:
+            cyclic.update(component)
+        order.extend((modules[name], name) for name in component)
+    return cyclic, order
 
 
 def _environment() -> jinja2.Environment:
@@ -104,13 +387,10 @@ def _environment() -> jinja2.Environment:
         pyrepr=_pyrepr,
         docstring=_docstring,
         cell=_table_cell,
-        field_type=field_type,
-        param_type=param_type,
-        doc_type=doc_type,
+        doc_type=doc_annotation,
+        doc_bare_type=doc_type,
+        enum_member=enum_member,
         example_arguments=example_arguments,
-        model_imports=model_imports,
-        sentinel_imports=sentinel_imports,
-        typed_dict_type=typed_dict_type,
         demote_headings=_demote_headings,
         constraint_note=_constraint_note,
         add_suffix=lambda text, suffix: f"{text}{suffix}",
@@ -135,21 +415,17 @@ def _demote_headings(text: str, levels: int = 2) -> str:
 
 
 def _constraint_note(f: ir.ModelField) -> str:
-    """`Range: x >= 0, x <= 10`: a field's validation rules, for the reference docs."""
-    c = f.type.constraints
-    rules = [
-        f"{label}{value}"
-        for label, value in (
-            ("x >= ", c.ge),
-            ("x <= ", c.le),
-            ("x > ", c.gt),
-            ("x < ", c.lt),
-            ("length >= ", c.min_length),
-            ("length <= ", c.max_length),
-            ("pattern ", c.pattern),
-        )
-        if value is not None
-    ]
+    """` Constraints: x >= 0, x <= 10.`: a field's validation rules, for the reference docs."""
+    labels = {
+        "ge": "x >= ",
+        "le": "x <= ",
+        "gt": "x > ",
+        "lt": "x < ",
+        "min_length": "length >= ",
+        "max_length": "length <= ",
+        "pattern": "pattern ",
+    }
+    rules = [f"{labels[name]}{value}" for name, value in f.type.constraints.items()]
     return f" Constraints: {', '.join(rules)}." if rules else ""
 
 
@@ -165,117 +441,20 @@ def _table_cell(value: object) -> str:
     )
 
 
-def field_type(f: ir.ModelField, direction: ir.Direction) -> str:
-    """The annotation (and default) of a model field: `OptionalNullable[...] = UNSET`."""
-    if direction == "input":
-        inner = f.type.validated()
-        if f.required:
-            annotation, default = (f"Nullable[{inner}]" if f.nullable else inner), None
-        elif f.nullable:
-            annotation, default = f"OptionalNullable[{inner}]", "UNSET"
-        else:
-            annotation, default = f"Optional[{inner}]", "None"
-    else:
-        inner = f.type.plain()
-        if f.required:
-            annotation, default = (f"Optional[{inner}]" if f.nullable else inner), None
-        else:
-            annotation, default = f"Optional[{inner}]", "None"
-    if f.aliased:
-        annotation = f"Annotated[{annotation}, Field(alias={f.wire_name!r})]"
-    return annotation + (f" = {default}" if default else "")
+def enum_member(value: str | int) -> str:
+    """`image_generation.completed` -> `IMAGE_GENERATION_COMPLETED`; `1` -> `VALUE_1`."""
+    name = "".join(c if c.isalnum() else "_" for c in str(value)).strip("_").upper()
+    if not name or name[0].isdigit():
+        name = f"VALUE_{name}"
+    return name
 
 
-def typed_dict_type(f: ir.ModelField) -> str:
-    """A field's type in the model's TypedDict: models become their TypedDicts."""
-    inner = f.type.plain(suffix="TypedDict")
-    if f.nullable:
-        inner = f"Nullable[{inner}]"
-    return inner if f.required else f"NotRequired[{inner}]"
-
-
-def param_type(f: ir.ModelField) -> str:
-    """The annotation (and default) of a flattened method argument."""
-    inner = f.type.plain(prefix="models.")
-    if f.required:
-        return f"Nullable[{inner}]" if f.nullable else inner
-    if f.nullable:
-        return f"OptionalNullable[{inner}] = UNSET"
-    return f"Optional[{inner}] = None"
-
-
-def doc_type(f: ir.ModelField, direction: ir.Direction, link_base: str = "") -> str:
-    """The type as the reference docs show it, with links to model pages."""
-    text = f.type.plain(link_base=link_base)
-    if f.required:
-        return f"Nullable[{text}]" if f.nullable else text
-    if direction == "input" and f.nullable:
-        return f"OptionalNullable[{text}]"
-    return f"Optional[{text}]"
-
-
-def example_arguments(model: ir.Model) -> str:
+def example_arguments(fields: tuple[ir.ModelField, ...]) -> str:
     """`model="...", prompt="...", n=1`: a call using the spec's examples."""
     parts = []
-    for f in model.fields:
+    for f in fields:
         if f.example is not None:
             parts.append(f"{f.name}={_pyrepr(f.example)}")
-        elif f.required:
+        elif f.required and not f.has_default:
             parts.append(f"{f.name}=...")
     return ", ".join(parts)
-
-
-def model_imports(model: ir.Model, package: ir.Package) -> list[str]:
-    """The import lines a model module needs, already sorted as ruff's isort wants."""
-    fields = model.fields
-    typing_names = set()
-    pydantic_names = set()
-    runtime_names = set()
-    if any(f.aliased for f in fields):
-        typing_names.add("Annotated")
-        pydantic_names.add("Field")
-    if model.direction == "input":
-        if any(f.type.kind == "scalar" or f.type.item is not None for f in fields):
-            typing_names.add("Annotated")
-            pydantic_names.add("Strict")
-        if any(f.type.constraints.field_arguments() for f in fields):
-            pydantic_names.add("Field")
-        for f in fields:
-            if f.required and f.nullable:
-                runtime_names.add("Nullable")
-            elif not f.required and f.nullable:
-                runtime_names.update({"OptionalNullable", "UNSET"})
-            elif not f.required:
-                typing_names.add("Optional")
-    elif any(f.nullable or not f.required for f in fields):
-        typing_names.add("Optional")
-    if any(f.type.kind == "any" or (f.type.item and f.type.item.kind == "any") for f in fields):
-        typing_names.add("Any")
-    if any(not f.required for f in fields):
-        extensions_names = ["NotRequired", "TypedDict"]
-    else:
-        extensions_names = ["TypedDict"]
-    if any(f.nullable for f in fields):
-        runtime_names.add("Nullable")
-    lines = ["from __future__ import annotations", ""]
-    if typing_names:
-        lines += [f"from typing import {', '.join(sorted(typing_names))}", ""]
-    lines += [f"from typing_extensions import {', '.join(extensions_names)}", ""]
-    if pydantic_names:
-        lines += [f"from pydantic import {', '.join(sorted(pydantic_names))}", ""]
-    base = "InputModel" if model.direction == "input" else "OutputModel"
-    lines.append(f"from .._runtime.models import {base}")
-    if runtime_names:
-        lines.append(f"from .._runtime.sentinel import {', '.join(sorted(runtime_names))}")
-    lines += [f"from .{dep.lower()} import {dep}, {dep}TypedDict" for dep in model.dependencies]
-    return lines
-
-
-def sentinel_imports(resource: ir.Resource) -> str:
-    """The names a resource module imports from the sentinel module."""
-    names = {"UNSET", "OptionalNullable"}  # every method takes `retries`
-    for op in resource.operations:
-        for f in op.body_model.fields if op.body_model else ():
-            if f.required and f.nullable:
-                names.add("Nullable")
-    return ", ".join(sorted(names))

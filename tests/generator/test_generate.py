@@ -112,7 +112,7 @@ def _spec(**paths: Any) -> dict[str, Any]:
             "schemas": {
                 "Thing": {
                     "type": "object",
-                    "properties": {"kind": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
+                    "properties": {"kind": {"not": {"type": "string"}}},
                 }
             }
         },
@@ -122,7 +122,8 @@ def _spec(**paths: Any) -> dict[str, Any]:
 def test_unsupported_constructs_are_all_reported_with_pointers(tmp_path: Path) -> None:
     operation = {
         "operationId": "get_thing",
-        "parameters": [{"name": "id", "in": "query", "schema": {"type": "string"}}],
+        "parameters": [{"name": "session", "in": "cookie", "schema": {"type": "string"}}],
+        "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
         "responses": {
             "200": {
                 "description": "ok",
@@ -131,13 +132,15 @@ def test_unsupported_constructs_are_all_reported_with_pointers(tmp_path: Path) -
         },
     }
     spec_path = tmp_path / "spec.yml"
-    spec_path.write_text(yaml.safe_dump(_spec(**{"/things": {"get": operation}})))
+    spec_path.write_text(yaml.safe_dump(_spec(**{"/things": {"post": operation}})))
     package = ir.Package("pkg", "pkg", "0.1.0", "PkgSDK", "spec.yml")
     with pytest.raises(SpecError) as caught:
         parse(load_spec(spec_path), package)
     assert caught.value.problems == [
-        "#/paths/~1things/get/parameters: parameters are not supported yet",
-        "#/components/schemas/Thing/properties/kind: unsupported schema keyword 'oneOf'",
+        "#/paths/~1things/post/parameters/0: unsupported parameter location 'cookie'",
+        "#/paths/~1things/post/requestBody/content: unsupported media types "
+        "['multipart/form-data'] (supported: ('application/json',))",
+        "#/components/schemas/Thing/properties/kind/not: unsupported schema keyword 'not'",
     ]
 
 

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote
 
 import httpx
 from typing_extensions import Self
@@ -16,7 +17,7 @@ from typing_extensions import Self
 from .auth import BearerAuth, TokenSource
 from .clock import SYSTEM_CLOCK
 from .operation import CallOptions, Operation, ResponseT
-from .pipeline import attempts, read_result, run_async, run_sync
+from .pipeline import attempts, raise_for_status, read_result, run_async, run_sync
 from .retries import RetryConfig, resolve_policy
 from .sentinel import OptionalNullable
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from httpx._client import UseClientDefault
 
     from .models import InputModel
+    from .sse import AsyncEventStream, EventStream
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseSDK", "Logger", "Resource", "SDKCore", "SDKSettings"]
 
@@ -152,44 +154,96 @@ class SDKCore:
     # -- calls ---------------------------------------------------------------------------
 
     def call(
-        self, operation: Operation[ResponseT], body: InputModel | None, options: CallOptions
+        self,
+        operation: Operation[ResponseT],
+        body: Any,
+        options: CallOptions,
+        params: InputModel | None = None,
     ) -> ResponseT:
-        client = self.client
-        request, budget = self._build_request(client, operation, body, options)
-        steps = attempts(
-            request, resolve_policy(options.retries, self.retry_config), self.clock, self.logger
-        )
-        response = run_sync(client, steps, self.clock, budget)
-        self._log_response(response)
+        """Send one call (with its retries) and return its parsed response."""
+        response = self._send(operation, body, options, params)
         return read_result(operation, response, self.clock)
 
     async def call_async(
-        self, operation: Operation[ResponseT], body: InputModel | None, options: CallOptions
+        self,
+        operation: Operation[ResponseT],
+        body: Any,
+        options: CallOptions,
+        params: InputModel | None = None,
     ) -> ResponseT:
-        client = self.async_client
-        request, budget = self._build_request(client, operation, body, options)
-        steps = attempts(
-            request, resolve_policy(options.retries, self.retry_config), self.clock, self.logger
-        )
-        response = await run_async(client, steps, self.clock, budget)
-        self._log_response(response)
+        response = await self._send_async(operation, body, options, params)
         return read_result(operation, response, self.clock)
+
+    def call_stream(
+        self,
+        operation: Operation[ResponseT],
+        body: Any,
+        options: CallOptions,
+        params: InputModel | None = None,
+    ) -> EventStream[ResponseT]:
+        """Start a streaming call: errors before the stream starts raise here."""
+        from .sse import EventStream
+
+        response = self._send(operation, body, options, params)
+        raise_for_status(operation, response, self.clock)
+        return EventStream(response, operation)
+
+    async def call_stream_async(
+        self,
+        operation: Operation[ResponseT],
+        body: Any,
+        options: CallOptions,
+        params: InputModel | None = None,
+    ) -> AsyncEventStream[ResponseT]:
+        from .sse import AsyncEventStream
+
+        response = await self._send_async(operation, body, options, params)
+        raise_for_status(operation, response, self.clock)
+        return AsyncEventStream(response, operation)
+
+    def _send(
+        self, operation: Operation[Any], body: Any, options: CallOptions, params: Any
+    ) -> httpx.Response:
+        client = self.client
+        request, budget = self._build_request(client, operation, body, options, params)
+        policy = resolve_policy(options.retries, self.retry_config)
+        steps = attempts(request, policy, self.clock, self.logger)
+        response = run_sync(client, steps, self.clock, budget, operation.stream)
+        self._log_response(response)
+        return response
+
+    async def _send_async(
+        self, operation: Operation[Any], body: Any, options: CallOptions, params: Any
+    ) -> httpx.Response:
+        client = self.async_client
+        request, budget = self._build_request(client, operation, body, options, params)
+        policy = resolve_policy(options.retries, self.retry_config)
+        steps = attempts(request, policy, self.clock, self.logger)
+        response = await run_async(client, steps, self.clock, budget, operation.stream)
+        self._log_response(response)
+        return response
 
     def _build_request(
         self,
         client: httpx.Client | httpx.AsyncClient,
         operation: Operation[Any],
-        body: InputModel | None,
+        body: Any,
         options: CallOptions,
+        params: InputModel | None,
     ) -> tuple[httpx.Request, float | None]:
         """The request to send (the same for every attempt) and each attempt's time budget."""
         # One key for every attempt of this call, so a de-duplicating server can tell
         # a retry from a new request; a key the user gives wins.
         headers = {**self._base_headers, "Idempotency-Key": str(uuid.uuid4())}
-        content = None
-        if body is not None:
-            content = body.to_json_bytes()
+        if operation.stream:
+            headers["Accept"] = "text/event-stream"
+        content = _body_bytes(operation, body)
+        if content is not None:
             headers["Content-Type"] = "application/json"
+        path, query = operation.path, None
+        if params is not None:
+            path, query, param_headers = _place_parameters(operation, params.wire_values())
+            headers.update(param_headers)
         if operation.requires_auth:
             authorization = self._tokens.header()
             if authorization is not None:
@@ -200,8 +254,9 @@ class SDKCore:
         timeout = self._timeout(client, options.timeout_ms)
         request = client.build_request(
             operation.method,
-            server_url.rstrip("/") + operation.path,
+            server_url.rstrip("/") + path,
             content=content,
+            params=tuple(query) if query else None,
             headers=headers,
             timeout=timeout,
         )
@@ -305,6 +360,51 @@ def _log_to_stderr(logger: logging.Logger) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+
+
+def _body_bytes(operation: Operation[Any], body: Any) -> bytes | None:
+    """The JSON body: a request model's own bytes, or a validated non-object body."""
+    if body is None:
+        return None
+    to_json_bytes = getattr(body, "to_json_bytes", None)  # a request model (InputModel)
+    if to_json_bytes is not None:
+        content: bytes = to_json_bytes()
+        return content
+    from .models import dumps_json  # only for bodies that are not models: lists, unions
+
+    adapter = operation.body_adapter
+    value = adapter.validate_python(body)
+    return dumps_json(adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True))
+
+
+def _place_parameters(
+    operation: Operation[Any], values: Mapping[str, Any]
+) -> tuple[str, list[tuple[str, str]], dict[str, str]]:
+    """Path with its parameters filled in, query pairs (arrays repeated), and headers."""
+    path = operation.path
+    for name in operation.path_params:
+        path = path.replace("{" + name + "}", quote(_text(values[name]), safe=""))
+    query = [
+        (name, _text(item))
+        for name in operation.query_params
+        if values.get(name) is not None
+        for item in (values[name] if isinstance(values[name], list) else [values[name]])
+    ]
+    headers = {
+        name: _text(values[name])
+        for name in operation.header_params
+        if values.get(name) is not None
+    }
+    return path, query, headers
+
+
+def _text(value: Any) -> str:
+    """A parameter value as text: booleans in JSON spelling, arrays comma-separated."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_text(item) for item in value)
+    return str(value)
 
 
 def _override_headers(headers: dict[str, str], overrides: Mapping[str, str]) -> None:

@@ -10,7 +10,8 @@
     │   ├── UnprocessableEntityError  422
     │   ├── RateLimitError            429 (with `retry_after`)
     │   ├── InternalServerError       5XX
-    │   └── ResponseValidationError   a 2XX the SDK cannot read
+    │   ├── ResponseValidationError   a 2XX the SDK cannot read
+    │   └── TypedAPIError             base of generated errors for declared error bodies
     └── APIConnectionError            the request or response did not get through
         └── APITimeoutError           ... because a timeout expired
 
@@ -22,7 +23,8 @@ is also an instance of the httpx exception that caused it (`httpx.ConnectError`,
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 import httpx
 
@@ -39,6 +41,7 @@ __all__ = [
     "RateLimitError",
     "ResponseValidationError",
     "SDKError",
+    "TypedAPIError",
     "UnprocessableEntityError",
     "connection_error",
     "error_message_from_body",
@@ -162,6 +165,14 @@ class ResponseValidationError(APIError):
         return list(errors()) if callable(errors) else []
 
 
+class TypedAPIError(APIError):
+    """Base of the exceptions generated for error responses the spec describes: the
+    parsed body is in `.data` (of the model named by `_data_type`)."""
+
+    data: Any
+    _data_type: ClassVar[Any] = None
+
+
 class APIConnectionError(SDKError):
     """The request could not be sent, or its response could not be read.
 
@@ -191,15 +202,53 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
 _CONNECTION_CLASSES: dict[type[httpx.RequestError], type[APIConnectionError]] = {}
 
 
-def status_error(response: httpx.Response, retry_after: float | None = None) -> APIError:
-    """The `APIError` subclass for a read 4XX/5XX response, keeping its whole body."""
+_COMBINED_CLASSES: dict[tuple[type[TypedAPIError], type[APIError]], type[APIError]] = {}
+
+
+def status_error(
+    response: httpx.Response,
+    retry_after: float | None = None,
+    declared: Sequence[tuple[str, type[TypedAPIError]]] = (),
+) -> APIError:
+    """The `APIError` subclass for a read 4XX/5XX response, keeping its whole body.
+
+    When the spec declares an error body for this status (`declared`, from the
+    operation) and the body matches it, the error is also of that generated class and
+    carries the parsed body in `.data`.
+    """
     status = response.status_code
     cls = _STATUS_CLASSES.get(status) or (InternalServerError if status >= 500 else APIError)
     body = response.text
+    data = None
+    typed = _declared_class(status, declared)
+    if typed is not None:
+        try:
+            data = typed._data_type.model_validate_json(response.content)
+        except ValueError:
+            typed = None  # not the declared shape: a plain status error
+    if typed is not None:
+        key = (typed, cls)
+        if key not in _COMBINED_CLASSES:
+            bases = (typed,) if issubclass(typed, cls) else (typed, cls)
+            _COMBINED_CLASSES[key] = type(typed.__name__, bases, {"__module__": typed.__module__})
+        cls = _COMBINED_CLASSES[key]
     error = cls(error_message_from_body(body, response.reason_phrase), status, body, response)
+    if data is not None:
+        error.data = data  # type: ignore[attr-defined]
     if isinstance(error, RateLimitError):
         error.retry_after = retry_after
     return error
+
+
+def _declared_class(
+    status: int, declared: Sequence[tuple[str, type[TypedAPIError]]]
+) -> type[TypedAPIError] | None:
+    """The class declared for `status`: an exact match, else `4XX`-style, else `default`."""
+    by_pattern = {pattern.upper(): cls for pattern, cls in declared}
+    for pattern in (str(status), f"{status // 100}XX", "DEFAULT"):
+        if pattern in by_pattern:
+            return by_pattern[pattern]
+    return None
 
 
 def connection_error(error: httpx.RequestError) -> APIConnectionError:
@@ -230,8 +279,16 @@ def error_message_from_body(body: str, default: str = "") -> str:
     if isinstance(data, dict):
         error = data.get("error")
         if isinstance(error, dict) and isinstance(error.get("message"), str):
-            return str(error["message"])
+            return _bounded(str(error["message"]))
         for candidate in (error, data.get("message"), data.get("detail")):
             if isinstance(candidate, str) and candidate:
-                return candidate
+                return _bounded(candidate)
     return default
+
+
+def _bounded(message: str) -> str:
+    """A server message short enough for logs; the whole body stays in `.body`."""
+    if len(message) <= BODY_PREVIEW_CHARS:
+        return message
+    hidden = len(message) - BODY_PREVIEW_CHARS
+    return f"{message[:BODY_PREVIEW_CHARS]}... [{hidden} more characters]"

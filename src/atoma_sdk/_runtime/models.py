@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 import pydantic
 
 from .sentinel import UNSET
 
-__all__ = ["BaseModel", "InputModel", "OutputModel"]
+__all__ = ["BaseModel", "InputModel", "OutputModel", "UnknownVariant", "open_discriminator"]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -28,18 +29,28 @@ class InputModel(BaseModel):
 
     model_config = pydantic.ConfigDict(extra="forbid")
 
+    #: Optional fields that may not be null: None given for them means "leave it out".
+    _none_means_unset: ClassVar[frozenset[str]] = frozenset()
+    #: Required fields with a default: sent even when the caller left the default.
+    _always_sent: ClassVar[frozenset[str]] = frozenset()
+
     def __init__(self, /, **data: Any) -> None:
         try:
             super().__init__(**data)
         except pydantic.ValidationError as error:
             raise _without_unset_branch(error) from None
+        if self._always_sent:
+            self.__pydantic_fields_set__.update(self._always_sent)
 
     @pydantic.model_validator(mode="before")
     @classmethod
     def _drop_unset(cls, data: Any) -> Any:
         # A field given as UNSET counts as never given, so `exclude_unset` leaves it out.
-        if isinstance(data, dict) and any(value is UNSET for value in data.values()):
-            return {key: value for key, value in data.items() if value is not UNSET}
+        if not isinstance(data, dict):
+            return data
+        skip = cls._none_means_unset
+        if any(v is UNSET or (v is None and k in skip) for k, v in data.items()):
+            return {k: v for k, v in data.items() if not (v is UNSET or (v is None and k in skip))}
         return data
 
     def to_json_bytes(self) -> bytes:
@@ -47,14 +58,47 @@ class InputModel(BaseModel):
 
         Byte for byte what atoma-sdk 0.1.3 sends: compact, keys sorted, ASCII-escaped.
         """
-        data = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+        return dumps_json(self.model_dump(mode="json", by_alias=True, exclude_unset=True))
+
+    def wire_values(self) -> dict[str, Any]:
+        """The given fields by wire name, as JSON-ready values (for parameters)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def dumps_json(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
 
 
 class OutputModel(BaseModel):
     """A model the server sends: fields it adds are kept and readable as attributes."""
 
     model_config = pydantic.ConfigDict(extra="allow")
+
+
+class UnknownVariant(OutputModel):
+    """A member of a union that this SDK version does not know (a new event type, say).
+
+    All its fields are kept: read them as attributes or with `model_dump()`.
+    """
+
+
+def open_discriminator(wire_name: str, tags: Mapping[str, str]) -> Callable[[Any], str]:
+    """A pydantic discriminator that sends unknown tag values to `UnknownVariant`."""
+
+    def discriminate(value: Any) -> str:
+        tag = _tag_of(value, wire_name)
+        return tags.get(tag, "UnknownVariant") if isinstance(tag, str) else "UnknownVariant"
+
+    return discriminate
+
+
+def _tag_of(value: Any, wire_name: str) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(wire_name)
+    for name, info in getattr(type(value), "model_fields", {}).items():
+        if (info.alias or name) == wire_name:
+            return getattr(value, name)
+    return (getattr(value, "model_extra", None) or {}).get(wire_name)
 
 
 _UNSET_BRANCH = "is-instance[Unset]"

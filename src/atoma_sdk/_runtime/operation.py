@@ -4,28 +4,67 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .sentinel import UNSET, OptionalNullable
 
 if TYPE_CHECKING:
-    from .models import OutputModel
+    from pydantic import TypeAdapter
+
+    from .errors import TypedAPIError
     from .retries import RetryConfig
 
-ResponseT = TypeVar("ResponseT", bound="OutputModel")
+ResponseT = TypeVar("ResponseT")
 
 __all__ = ["CallOptions", "Operation"]
 
 
 @dataclass(frozen=True)
 class Operation(Generic[ResponseT]):
-    """An operation of the spec, declared once per module by generated code."""
+    """An operation of the spec, declared once per module by generated code.
+
+    `response_type` is a model class, any other type pydantic can validate (a list, a
+    union, a primitive), or None for "no content"; with `stream`, it is the type of each
+    server-sent event's data.
+    """
 
     operation_id: str
     method: str
     path: str
-    response_model: type[ResponseT]
+    response_type: Any
     requires_auth: bool = True
+    path_params: tuple[str, ...] = ()
+    query_params: tuple[str, ...] = ()
+    header_params: tuple[str, ...] = ()
+    #: (status pattern such as "404", "4XX" or "default", exception class)
+    errors: tuple[tuple[str, type[TypedAPIError]], ...] = ()
+    #: the type of a body that is not an object model (validated, then sent as JSON)
+    body_type: Any = None
+    stream: bool = False
+    sentinel: str | None = None
+
+    @cached_property
+    def response_adapter(self) -> TypeAdapter[Any]:
+        """Built once, on first use, for response types that are not model classes."""
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(self.response_type)
+
+    @cached_property
+    def body_adapter(self) -> TypeAdapter[Any]:
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(self.body_type)
+
+    def parse(self, content: bytes) -> ResponseT:
+        """Validate a JSON response (or event) body into `response_type`."""
+        parse_model = getattr(self.response_type, "model_validate_json", None)
+        if parse_model is not None:
+            result: ResponseT = parse_model(content)
+            return result
+        parsed: ResponseT = self.response_adapter.validate_json(content)
+        return parsed
 
 
 @dataclass(frozen=True)

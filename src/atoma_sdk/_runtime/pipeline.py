@@ -19,7 +19,7 @@ from .errors import ResponseValidationError, connection_error, status_error
 from .operation import Operation, ResponseT
 from .retries import RetryPolicy, retry_after_seconds
 
-__all__ = ["attempts", "read_result", "run_async", "run_sync"]
+__all__ = ["attempts", "raise_for_status", "read_result", "run_async", "run_sync"]
 
 #: A step of a call: send this request, or wait this many seconds.
 Step = Union[httpx.Request, float]
@@ -80,16 +80,17 @@ def _next_delay(
 
 
 def run_sync(
-    client: httpx.Client, steps: Attempts, clock: Clock, budget: float | None
+    client: httpx.Client, steps: Attempts, clock: Clock, budget: float | None, stream: bool = False
 ) -> httpx.Response:
-    """Carry out `steps` with a sync client; each attempt must end within `budget` seconds."""
+    """Carry out `steps` with a sync client; each attempt must end within `budget` seconds.
+    With `stream`, a 2XX body is left unread for the caller to stream."""
     response: httpx.Response | None = None
     try:
         step = next(steps)
         while True:
             if isinstance(step, httpx.Request):
                 try:
-                    response = _send_sync(client, step, clock, budget)
+                    response = _send_sync(client, step, clock, budget, stream)
                 except Exception as error:
                     step = steps.throw(error)
                 else:
@@ -108,16 +109,21 @@ def run_sync(
 
 
 async def run_async(
-    client: httpx.AsyncClient, steps: Attempts, clock: Clock, budget: float | None
+    client: httpx.AsyncClient,
+    steps: Attempts,
+    clock: Clock,
+    budget: float | None,
+    stream: bool = False,
 ) -> httpx.Response:
-    """Carry out `steps` with an async client; each attempt must end within `budget` seconds."""
+    """Carry out `steps` with an async client; each attempt must end within `budget` seconds.
+    With `stream`, a 2XX body is left unread for the caller to stream."""
     response: httpx.Response | None = None
     try:
         step = next(steps)
         while True:
             if isinstance(step, httpx.Request):
                 try:
-                    response = await _send_async(client, step, clock, budget)
+                    response = await _send_async(client, step, clock, budget, stream)
                 except Exception as error:
                     step = steps.throw(error)
                 else:
@@ -136,11 +142,13 @@ async def run_async(
 
 
 def _send_sync(
-    client: httpx.Client, request: httpx.Request, clock: Clock, budget: float | None
+    client: httpx.Client, request: httpx.Request, clock: Clock, budget: float | None, stream: bool
 ) -> httpx.Response:
     """Send and read the whole body, closing the response if anything goes wrong."""
     deadline = None if budget is None else clock.monotonic() + budget
     response = client.send(request, stream=True)
+    if stream and response.is_success:
+        return response
     try:
         if deadline is not None:
             response.stream = _DeadlineStream(response.stream, deadline, clock, request)
@@ -152,11 +160,17 @@ def _send_sync(
 
 
 async def _send_async(
-    client: httpx.AsyncClient, request: httpx.Request, clock: Clock, budget: float | None
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    clock: Clock,
+    budget: float | None,
+    stream: bool,
 ) -> httpx.Response:
     """Send and read the whole body, closing the response if anything goes wrong."""
     deadline = None if budget is None else clock.monotonic() + budget
     response = await client.send(request, stream=True)
+    if stream and response.is_success:
+        return response
     try:
         if deadline is not None:
             response.stream = _DeadlineStream(response.stream, deadline, clock, request)
@@ -203,13 +217,21 @@ class _DeadlineStream(httpx.SyncByteStream, httpx.AsyncByteStream):
         await self._inner.aclose()
 
 
+def raise_for_status(operation: Operation[Any], response: httpx.Response, clock: Clock) -> None:
+    """Raise the error for a non-2XX final response (its body already read)."""
+    if not response.is_success:
+        retry_after = retry_after_seconds(response.headers, clock.time())
+        raise status_error(response, retry_after, operation.errors)
+
+
 def read_result(
     operation: Operation[ResponseT], response: httpx.Response, clock: Clock
 ) -> ResponseT:
-    """Parse a final, fully read response into the operation's model, or raise for it."""
+    """Parse a final, fully read response into the operation's type, or raise for it."""
+    raise_for_status(operation, response, clock)
+    if operation.response_type is None:
+        return None  # type: ignore[return-value]  # an operation with no content
     status = response.status_code
-    if not 200 <= status < 300:
-        raise status_error(response, retry_after_seconds(response.headers, clock.time()))
     content_type = response.headers.get("content-type", "application/json")
     if not _is_json(content_type):
         raise ResponseValidationError(
@@ -219,10 +241,11 @@ def read_result(
             response,
         )
     try:
-        return operation.response_model.model_validate_json(response.content)
+        return operation.parse(response.content)
     except ValueError as error:  # pydantic.ValidationError, including invalid JSON
+        name = getattr(operation.response_type, "__name__", "the response type")
         raise ResponseValidationError(
-            f"Response body does not match {operation.response_model.__name__}: {_summary(error)}",
+            f"Response body does not match {name}: {_summary(error)}",
             status,
             response.text,
             response,

@@ -10,11 +10,11 @@ from .._runtime.operation import CallOptions, Operation
 from .._runtime.retries import RetryConfig
 from .._runtime.sentinel import UNSET, OptionalNullable
 
-_GENERATE = Operation(
+_GENERATE = Operation[models.CreateImageResponse](
     operation_id="image_generations_create",
     method="POST",
     path="/v1/images/generations",
-    response_model=models.CreateImageResponse,
+    response_type=models.CreateImageResponse,
     requires_auth=True,
 )
 
@@ -65,6 +65,7 @@ class Images(Resource):
 
         Raises:
             models.APIError: The server answered with a 4XX or 5XX status.
+            models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
         body = models.CreateImageRequest(
@@ -123,6 +124,7 @@ class Images(Resource):
 
         Raises:
             models.APIError: The server answered with a 4XX or 5XX status.
+            models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
         body = models.CreateImageRequest(

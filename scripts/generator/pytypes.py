@@ -1,0 +1,209 @@
+"""Python annotations for `ir.TypeRef`s, with the imports they need.
+
+One function per use of a type, because a type reads differently where it is used: in
+a request model it is strict and constrained, in a response model it is lenient (open
+enums, open unions), in a method signature it also accepts plain dicts, in a TypedDict
+models become their TypedDicts, and in the docs models become links.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import ir
+
+Mode = Literal["input", "output", "param", "typeddict", "doc"]
+
+_STDLIB = {"datetime": "datetime", "date": "datetime", "UUID": "uuid"}
+
+
+@dataclass
+class Imports:
+    """`from X import a, b` lines a generated module needs, gathered while rendering."""
+
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, module: str, *names: str) -> None:
+        self.names[module].update(names)
+
+    def lines(self, exclude: str = "") -> list[str]:
+        """Import lines (ruff sorts and groups them when the output is formatted)."""
+        return [
+            f"from {module} import {', '.join(sorted(names))}"
+            for module, names in sorted(self.names.items())
+            if module != exclude and names
+        ]
+
+
+@dataclass(frozen=True)
+class Context:
+    """How to spell references: `models.X` from resources, `X` inside the models package."""
+
+    mode: Mode
+    qualify: str = ""  # prefix for generated names ("models.")
+    model_module: str = ""  # for doc links: relative path to the model pages
+    runtime: str = ".._runtime"
+    #: models referenced without their module import (same module, or imported elsewhere)
+    local: frozenset[str] = frozenset()
+
+
+def annotation(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
+    """The annotation of `t` in `ctx`."""
+    kind = t.kind
+    if kind == "scalar":
+        if t.name in _STDLIB:
+            imports.add(_STDLIB[t.name], t.name)
+        if ctx.mode == "input":
+            imports.add("typing", "Annotated")
+            imports.add("pydantic", "Strict")
+            extra = ""
+            if t.constraints.items():
+                imports.add("pydantic", "Field")
+                extra = f", Field({t.constraints.field_arguments()})"
+            return f"Annotated[{t.name}, Strict(){extra}]"
+        return t.name
+    if kind in ("model", "enum", "alias"):
+        return _named(t, ctx, imports)
+    if kind == "literal":
+        imports.add("typing", "Literal")
+        return f"Literal[{', '.join(repr(v) for v in t.values)}]"
+    if kind in ("list", "dict"):
+        assert t.item is not None
+        inner = annotation(t.item, ctx, imports)
+        text = f"list[{inner}]" if kind == "list" else f"dict[str, {inner}]"
+        if ctx.mode == "input" and t.constraints.items():
+            imports.add("typing", "Annotated")
+            imports.add("pydantic", "Field")
+            return f"Annotated[{text}, Field({t.constraints.field_arguments()})]"
+        return text
+    if kind == "union":
+        return _union(t, ctx, imports)
+    imports.add("typing", "Any")
+    return "Any"
+
+
+def _named(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
+    if ctx.mode == "doc":
+        return f"[models.{t.name}]({ctx.model_module}{t.name.lower()}.md)"
+    name = t.name + ("TypedDict" if ctx.mode == "typeddict" and t.kind == "model" else "")
+    if not ctx.qualify and t.name not in ctx.local:
+        imports.add(f".{t.name.lower()}", name)
+    text = ctx.qualify + name
+    if t.kind == "model" and ctx.mode == "param":
+        imports.add("typing", "Union")
+        return f"Union[{text}, {ctx.qualify}{t.name}TypedDict]"
+    if t.kind == "enum" and ctx.mode == "output":
+        # Open enum: a value this SDK version does not know is kept, not refused.
+        unknown = "UnrecognizedInt" if t.base == "int" else "UnrecognizedStr"
+        imports.add("typing", "Annotated", "Union")
+        imports.add("pydantic", "Field")
+        imports.add(f"{ctx.runtime}.sentinel", unknown)
+        return f'Annotated[Union[{text}, {unknown}], Field(union_mode="left_to_right")]'
+    return text
+
+
+def _union(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
+    imports.add("typing", "Union")
+    members = [annotation(m, ctx, imports) for m in t.members]
+    if ctx.mode in ("doc", "typeddict", "param") or t.discriminator is None:
+        return f"Union[{', '.join(members)}]"
+    imports.add("typing", "Annotated")
+    if ctx.mode == "input":
+        imports.add("pydantic", "Field")
+        return f"Annotated[Union[{', '.join(members)}], Field(discriminator={t.discriminator!r})]"
+    # Output: an unknown tag value parses as UnknownVariant instead of failing.
+    imports.add("pydantic", "Discriminator", "Tag")
+    imports.add(f"{ctx.runtime}.models", "UnknownVariant", "open_discriminator")
+    tagged = [f"Annotated[{text}, Tag({text.rsplit('.', 1)[-1]!r})]" for text in members]
+    tagged.append("Annotated[UnknownVariant, Tag('UnknownVariant')]")
+    return (
+        f"Annotated[Union[{', '.join(tagged)}], "
+        f"Discriminator(open_discriminator({t.discriminator!r}, {{{_tag_map(t)}}}))]"
+    )
+
+
+def _tag_map(t: ir.TypeRef) -> str:
+    """`'a': 'A', 'b': 'B'`: tag value -> member class name."""
+    return ", ".join(f"{value!r}: {name!r}" for value, name in t.tags)
+
+
+def field_annotation(
+    f: ir.ModelField, direction: ir.Direction, ctx: Context, imports: Imports
+) -> str:
+    """A model field's annotation and default: `OptionalNullable[...] = UNSET`."""
+    inner = annotation(f.type, ctx, imports)
+    sentinel = f"{ctx.runtime}.sentinel"
+    if direction == "input":
+        if f.required and f.has_default:
+            annotation_text, default = inner, repr(f.default)
+        elif f.required:
+            annotation_text, default = inner, None
+            if f.nullable:
+                imports.add(sentinel, "Nullable")
+                annotation_text = f"Nullable[{inner}]"
+        elif f.nullable:
+            imports.add(sentinel, "OptionalNullable", "UNSET")
+            annotation_text, default = f"OptionalNullable[{inner}]", "UNSET"
+        else:
+            imports.add("typing", "Optional")
+            annotation_text, default = f"Optional[{inner}]", "None"
+    else:
+        if f.required and not f.nullable:
+            annotation_text, default = inner, None
+        else:
+            imports.add("typing", "Optional")
+            annotation_text = f"Optional[{inner}]"
+            default = None if f.required else "None"
+    if f.aliased:
+        imports.add("typing", "Annotated")
+        imports.add("pydantic", "Field")
+        annotation_text = f"Annotated[{annotation_text}, Field(alias={f.wire_name!r})]"
+    return annotation_text + (f" = {default}" if default else "")
+
+
+def param_annotation(f: ir.ModelField, ctx: Context, imports: Imports) -> str:
+    """A method argument's annotation and default."""
+    inner = annotation(f.type, ctx, imports)
+    sentinel = f"{ctx.runtime}.sentinel"
+    if f.required and f.has_default:
+        return f"{inner} = {f.default!r}"
+    if f.required and f.nullable:
+        imports.add(sentinel, "Nullable")
+        return f"Nullable[{inner}]"
+    if f.required:
+        return inner
+    if f.nullable:
+        imports.add(sentinel, "OptionalNullable", "UNSET")
+        return f"OptionalNullable[{inner}] = UNSET"
+    imports.add("typing", "Optional")
+    return f"Optional[{inner}] = None"
+
+
+def typed_dict_annotation(f: ir.ModelField, ctx: Context, imports: Imports) -> str:
+    inner = annotation(f.type, ctx, imports)
+    if f.nullable:
+        imports.add(f"{ctx.runtime}.sentinel", "Nullable")
+        inner = f"Nullable[{inner}]"
+    if f.required and not f.has_default:
+        return inner
+    imports.add("typing_extensions", "NotRequired")
+    return f"NotRequired[{inner}]"
+
+
+def doc_annotation(f: ir.ModelField, direction: ir.Direction, link_base: str = "") -> str:
+    """The type as the reference docs show it, with links to model pages."""
+    text = annotation(f.type, Context("doc", model_module=link_base), Imports())
+    if f.required:
+        return f"Nullable[{text}]" if f.nullable else text
+    if direction == "input" and f.nullable:
+        return f"OptionalNullable[{text}]"
+    return f"Optional[{text}]"
+
+
+def doc_type(t: ir.TypeRef | None, link_base: str = "") -> str:
+    """A bare type as the docs show it (`None` for no content)."""
+    if t is None:
+        return "None"
+    return annotation(t, Context("doc", model_module=link_base), Imports())
