@@ -244,8 +244,8 @@ class _Parser:
         if None in values:
             values.remove(None)
             nullable = True
-        if values and all(isinstance(v, bool) for v in values):
-            return ir.TypeRef("literal", values=tuple(values)), nullable
+        if len(values) == 1 or (values and all(isinstance(v, bool) for v in values)):
+            return ir.TypeRef("literal", values=tuple(values)), nullable  # a constant
         if all(isinstance(v, str) for v in values):
             base = "str"
         elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
@@ -329,16 +329,24 @@ class _Parser:
         if len(parts) == 1 and not schema.get("properties"):
             ref, _ = self.type_of(parts[0], f"{pointer}/allOf/0", context, direction)
             return ref
+        name = self.class_name(context)
+        self.object_model(name, schema, pointer, direction)
+        return ir.TypeRef("model", name)
+
+    def merged(self, schema: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
+        """An allOf schema as one object schema: the parts' properties and `required`."""
+        if "allOf" not in schema:
+            return schema
         merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
-        for index, part in enumerate([*parts, {k: v for k, v in schema.items() if k != "allOf"}]):
+        own = {k: v for k, v in schema.items() if k != "allOf"}
+        for index, part in enumerate([*schema["allOf"], own]):
             resolved = self.resolve_object(part, f"{pointer}/allOf/{index}")
             merged["properties"].update(resolved.get("properties", {}))
             merged["required"] += resolved.get("required", [])
-            if "description" in resolved and "description" not in merged:
-                merged["description"] = resolved["description"]
-        name = self.class_name(context)
-        self.object_model(name, merged, pointer, direction)
-        return ir.TypeRef("model", name)
+        merged["description"] = schema.get("description") or next(
+            (p.get("description") for p in schema["allOf"] if isinstance(p, Mapping)), None
+        )
+        return merged
 
     def resolve_object(self, schema: Any, pointer: str) -> Mapping[str, Any]:
         """An allOf part as a plain object schema (refs followed, nested allOf merged)."""
@@ -361,6 +369,7 @@ class _Parser:
         self, class_name: str, schema: Mapping[str, Any], pointer: str, direction: ir.Direction
     ) -> None:
         self.taken.add(class_name)
+        schema = self.merged(schema, pointer)
         required = set(schema.get("required", []))
         fields = []
         for wire_name, prop in (schema.get("properties") or {}).items():

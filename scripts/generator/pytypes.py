@@ -25,15 +25,21 @@ class Imports:
 
     names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
+    modules: set[str] = field(default_factory=set)
+
     def add(self, module: str, *names: str) -> None:
         self.names[module].update(names)
 
-    def lines(self, exclude: str = "") -> list[str]:
+    def add_module(self, module: str) -> None:
+        self.modules.add(module)
+
+    def lines(self) -> list[str]:
         """Import lines (ruff sorts and groups them when the output is formatted)."""
-        return [
+        plain = [f"import {module}" for module in sorted(self.modules)]
+        return plain + [
             f"from {module} import {', '.join(sorted(names))}"
             for module, names in sorted(self.names.items())
-            if module != exclude and names
+            if names
         ]
 
 
@@ -72,7 +78,11 @@ def annotation(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
     if kind in ("list", "dict"):
         assert t.item is not None
         inner = annotation(t.item, ctx, imports)
-        text = f"list[{inner}]" if kind == "list" else f"dict[str, {inner}]"
+        # In resource modules a method may be named `list` or `dict`: spell the builtins.
+        prefix = "builtins." if ctx.qualify else ""
+        if prefix:
+            imports.add_module("builtins")
+        text = f"{prefix}list[{inner}]" if kind == "list" else f"{prefix}dict[str, {inner}]"
         if ctx.mode == "input" and t.constraints.items():
             imports.add("typing", "Annotated")
             imports.add("pydantic", "Field")
