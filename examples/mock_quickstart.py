@@ -1,17 +1,12 @@
 """Generate an image against the mock API bundled with the SDK: no token, no network.
 
-This is the README's first command. It starts the mock on 127.0.0.1, generates one
-image with the SDK, prints the response and saves the PNG the mock serves.
+It starts the mock on 127.0.0.1, generates one image with the SDK, prints the response
+and saves the PNG the mock serves (downloaded without the API token).
 """
 
-from pathlib import Path
-
-import httpx
-
 from atoma_sdk import AtomaSDK
+from atoma_sdk.image_files import save_image
 from atoma_sdk.mock import MockServer
-
-OUTPUT = Path("mock-image.png")
 
 
 def main() -> None:
@@ -22,11 +17,9 @@ def main() -> None:
             n=1,
             size="256x256",
         )
-        print(res.model_dump_json(indent=2))
-        image = httpx.get(res.data[0].url)
-        image.raise_for_status()
-        OUTPUT.write_bytes(image.content)
-        print(f"saved {len(image.content)} bytes of {image.headers['content-type']} to {OUTPUT}")
+        print(res.model_dump_json(indent=2, exclude_none=True))
+        path = save_image(res.data[0], "mock-image", sdk=atoma_sdk)
+        print(f"saved {path.stat().st_size} bytes of image/png to {path}")
 
 
 if __name__ == "__main__":

@@ -360,7 +360,11 @@ class _Parser:
                 merged["properties"].update(resolved.get("properties", {}))
                 merged["required"] += resolved.get("required", [])
             return merged
-        if not isinstance(schema, Mapping) or not (_is_object(schema) or not schema):
+        if (
+            not isinstance(schema, Mapping)
+            or schema.get("type", "object") != "object"
+            or any(k in schema for k in ("oneOf", "anyOf", "enum"))
+        ):
             self.problem(pointer, "allOf parts must be object schemas")
             return {}
         return schema

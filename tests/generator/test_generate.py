@@ -27,13 +27,23 @@ def project_api() -> tuple[ir.Api, ir.Package]:
 def test_spec_names_the_resource_and_method_through_extensions() -> None:
     api, package = project_api()
     assert [r.attribute for r in api.resources] == ["images"]
-    (operation,) = api.resources[0].operations
-    assert (operation.method_name, operation.method, operation.path) == (
+    generate, stream = api.resources[0].operations
+    assert (generate.method_name, generate.method, generate.path) == (
         "generate",
         "POST",
         "/v1/images/generations",
     )
-    assert operation.requires_auth
+    assert generate.requires_auth and generate.stream is None
+    # the `#stream` variant goes to the same path and streams typed events
+    assert (stream.method_name, stream.path) == ("generate_stream", "/v1/images/generations")
+    assert stream.stream is not None and stream.stream.sentinel == "[DONE]"
+    assert stream.stream.event == ir.TypeRef("alias", "ImageGenerationStreamEvent")
+    (event_union,) = [a.type for a in api.aliases if a.name == "ImageGenerationStreamEvent"]
+    assert event_union.discriminator == "type"
+    assert event_union.tags == (
+        ("image_generation.partial_image", "ImagePartialImageEvent"),
+        ("image_generation.completed", "ImageCompletedEvent"),
+    )
     assert package.bearer_env_var == "ATOMASDK_BEARER_AUTH"
 
 
@@ -50,6 +60,11 @@ def test_request_fields_are_required_first_with_speakeasy_types() -> None:
         "size",
         "style",
         "user",
+        "background",
+        "output_format",
+        "output_compression",
+        "moderation",
+        "partial_images",
     ]
     n = request.fields[2]
     assert (n.required, n.nullable, n.type.constraints.ge) == (False, True, 0)

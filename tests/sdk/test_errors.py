@@ -160,9 +160,9 @@ def test_error_hierarchy() -> None:
             id="wrong-type",
         ),
         pytest.param(
-            json_response(200, {"created": 1, "data": [{"revised_prompt": "x"}]}),
-            '{"created": 1, "data": [{"revised_prompt": "x"}]}',
-            id="missing-nested-url",
+            json_response(200, {"created": 1, "data": [{"url": ["not", "a", "string"]}]}),
+            '{"created": 1, "data": [{"url": ["not", "a", "string"]}]}',
+            id="nested-wrong-type",
         ),
         pytest.param(
             httpx.Response(200, text="<html>ok</html>"), "<html>ok</html>", id="not-json-type"
@@ -261,20 +261,26 @@ async def test_unknown_response_fields_kept(
     body = {
         "created": 5,
         "usage": {"images": 1},
-        "data": [{"url": "u", "extra_field": [1, "two"], "b64_json": "aGk="}],
+        "data": [{"url": "u", "extra_field": [1, "two"], "seed": 42}],
     }
     route.mock(return_value=httpx.Response(200, json=body))
     res = await flavour.generate(sdk, **REQUIRED)
     # unknown fields are plain attributes (dynamic, hence the type: ignore)
     assert res.data[0].extra_field == [1, "two"]  # type: ignore[attr-defined]
-    assert res.data[0].b64_json == "aGk="  # type: ignore[attr-defined]
+    assert res.data[0].seed == 42  # type: ignore[attr-defined]
     assert res.usage == {"images": 1}  # type: ignore[attr-defined]
-    assert res.data[0].model_extra == {"extra_field": [1, "two"], "b64_json": "aGk="}
+    assert res.data[0].model_extra == {"extra_field": [1, "two"], "seed": 42}
     assert res.model_dump() == {
         "created": 5,
         "usage": {"images": 1},
         "data": [
-            {"url": "u", "revised_prompt": None, "extra_field": [1, "two"], "b64_json": "aGk="}
+            {
+                "url": "u",
+                "revised_prompt": None,
+                "b64_json": None,
+                "extra_field": [1, "two"],
+                "seed": 42,
+            }
         ],
     }
 

@@ -54,13 +54,13 @@ async def test_happy_path(flavour: Flavour, make_sdk: MakeSDK, server: MockServe
     assert image.content.startswith(b"\x89PNG")
 
 
-async def test_extra_response_fields_over_http(
+async def test_b64_json_response_over_http(
     flavour: Flavour, make_sdk: MakeSDK, server: MockServer
 ) -> None:
     sdk = make_sdk(server_url=server.url)
     res = await flavour.generate(sdk, model="flux", prompt="otter", response_format="b64_json")
-    extra = res.data[0].model_extra or {}
-    assert extra["b64_json"].startswith("iVBORw0KGgo")  # base64 of the PNG signature
+    assert res.data[0].b64_json is not None
+    assert res.data[0].b64_json.startswith("iVBORw0KGgo")  # base64 of the PNG signature
 
 
 async def test_503_then_200_retried(

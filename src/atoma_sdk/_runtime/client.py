@@ -17,7 +17,7 @@ from typing_extensions import Self
 from .auth import BearerAuth, TokenSource
 from .clock import SYSTEM_CLOCK
 from .operation import CallOptions, Operation, ResponseT
-from .pipeline import attempts, raise_for_status, read_result, run_async, run_sync
+from .pipeline import Reading, attempts, raise_for_status, read_result, run_async, run_sync
 from .retries import RetryConfig, resolve_policy
 from .sentinel import OptionalNullable
 
@@ -35,6 +35,10 @@ __all__ = ["DEFAULT_TIMEOUT", "BaseSDK", "Logger", "Resource", "SDKCore", "SDKSe
 #: generation can take minutes, so reads may be slow; connecting should be quick.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=60.0)
 _HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
+
+
+#: What `download` checks a response against: no declared error bodies.
+_DOWNLOAD: Operation[bytes] = Operation("download", "GET", "", None, requires_auth=False)
 
 
 class Logger(Protocol):
@@ -201,6 +205,43 @@ class SDKCore:
         raise_for_status(operation, response, self.clock)
         return AsyncEventStream(response, operation)
 
+    def download(self, url: str, max_bytes: int, options: CallOptions) -> bytes:
+        """GET a URL the API returned (an image), with this SDK's timeouts and retries but
+        never its credentials; at most `max_bytes`."""
+        client = self.client
+        request, budget = self._download_request(client, url, options)
+        steps = attempts(
+            request, resolve_policy(options.retries, self.retry_config), self.clock, self.logger
+        )
+        response = run_sync(client, steps, self.clock, Reading(budget, max_bytes=max_bytes))
+        raise_for_status(_DOWNLOAD, response, self.clock)
+        return response.content
+
+    async def download_async(self, url: str, max_bytes: int, options: CallOptions) -> bytes:
+        client = self.async_client
+        request, budget = self._download_request(client, url, options)
+        steps = attempts(
+            request, resolve_policy(options.retries, self.retry_config), self.clock, self.logger
+        )
+        reading = Reading(budget, max_bytes=max_bytes)
+        response = await run_async(client, steps, self.clock, reading)
+        raise_for_status(_DOWNLOAD, response, self.clock)
+        return response.content
+
+    def _download_request(
+        self, client: httpx.Client | httpx.AsyncClient, url: str, options: CallOptions
+    ) -> tuple[httpx.Request, float | None]:
+        headers = {"User-Agent": self._base_headers["User-Agent"], "Accept": "image/*"}
+        if options.http_headers:
+            _override_headers(headers, options.http_headers)
+        timeout = self._timeout(client, options.timeout_ms)
+        request = client.build_request("GET", url, headers=headers, timeout=timeout)
+        # Not even a default header of the user's own client may carry credentials there.
+        for name in ("authorization", "proxy-authorization", "cookie"):
+            request.headers.pop(name, None)
+        effective = timeout if isinstance(timeout, httpx.Timeout) else client.timeout
+        return request, effective.read
+
     def _send(
         self, operation: Operation[Any], body: Any, options: CallOptions, params: Any
     ) -> httpx.Response:
@@ -208,7 +249,7 @@ class SDKCore:
         request, budget = self._build_request(client, operation, body, options, params)
         policy = resolve_policy(options.retries, self.retry_config)
         steps = attempts(request, policy, self.clock, self.logger)
-        response = run_sync(client, steps, self.clock, budget, operation.stream)
+        response = run_sync(client, steps, self.clock, Reading(budget, operation.stream))
         self._log_response(response)
         return response
 
@@ -219,7 +260,7 @@ class SDKCore:
         request, budget = self._build_request(client, operation, body, options, params)
         policy = resolve_policy(options.retries, self.retry_config)
         steps = attempts(request, policy, self.clock, self.logger)
-        response = await run_async(client, steps, self.clock, budget, operation.stream)
+        response = await run_async(client, steps, self.clock, Reading(budget, operation.stream))
         self._log_response(response)
         return response
 

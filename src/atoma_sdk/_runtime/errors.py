@@ -12,6 +12,7 @@
     │   ├── InternalServerError       5XX
     │   ├── ResponseValidationError   a 2XX the SDK cannot read
     │   └── TypedAPIError             base of generated errors for declared error bodies
+    ├── DownloadError                 a downloaded file was too large, or not an image
     └── APIConnectionError            the request or response did not get through
         └── APITimeoutError           ... because a timeout expired
 
@@ -35,6 +36,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "DownloadError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -171,6 +173,10 @@ class TypedAPIError(APIError):
 
     data: Any
     _data_type: ClassVar[Any] = None
+
+
+class DownloadError(SDKError):
+    """A download did not give what was asked: too large, not an image, or unreadable."""
 
 
 class APIConnectionError(SDKError):

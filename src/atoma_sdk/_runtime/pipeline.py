@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Generator, Iterator
+from dataclasses import dataclass
 from typing import Any, Union
 
 import httpx
 
 from .clock import Clock
-from .errors import ResponseValidationError, connection_error, status_error
+from .errors import DownloadError, ResponseValidationError, connection_error, status_error
 from .operation import Operation, ResponseT
 from .retries import RetryPolicy, retry_after_seconds
 
-__all__ = ["attempts", "raise_for_status", "read_result", "run_async", "run_sync"]
+__all__ = ["Reading", "attempts", "raise_for_status", "read_result", "run_async", "run_sync"]
 
 #: A step of a call: send this request, or wait this many seconds.
 Step = Union[httpx.Request, float]
@@ -79,18 +80,31 @@ def _next_delay(
     return policy.delay_ms(retries_done, elapsed_ms, clock.jitter, retry_after_ms)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a driver reads each response.
+
+    `budget`: seconds an attempt may take as a whole (None: no bound beyond httpx's own
+    timeouts); `stream`: leave a 2XX body unread for the caller to stream; `max_bytes`:
+    refuse a body larger than this.
+    """
+
+    budget: float | None
+    stream: bool = False
+    max_bytes: int | None = None
+
+
 def run_sync(
-    client: httpx.Client, steps: Attempts, clock: Clock, budget: float | None, stream: bool = False
+    client: httpx.Client, steps: Attempts, clock: Clock, reading: Reading
 ) -> httpx.Response:
-    """Carry out `steps` with a sync client; each attempt must end within `budget` seconds.
-    With `stream`, a 2XX body is left unread for the caller to stream."""
+    """Carry out `steps` with a sync client."""
     response: httpx.Response | None = None
     try:
         step = next(steps)
         while True:
             if isinstance(step, httpx.Request):
                 try:
-                    response = _send_sync(client, step, clock, budget, stream)
+                    response = _send_sync(client, step, clock, reading)
                 except Exception as error:
                     step = steps.throw(error)
                 else:
@@ -109,21 +123,16 @@ def run_sync(
 
 
 async def run_async(
-    client: httpx.AsyncClient,
-    steps: Attempts,
-    clock: Clock,
-    budget: float | None,
-    stream: bool = False,
+    client: httpx.AsyncClient, steps: Attempts, clock: Clock, reading: Reading
 ) -> httpx.Response:
-    """Carry out `steps` with an async client; each attempt must end within `budget` seconds.
-    With `stream`, a 2XX body is left unread for the caller to stream."""
+    """Carry out `steps` with an async client."""
     response: httpx.Response | None = None
     try:
         step = next(steps)
         while True:
             if isinstance(step, httpx.Request):
                 try:
-                    response = await _send_async(client, step, clock, budget, stream)
+                    response = await _send_async(client, step, clock, reading)
                 except Exception as error:
                     step = steps.throw(error)
                 else:
@@ -142,16 +151,15 @@ async def run_async(
 
 
 def _send_sync(
-    client: httpx.Client, request: httpx.Request, clock: Clock, budget: float | None, stream: bool
+    client: httpx.Client, request: httpx.Request, clock: Clock, reading: Reading
 ) -> httpx.Response:
-    """Send and read the whole body, closing the response if anything goes wrong."""
-    deadline = None if budget is None else clock.monotonic() + budget
+    """Send and read the body as `reading` says, closing the response if anything fails."""
+    started = clock.monotonic()
     response = client.send(request, stream=True)
-    if stream and response.is_success:
+    if reading.stream and response.is_success:
         return response
     try:
-        if deadline is not None:
-            response.stream = _DeadlineStream(response.stream, deadline, clock, request)
+        _guard(response, started, clock, reading)
         response.read()
     except BaseException:
         response.close()
@@ -160,20 +168,15 @@ def _send_sync(
 
 
 async def _send_async(
-    client: httpx.AsyncClient,
-    request: httpx.Request,
-    clock: Clock,
-    budget: float | None,
-    stream: bool,
+    client: httpx.AsyncClient, request: httpx.Request, clock: Clock, reading: Reading
 ) -> httpx.Response:
-    """Send and read the whole body, closing the response if anything goes wrong."""
-    deadline = None if budget is None else clock.monotonic() + budget
+    """Send and read the body as `reading` says, closing the response if anything fails."""
+    started = clock.monotonic()
     response = await client.send(request, stream=True)
-    if stream and response.is_success:
+    if reading.stream and response.is_success:
         return response
     try:
-        if deadline is not None:
-            response.stream = _DeadlineStream(response.stream, deadline, clock, request)
+        _guard(response, started, clock, reading)
         await response.aread()
     except BaseException:
         await response.aclose()
@@ -181,33 +184,57 @@ async def _send_async(
     return response
 
 
-class _DeadlineStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response body that raises `httpx.ReadTimeout` once the attempt's time is up.
+def _guard(response: httpx.Response, started: float, clock: Clock, reading: Reading) -> None:
+    """Bound the body about to be read: by time (`budget`) and by size (`max_bytes`)."""
+    if reading.max_bytes is not None:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > reading.max_bytes:
+            raise _too_large(response, reading.max_bytes)
+    if reading.budget is not None or reading.max_bytes is not None:
+        deadline = None if reading.budget is None else started + reading.budget
+        response.stream = _GuardedStream(response, deadline, reading.max_bytes, clock)
+
+
+def _too_large(response: httpx.Response, max_bytes: int) -> DownloadError:
+    return DownloadError(
+        f"The response from {response.request.url} is larger than {max_bytes} bytes"
+    )
+
+
+class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that stops once the attempt's time is up or it grows too large.
 
     httpx's read timeout bounds each wait for data; this bounds the whole body, so a
     server trickling bytes forever cannot hold a call past its timeout.
     """
 
-    def __init__(self, inner: Any, deadline: float, clock: Clock, request: httpx.Request):
-        self._inner = inner
+    def __init__(
+        self, response: httpx.Response, deadline: float | None, max_bytes: int | None, clock: Clock
+    ) -> None:
+        self._inner: Any = response.stream
+        self._response = response
         self._deadline = deadline
+        self._max_bytes = max_bytes
         self._clock = clock
-        self._request = request
+        self._received = 0
 
-    def _check(self) -> None:
-        if self._clock.monotonic() > self._deadline:
+    def _check(self, chunk: bytes) -> None:
+        if self._deadline is not None and self._clock.monotonic() > self._deadline:
             raise httpx.ReadTimeout(
-                "The response took longer than the timeout", request=self._request
+                "The response took longer than the timeout", request=self._response.request
             )
+        self._received += len(chunk)
+        if self._max_bytes is not None and self._received > self._max_bytes:
+            raise _too_large(self._response, self._max_bytes)
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._inner:
-            self._check()
+            self._check(chunk)
             yield chunk
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._inner:
-            self._check()
+            self._check(chunk)
             yield chunk
 
     def close(self) -> None:

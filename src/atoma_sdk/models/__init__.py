@@ -18,7 +18,12 @@ from .._runtime.errors import (
 )
 from .createimagerequest import CreateImageRequest, CreateImageRequestTypedDict
 from .createimageresponse import CreateImageResponse, CreateImageResponseTypedDict
+from .createimagestreamrequest import CreateImageStreamRequest, CreateImageStreamRequestTypedDict
+from .imagecompletedevent import ImageCompletedEvent, ImageCompletedEventTypedDict
 from .imagedata import ImageData, ImageDataTypedDict
+from .imagegenerationstreamevent import ImageGenerationStreamEvent
+from .imagegenerationusage import ImageGenerationUsage, ImageGenerationUsageTypedDict
+from .imagepartialimageevent import ImagePartialImageEvent, ImagePartialImageEventTypedDict
 from .security import Security
 
 __all__ = [
@@ -32,8 +37,17 @@ __all__ = [
     "CreateImageRequestTypedDict",
     "CreateImageResponse",
     "CreateImageResponseTypedDict",
+    "CreateImageStreamRequest",
+    "CreateImageStreamRequestTypedDict",
+    "ImageCompletedEvent",
+    "ImageCompletedEventTypedDict",
     "ImageData",
     "ImageDataTypedDict",
+    "ImageGenerationStreamEvent",
+    "ImageGenerationUsage",
+    "ImageGenerationUsageTypedDict",
+    "ImagePartialImageEvent",
+    "ImagePartialImageEventTypedDict",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",

@@ -21,6 +21,11 @@ class CreateImageRequestTypedDict(TypedDict):
     size: NotRequired[Nullable[str]]
     style: NotRequired[Nullable[str]]
     user: NotRequired[Nullable[str]]
+    background: NotRequired[Nullable[str]]
+    output_format: NotRequired[Nullable[str]]
+    output_compression: NotRequired[Nullable[int]]
+    moderation: NotRequired[Nullable[str]]
+    partial_images: NotRequired[Nullable[int]]
 
 
 class CreateImageRequest(InputModel):
@@ -37,16 +42,35 @@ class CreateImageRequest(InputModel):
 
     quality: OptionalNullable[Annotated[str, Strict()]] = UNSET
     """The quality of the image that will be generated.
-    `hd` creates images with finer details and greater consistency across the image."""
+    `hd` creates images with finer details and greater consistency across the image.
+    OpenAI-compatible servers also take `auto` (their default: the best the model offers), `high`, `medium` and `low` (gpt-image-1), `hd` and `standard` (dall-e-3), and `standard` (the only value for dall-e-2)."""
 
     response_format: OptionalNullable[Annotated[str, Strict()]] = UNSET
-    """The format in which the generated images are returned."""
+    """The format in which the generated images are returned.
+    `url` (the usual default) returns links that stay valid for about an hour; `b64_json` returns the image itself, base64-encoded, in `b64_json`. gpt-image-1 always answers with `b64_json`."""
 
     size: OptionalNullable[Annotated[str, Strict()]] = UNSET
-    """The size of the generated images."""
+    """The size of the generated images, as `WIDTHxHEIGHT`.
+    Sizes OpenAI-compatible servers take: gpt-image-1 `1024x1024`, `1536x1024` (landscape), `1024x1536` (portrait) or `auto` (its default); dall-e-2 `256x256`, `512x512` or `1024x1024`; dall-e-3 `1024x1024`, `1792x1024` or `1024x1792`."""
 
     style: OptionalNullable[Annotated[str, Strict()]] = UNSET
-    """The style of the generated images."""
+    """The style of the generated images.
+    `vivid` leans towards hyper-real, dramatic images; `natural` towards more natural, less hyper-real ones (dall-e-3 on OpenAI-compatible servers)."""
 
     user: OptionalNullable[Annotated[str, Strict()]] = UNSET
     """A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse."""
+
+    background: OptionalNullable[Annotated[str, Strict()]] = UNSET
+    """The background of the generated images (gpt-image-1 on OpenAI-compatible servers): `auto` (the default: the model decides), `transparent` (needs the `png` or `webp` output format) or `opaque`."""
+
+    output_format: OptionalNullable[Annotated[str, Strict()]] = UNSET
+    """The file format of the generated images (gpt-image-1 on OpenAI-compatible servers): `png`, `jpeg` or `webp`."""
+
+    output_compression: OptionalNullable[Annotated[int, Strict(), Field(ge=0, le=100)]] = UNSET
+    """How much to compress the images, from 0 to 100 percent, for the `jpeg` and `webp` output formats (gpt-image-1 on OpenAI-compatible servers). The server's default is 100."""
+
+    moderation: OptionalNullable[Annotated[str, Strict()]] = UNSET
+    """How strictly content is filtered (gpt-image-1 on OpenAI-compatible servers): `auto` (the default, standard filtering) or `low` (less restrictive)."""
+
+    partial_images: OptionalNullable[Annotated[int, Strict(), Field(ge=0, le=3)]] = UNSET
+    """With streaming, how many partial images to send before the final one, from 0 to 3. A server may send fewer if the image is done sooner."""

@@ -12,13 +12,18 @@ from .._runtime.sentinel import Nullable
 class ImageDataTypedDict(TypedDict):
     """The JSON shape of `ImageData`, for type-checking plain dicts."""
 
-    url: str
     revised_prompt: NotRequired[Nullable[str]]
+    url: NotRequired[str]
+    b64_json: NotRequired[Nullable[str]]
 
 
 class ImageData(OutputModel):
-    """Individual image data in the response"""
-
-    url: str
+    """Individual image data in the response: a `url`, or the image itself in `b64_json` (when `response_format` is `b64_json`)."""
 
     revised_prompt: Optional[str] = None
+
+    url: Optional[str] = None
+    """Where to download the image (when `response_format` is `url`). OpenAI's links stay valid for about an hour."""
+
+    b64_json: Optional[str] = None
+    """The image itself, base64-encoded (when `response_format` is `b64_json`)."""

@@ -9,6 +9,7 @@ from .._runtime.client import Resource
 from .._runtime.operation import CallOptions, Operation
 from .._runtime.retries import RetryConfig
 from .._runtime.sentinel import UNSET, OptionalNullable
+from .._runtime.sse import AsyncEventStream, EventStream
 
 _GENERATE = Operation[models.CreateImageResponse](
     operation_id="image_generations_create",
@@ -16,6 +17,16 @@ _GENERATE = Operation[models.CreateImageResponse](
     path="/v1/images/generations",
     response_type=models.CreateImageResponse,
     requires_auth=True,
+)
+
+_GENERATE_STREAM = Operation[models.ImageGenerationStreamEvent](
+    operation_id="image_generations_create_stream",
+    method="POST",
+    path="/v1/images/generations",
+    response_type=models.ImageGenerationStreamEvent,
+    requires_auth=True,
+    stream=True,
+    sentinel="[DONE]",
 )
 
 
@@ -33,6 +44,11 @@ class Images(Resource):
         size: OptionalNullable[str] = UNSET,
         style: OptionalNullable[str] = UNSET,
         user: OptionalNullable[str] = UNSET,
+        background: OptionalNullable[str] = UNSET,
+        output_format: OptionalNullable[str] = UNSET,
+        output_compression: OptionalNullable[int] = UNSET,
+        moderation: OptionalNullable[str] = UNSET,
+        partial_images: OptionalNullable[int] = UNSET,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -54,10 +70,19 @@ class Images(Resource):
             n: The number of images to generate. Defaults to 1.
             quality: The quality of the image that will be generated.
                 `hd` creates images with finer details and greater consistency across the image.
+                OpenAI-compatible servers also take `auto` (their default: the best the model offers), `high`, `medium` and `low` (gpt-image-1), `hd` and `standard` (dall-e-3), and `standard` (the only value for dall-e-2).
             response_format: The format in which the generated images are returned.
-            size: The size of the generated images.
+                `url` (the usual default) returns links that stay valid for about an hour; `b64_json` returns the image itself, base64-encoded, in `b64_json`. gpt-image-1 always answers with `b64_json`.
+            size: The size of the generated images, as `WIDTHxHEIGHT`.
+                Sizes OpenAI-compatible servers take: gpt-image-1 `1024x1024`, `1536x1024` (landscape), `1024x1536` (portrait) or `auto` (its default); dall-e-2 `256x256`, `512x512` or `1024x1024`; dall-e-3 `1024x1024`, `1792x1024` or `1024x1792`.
             style: The style of the generated images.
+                `vivid` leans towards hyper-real, dramatic images; `natural` towards more natural, less hyper-real ones (dall-e-3 on OpenAI-compatible servers).
             user: A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.
+            background: The background of the generated images (gpt-image-1 on OpenAI-compatible servers): `auto` (the default: the model decides), `transparent` (needs the `png` or `webp` output format) or `opaque`.
+            output_format: The file format of the generated images (gpt-image-1 on OpenAI-compatible servers): `png`, `jpeg` or `webp`.
+            output_compression: How much to compress the images, from 0 to 100 percent, for the `jpeg` and `webp` output formats (gpt-image-1 on OpenAI-compatible servers). The server's default is 100.
+            moderation: How strictly content is filtered (gpt-image-1 on OpenAI-compatible servers): `auto` (the default, standard filtering) or `low` (less restrictive).
+            partial_images: With streaming, how many partial images to send before the final one, from 0 to 3. A server may send fewer if the image is done sooner.
             retries: Overrides the client's retry configuration; None disables retries.
             server_url: Overrides the client's server URL for this call.
             timeout_ms: Overrides the client's timeout for this call, in milliseconds.
@@ -77,6 +102,11 @@ class Images(Resource):
             size=size,
             style=style,
             user=user,
+            background=background,
+            output_format=output_format,
+            output_compression=output_compression,
+            moderation=moderation,
+            partial_images=partial_images,
         )
         options = CallOptions(retries, server_url, timeout_ms, http_headers)
         return self._core.call(_GENERATE, body, options)
@@ -92,6 +122,11 @@ class Images(Resource):
         size: OptionalNullable[str] = UNSET,
         style: OptionalNullable[str] = UNSET,
         user: OptionalNullable[str] = UNSET,
+        background: OptionalNullable[str] = UNSET,
+        output_format: OptionalNullable[str] = UNSET,
+        output_compression: OptionalNullable[int] = UNSET,
+        moderation: OptionalNullable[str] = UNSET,
+        partial_images: OptionalNullable[int] = UNSET,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -113,10 +148,19 @@ class Images(Resource):
             n: The number of images to generate. Defaults to 1.
             quality: The quality of the image that will be generated.
                 `hd` creates images with finer details and greater consistency across the image.
+                OpenAI-compatible servers also take `auto` (their default: the best the model offers), `high`, `medium` and `low` (gpt-image-1), `hd` and `standard` (dall-e-3), and `standard` (the only value for dall-e-2).
             response_format: The format in which the generated images are returned.
-            size: The size of the generated images.
+                `url` (the usual default) returns links that stay valid for about an hour; `b64_json` returns the image itself, base64-encoded, in `b64_json`. gpt-image-1 always answers with `b64_json`.
+            size: The size of the generated images, as `WIDTHxHEIGHT`.
+                Sizes OpenAI-compatible servers take: gpt-image-1 `1024x1024`, `1536x1024` (landscape), `1024x1536` (portrait) or `auto` (its default); dall-e-2 `256x256`, `512x512` or `1024x1024`; dall-e-3 `1024x1024`, `1792x1024` or `1024x1792`.
             style: The style of the generated images.
+                `vivid` leans towards hyper-real, dramatic images; `natural` towards more natural, less hyper-real ones (dall-e-3 on OpenAI-compatible servers).
             user: A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.
+            background: The background of the generated images (gpt-image-1 on OpenAI-compatible servers): `auto` (the default: the model decides), `transparent` (needs the `png` or `webp` output format) or `opaque`.
+            output_format: The file format of the generated images (gpt-image-1 on OpenAI-compatible servers): `png`, `jpeg` or `webp`.
+            output_compression: How much to compress the images, from 0 to 100 percent, for the `jpeg` and `webp` output formats (gpt-image-1 on OpenAI-compatible servers). The server's default is 100.
+            moderation: How strictly content is filtered (gpt-image-1 on OpenAI-compatible servers): `auto` (the default, standard filtering) or `low` (less restrictive).
+            partial_images: With streaming, how many partial images to send before the final one, from 0 to 3. A server may send fewer if the image is done sooner.
             retries: Overrides the client's retry configuration; None disables retries.
             server_url: Overrides the client's server URL for this call.
             timeout_ms: Overrides the client's timeout for this call, in milliseconds.
@@ -136,6 +180,167 @@ class Images(Resource):
             size=size,
             style=style,
             user=user,
+            background=background,
+            output_format=output_format,
+            output_compression=output_compression,
+            moderation=moderation,
+            partial_images=partial_images,
         )
         options = CallOptions(retries, server_url, timeout_ms, http_headers)
         return await self._core.call_async(_GENERATE, body, options)
+
+    def generate_stream(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        n: OptionalNullable[int] = UNSET,
+        quality: OptionalNullable[str] = UNSET,
+        response_format: OptionalNullable[str] = UNSET,
+        size: OptionalNullable[str] = UNSET,
+        style: OptionalNullable[str] = UNSET,
+        user: OptionalNullable[str] = UNSET,
+        background: OptionalNullable[str] = UNSET,
+        output_format: OptionalNullable[str] = UNSET,
+        output_compression: OptionalNullable[int] = UNSET,
+        moderation: OptionalNullable[str] = UNSET,
+        partial_images: OptionalNullable[int] = UNSET,
+        stream: bool = True,
+        retries: OptionalNullable[RetryConfig] = UNSET,
+        server_url: Optional[str] = None,
+        timeout_ms: Optional[int] = None,
+        http_headers: Optional[Mapping[str, str]] = None,
+    ) -> EventStream[models.ImageGenerationStreamEvent]:
+        """Create image, streaming partial images
+
+        Generates images like `generate`, but streams the result as server-sent events: up to `partial_images` partial images while the image is generated, then the final image. The request is sent to `/v1/images/generations` with `stream: true`.
+
+        Returns an iterator of events that is also a context manager: leaving the `with`
+        block, or stopping early, closes the connection.
+
+        Args:
+            model: The model to use for image generation.
+            prompt: A text description of the desired image(s). The maximum length is 1000 characters.
+            n: The number of images to generate. Defaults to 1.
+            quality: The quality of the image that will be generated.
+                `hd` creates images with finer details and greater consistency across the image.
+                OpenAI-compatible servers also take `auto` (their default: the best the model offers), `high`, `medium` and `low` (gpt-image-1), `hd` and `standard` (dall-e-3), and `standard` (the only value for dall-e-2).
+            response_format: The format in which the generated images are returned.
+                `url` (the usual default) returns links that stay valid for about an hour; `b64_json` returns the image itself, base64-encoded, in `b64_json`. gpt-image-1 always answers with `b64_json`.
+            size: The size of the generated images, as `WIDTHxHEIGHT`.
+                Sizes OpenAI-compatible servers take: gpt-image-1 `1024x1024`, `1536x1024` (landscape), `1024x1536` (portrait) or `auto` (its default); dall-e-2 `256x256`, `512x512` or `1024x1024`; dall-e-3 `1024x1024`, `1792x1024` or `1024x1792`.
+            style: The style of the generated images.
+                `vivid` leans towards hyper-real, dramatic images; `natural` towards more natural, less hyper-real ones (dall-e-3 on OpenAI-compatible servers).
+            user: A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.
+            background: The background of the generated images (gpt-image-1 on OpenAI-compatible servers): `auto` (the default: the model decides), `transparent` (needs the `png` or `webp` output format) or `opaque`.
+            output_format: The file format of the generated images (gpt-image-1 on OpenAI-compatible servers): `png`, `jpeg` or `webp`.
+            output_compression: How much to compress the images, from 0 to 100 percent, for the `jpeg` and `webp` output formats (gpt-image-1 on OpenAI-compatible servers). The server's default is 100.
+            moderation: How strictly content is filtered (gpt-image-1 on OpenAI-compatible servers): `auto` (the default, standard filtering) or `low` (less restrictive).
+            partial_images: With streaming, how many partial images to send before the final one, from 0 to 3. A server may send fewer if the image is done sooner.
+            stream: Asks the server to stream the result as server-sent events.
+            retries: Overrides the client's retry configuration; None disables retries.
+            server_url: Overrides the client's server URL for this call.
+            timeout_ms: Overrides the client's timeout for this call, in milliseconds.
+            http_headers: Extra headers; they replace the SDK's own of the same name.
+
+        Raises:
+            models.APIError: The server answered with a 4XX or 5XX status.
+            models.APIConnectionError: No response (also the httpx exception that caused it).
+            pydantic.ValidationError: An argument does not match the spec (before any I/O).
+        """
+        body = models.CreateImageStreamRequest(
+            model=model,
+            prompt=prompt,
+            n=n,
+            quality=quality,
+            response_format=response_format,
+            size=size,
+            style=style,
+            user=user,
+            background=background,
+            output_format=output_format,
+            output_compression=output_compression,
+            moderation=moderation,
+            partial_images=partial_images,
+            stream=stream,
+        )
+        options = CallOptions(retries, server_url, timeout_ms, http_headers)
+        return self._core.call_stream(_GENERATE_STREAM, body, options)
+
+    async def generate_stream_async(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        n: OptionalNullable[int] = UNSET,
+        quality: OptionalNullable[str] = UNSET,
+        response_format: OptionalNullable[str] = UNSET,
+        size: OptionalNullable[str] = UNSET,
+        style: OptionalNullable[str] = UNSET,
+        user: OptionalNullable[str] = UNSET,
+        background: OptionalNullable[str] = UNSET,
+        output_format: OptionalNullable[str] = UNSET,
+        output_compression: OptionalNullable[int] = UNSET,
+        moderation: OptionalNullable[str] = UNSET,
+        partial_images: OptionalNullable[int] = UNSET,
+        stream: bool = True,
+        retries: OptionalNullable[RetryConfig] = UNSET,
+        server_url: Optional[str] = None,
+        timeout_ms: Optional[int] = None,
+        http_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncEventStream[models.ImageGenerationStreamEvent]:
+        """Create image, streaming partial images (async)
+
+        Generates images like `generate`, but streams the result as server-sent events: up to `partial_images` partial images while the image is generated, then the final image. The request is sent to `/v1/images/generations` with `stream: true`.
+
+        Returns an iterator of events that is also a context manager: leaving the `with`
+        block, or stopping early, closes the connection.
+
+        Args:
+            model: The model to use for image generation.
+            prompt: A text description of the desired image(s). The maximum length is 1000 characters.
+            n: The number of images to generate. Defaults to 1.
+            quality: The quality of the image that will be generated.
+                `hd` creates images with finer details and greater consistency across the image.
+                OpenAI-compatible servers also take `auto` (their default: the best the model offers), `high`, `medium` and `low` (gpt-image-1), `hd` and `standard` (dall-e-3), and `standard` (the only value for dall-e-2).
+            response_format: The format in which the generated images are returned.
+                `url` (the usual default) returns links that stay valid for about an hour; `b64_json` returns the image itself, base64-encoded, in `b64_json`. gpt-image-1 always answers with `b64_json`.
+            size: The size of the generated images, as `WIDTHxHEIGHT`.
+                Sizes OpenAI-compatible servers take: gpt-image-1 `1024x1024`, `1536x1024` (landscape), `1024x1536` (portrait) or `auto` (its default); dall-e-2 `256x256`, `512x512` or `1024x1024`; dall-e-3 `1024x1024`, `1792x1024` or `1024x1792`.
+            style: The style of the generated images.
+                `vivid` leans towards hyper-real, dramatic images; `natural` towards more natural, less hyper-real ones (dall-e-3 on OpenAI-compatible servers).
+            user: A unique identifier representing your end-user, which can help OpenAI to monitor and detect abuse.
+            background: The background of the generated images (gpt-image-1 on OpenAI-compatible servers): `auto` (the default: the model decides), `transparent` (needs the `png` or `webp` output format) or `opaque`.
+            output_format: The file format of the generated images (gpt-image-1 on OpenAI-compatible servers): `png`, `jpeg` or `webp`.
+            output_compression: How much to compress the images, from 0 to 100 percent, for the `jpeg` and `webp` output formats (gpt-image-1 on OpenAI-compatible servers). The server's default is 100.
+            moderation: How strictly content is filtered (gpt-image-1 on OpenAI-compatible servers): `auto` (the default, standard filtering) or `low` (less restrictive).
+            partial_images: With streaming, how many partial images to send before the final one, from 0 to 3. A server may send fewer if the image is done sooner.
+            stream: Asks the server to stream the result as server-sent events.
+            retries: Overrides the client's retry configuration; None disables retries.
+            server_url: Overrides the client's server URL for this call.
+            timeout_ms: Overrides the client's timeout for this call, in milliseconds.
+            http_headers: Extra headers; they replace the SDK's own of the same name.
+
+        Raises:
+            models.APIError: The server answered with a 4XX or 5XX status.
+            models.APIConnectionError: No response (also the httpx exception that caused it).
+            pydantic.ValidationError: An argument does not match the spec (before any I/O).
+        """
+        body = models.CreateImageStreamRequest(
+            model=model,
+            prompt=prompt,
+            n=n,
+            quality=quality,
+            response_format=response_format,
+            size=size,
+            style=style,
+            user=user,
+            background=background,
+            output_format=output_format,
+            output_compression=output_compression,
+            moderation=moderation,
+            partial_images=partial_images,
+            stream=stream,
+        )
+        options = CallOptions(retries, server_url, timeout_ms, http_headers)
+        return await self._core.call_stream_async(_GENERATE_STREAM, body, options)

@@ -1,0 +1,164 @@
+"""The image itself, not just its JSON: bytes from an `ImageData` or a stream event.
+
+`image_bytes` decodes `b64_json`, or downloads `url` with the SDK's client settings
+(timeouts, retries) but never its `Authorization` header, refusing anything larger than
+`max_bytes` or that is not an image. `save_image` writes it to a file, adding the
+extension of the actual format when the path has none. Async twins end in `_async`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Protocol, Union
+
+from ._runtime.errors import DownloadError
+from ._runtime.operation import CallOptions
+from ._runtime.retries import RetryConfig
+from ._runtime.sentinel import UNSET, OptionalNullable
+
+if TYPE_CHECKING:
+    from .sdk import AtomaSDK
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "image_bytes",
+    "image_bytes_async",
+    "image_format",
+    "save_image",
+    "save_image_async",
+]
+
+#: Large enough for any generated image; small enough that a wrong URL cannot fill memory.
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+)
+_EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "gif": ".gif", "webp": ".webp"}
+
+
+class ImageSource(Protocol):
+    """An `ImageData`, or an image generation stream event (partial or completed)."""
+
+    @property
+    def b64_json(self) -> Optional[str]: ...
+
+
+def image_format(data: bytes) -> str | None:
+    """ "png", "jpeg", "gif" or "webp", from the file's first bytes; None if not an image."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return next((name for signature, name in _SIGNATURES if data.startswith(signature)), None)
+
+
+def image_bytes(
+    image: ImageSource,
+    *,
+    sdk: AtomaSDK | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout_ms: int | None = None,
+    retries: OptionalNullable[RetryConfig] = UNSET,
+) -> bytes:
+    """The image's bytes: `b64_json` decoded, else `url` downloaded (with `sdk`'s client
+    settings when given). Raises `DownloadError` for a non-image or one over `max_bytes`."""
+    data = _decoded(image, max_bytes)
+    if data is None:
+        url = _url(image)
+        options = CallOptions(retries, None, timeout_ms, None)
+        if sdk is not None:
+            data = sdk._core.download(url, max_bytes, options)
+        else:
+            from .sdk import AtomaSDK
+
+            with AtomaSDK(bearer_auth="") as fresh:
+                data = fresh._core.download(url, max_bytes, options)
+    return _checked(data)
+
+
+async def image_bytes_async(
+    image: ImageSource,
+    *,
+    sdk: AtomaSDK | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout_ms: int | None = None,
+    retries: OptionalNullable[RetryConfig] = UNSET,
+) -> bytes:
+    """`image_bytes` for asyncio code: downloads with `sdk`'s async client."""
+    data = _decoded(image, max_bytes)
+    if data is None:
+        url = _url(image)
+        options = CallOptions(retries, None, timeout_ms, None)
+        if sdk is not None:
+            data = await sdk._core.download_async(url, max_bytes, options)
+        else:
+            from .sdk import AtomaSDK
+
+            async with AtomaSDK(bearer_auth="") as fresh:
+                data = await fresh._core.download_async(url, max_bytes, options)
+    return _checked(data)
+
+
+def save_image(
+    image: ImageSource,
+    path: Union[str, Path],
+    *,
+    sdk: AtomaSDK | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout_ms: int | None = None,
+) -> Path:
+    """Write the image to `path` (its format's extension added when `path` has none);
+    returns the path written."""
+    data = image_bytes(image, sdk=sdk, max_bytes=max_bytes, timeout_ms=timeout_ms)
+    return _write(Path(path), data)
+
+
+async def save_image_async(
+    image: ImageSource,
+    path: Union[str, Path],
+    *,
+    sdk: AtomaSDK | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout_ms: int | None = None,
+) -> Path:
+    """`save_image` for asyncio code."""
+    data = await image_bytes_async(image, sdk=sdk, max_bytes=max_bytes, timeout_ms=timeout_ms)
+    return _write(Path(path), data)
+
+
+def _decoded(image: ImageSource, max_bytes: int) -> bytes | None:
+    encoded = image.b64_json
+    if not encoded:
+        return None
+    if len(encoded) * 3 // 4 > max_bytes:
+        raise DownloadError(f"The image is larger than {max_bytes} bytes")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise DownloadError(f"b64_json is not valid base64: {error}") from error
+
+
+def _url(image: ImageSource) -> str:
+    url = getattr(image, "url", None)
+    if not url:
+        raise DownloadError("The image has neither b64_json nor url")
+    return str(url)
+
+
+def _checked(data: bytes) -> bytes:
+    if image_format(data) is None:
+        preview = data[:16]
+        raise DownloadError(f"The data is not a PNG, JPEG, GIF or WebP image (starts {preview!r})")
+    return data
+
+
+def _write(path: Path, data: bytes) -> Path:
+    if not path.suffix:
+        path = path.with_suffix(_EXTENSIONS[image_format(data) or "png"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
