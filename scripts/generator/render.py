@@ -37,6 +37,7 @@ ERROR_CLASSES = sorted(
         "AuthenticationError",
         "BadRequestError",
         "ConflictError",
+        "DownloadError",
         "InternalServerError",
         "NotFoundError",
         "PermissionDeniedError",

@@ -35,6 +35,9 @@ __all__ = ["DEFAULT_TIMEOUT", "BaseSDK", "Logger", "Resource", "SDKCore", "SDKSe
 #: generation can take minutes, so reads may be slow; connecting should be quick.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=60.0)
 _HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
+#: httpx keeps at most 20 idle connections by default; with more concurrent calls than
+#: that it closes and reopens connections all the time. Keep as many as it may open.
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 
 
 #: What `download` checks a response against: no declared error bodies.
@@ -112,7 +115,7 @@ class SDKCore:
         if self._client is None:
             with self._lock:
                 if self._client is None:
-                    self._client = httpx.Client(timeout=DEFAULT_TIMEOUT)
+                    self._client = httpx.Client(timeout=DEFAULT_TIMEOUT, limits=DEFAULT_LIMITS)
         return self._client
 
     @property
@@ -120,7 +123,9 @@ class SDKCore:
         if self._async_client is None:
             with self._lock:
                 if self._async_client is None:
-                    self._async_client = httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
+                    self._async_client = httpx.AsyncClient(
+                        timeout=DEFAULT_TIMEOUT, limits=DEFAULT_LIMITS
+                    )
         return self._async_client
 
     def close(self) -> None:

@@ -8,6 +8,7 @@ from .._runtime.errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    DownloadError,
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
@@ -16,6 +17,7 @@ from .._runtime.errors import (
     SDKError,
     UnprocessableEntityError,
 )
+from .._runtime.models import UnknownVariant
 from .createimagerequest import CreateImageRequest, CreateImageRequestTypedDict
 from .createimageresponse import CreateImageResponse, CreateImageResponseTypedDict
 from .createimagestreamrequest import CreateImageStreamRequest, CreateImageStreamRequestTypedDict
@@ -39,6 +41,7 @@ __all__ = [
     "CreateImageResponseTypedDict",
     "CreateImageStreamRequest",
     "CreateImageStreamRequestTypedDict",
+    "DownloadError",
     "ImageCompletedEvent",
     "ImageCompletedEventTypedDict",
     "ImageData",
@@ -55,5 +58,6 @@ __all__ = [
     "ResponseValidationError",
     "SDKError",
     "Security",
+    "UnknownVariant",
     "UnprocessableEntityError",
 ]
