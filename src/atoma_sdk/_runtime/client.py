@@ -14,6 +14,7 @@ from urllib.parse import quote
 import httpx
 from typing_extensions import Self
 
+from . import deadline
 from .auth import BearerAuth, TokenSource
 from .clock import SYSTEM_CLOCK
 from .operation import CallOptions, Operation, ResponseT
@@ -115,7 +116,9 @@ class SDKCore:
         if self._client is None:
             with self._lock:
                 if self._client is None:
-                    self._client = httpx.Client(timeout=DEFAULT_TIMEOUT, limits=DEFAULT_LIMITS)
+                    transport = httpx.HTTPTransport(limits=DEFAULT_LIMITS)
+                    deadline.install(transport)
+                    self._client = httpx.Client(timeout=DEFAULT_TIMEOUT, transport=transport)
         return self._client
 
     @property
@@ -123,8 +126,10 @@ class SDKCore:
         if self._async_client is None:
             with self._lock:
                 if self._async_client is None:
+                    transport = httpx.AsyncHTTPTransport(limits=DEFAULT_LIMITS)
+                    deadline.install(transport)
                     self._async_client = httpx.AsyncClient(
-                        timeout=DEFAULT_TIMEOUT, limits=DEFAULT_LIMITS
+                        timeout=DEFAULT_TIMEOUT, transport=transport
                     )
         return self._async_client
 

@@ -52,6 +52,8 @@ __all__ = [
 
 #: How much of a response body `str(error)` shows; the full text stays in `.body`.
 BODY_PREVIEW_CHARS = 1_000
+#: How much of the server's message `.message` keeps (it is shown in `str(error)` too).
+MESSAGE_CHARS = 500
 DEFAULT_MESSAGE = "API error occurred"
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid")
 
@@ -294,7 +296,6 @@ def error_message_from_body(body: str, default: str = "") -> str:
 
 def _bounded(message: str) -> str:
     """A server message short enough for logs; the whole body stays in `.body`."""
-    if len(message) <= BODY_PREVIEW_CHARS:
+    if len(message) <= MESSAGE_CHARS:
         return message
-    hidden = len(message) - BODY_PREVIEW_CHARS
-    return f"{message[:BODY_PREVIEW_CHARS]}... [{hidden} more characters]"
+    return f"{message[:MESSAGE_CHARS]}... [{len(message) - MESSAGE_CHARS} more characters]"

@@ -16,6 +16,7 @@ from typing import Any, Union
 import httpx
 
 from .clock import Clock
+from .deadline import attempt_deadline
 from .errors import DownloadError, ResponseValidationError, connection_error, status_error
 from .operation import Operation, ResponseT
 from .retries import RetryPolicy, retry_after_seconds
@@ -155,15 +156,16 @@ def _send_sync(
 ) -> httpx.Response:
     """Send and read the body as `reading` says, closing the response if anything fails."""
     started = clock.monotonic()
-    response = client.send(request, stream=True)
-    if reading.stream and response.is_success:
-        return response
-    try:
-        _guard(response, started, clock, reading)
-        response.read()
-    except BaseException:
-        response.close()
-        raise
+    with attempt_deadline(reading.budget):
+        response = client.send(request, stream=True)
+        if reading.stream and response.is_success:
+            return response
+        try:
+            _guard(response, started, clock, reading)
+            response.read()
+        except BaseException:
+            response.close()
+            raise
     return response
 
 
@@ -172,15 +174,16 @@ async def _send_async(
 ) -> httpx.Response:
     """Send and read the body as `reading` says, closing the response if anything fails."""
     started = clock.monotonic()
-    response = await client.send(request, stream=True)
-    if reading.stream and response.is_success:
-        return response
-    try:
-        _guard(response, started, clock, reading)
-        await response.aread()
-    except BaseException:
-        await response.aclose()
-        raise
+    with attempt_deadline(reading.budget):
+        response = await client.send(request, stream=True)
+        if reading.stream and response.is_success:
+            return response
+        try:
+            _guard(response, started, clock, reading)
+            await response.aread()
+        except BaseException:
+            await response.aclose()
+            raise
     return response
 
 

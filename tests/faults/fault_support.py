@@ -1,0 +1,162 @@
+"""Helpers of the fault-injection tests: fake clock, sync/async flavours, pool inspection.
+
+`FakeClock` and `Flavour` mirror `tests/sdk/sdk_support.py` (that module is not importable
+from here: `tests/sdk` is only on `sys.path` when its own tests are collected).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import httpx
+
+from atoma_sdk import AtomaSDK, models
+from atoma_sdk._runtime.clock import Clock
+
+if TYPE_CHECKING:
+    from fault_server import Behaviour, FaultServer
+
+TOKEN = "tok-faults"
+REQUIRED: dict[str, Any] = {"model": "m", "prompt": "p"}
+OK_BODY: dict[str, Any] = {
+    "created": 1_700_000_000,
+    "data": [{"url": "https://img.test/1.png", "revised_prompt": "an otter"}],
+}
+#: The fake clock's wall-clock time at its start (2023-11-14T22:13:20Z).
+WALL_START = 1_700_000_000.0
+
+
+class MakeSDK(Protocol):
+    def __call__(self, server_url: str, *, clock: Clock | None = None, **kwargs: Any) -> AtomaSDK:
+        """An SDK for `server_url` (token set); `clock` replaces its real clock."""
+
+
+class StartServer(Protocol):
+    def __call__(self, *script: Behaviour) -> FaultServer:
+        """A started server; it is stopped (and checked for leaks) after the test."""
+
+
+class FakeClock(Clock):
+    """Records requested sleeps instead of sleeping; time moves only when something sleeps.
+
+    Only for retry tests: the whole-attempt deadline reads this clock too, so with it
+    a deadline never expires (httpx's own per-read timeouts still do).
+    """
+
+    def __init__(self, jitter: float = 0.0) -> None:
+        self.now = 1_000.0
+        self.jitter_value = jitter
+        self.sleeps: list[float] = []
+        self.kinds: list[str] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        return WALL_START + (self.now - 1_000.0)
+
+    def sleep(self, seconds: float) -> None:
+        self._record(seconds, "sync")
+
+    async def sleep_async(self, seconds: float) -> None:
+        self._record(seconds, "async")
+
+    def jitter(self) -> float:
+        return self.jitter_value
+
+    def _record(self, seconds: float, kind: str) -> None:
+        self.sleeps.append(seconds)
+        self.kinds.append(kind)
+        self.now += seconds
+
+
+class Flavour:
+    """Runs the same test body through the sync or the async API."""
+
+    def __init__(self, name: Literal["sync", "async"]) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    @property
+    def is_async(self) -> bool:
+        return self.name == "async"
+
+    async def generate(self, sdk: AtomaSDK, **kwargs: Any) -> models.CreateImageResponse:
+        if self.is_async:
+            return await sdk.images.generate_async(**kwargs)
+        return sdk.images.generate(**kwargs)
+
+    def owned_client(self, sdk: AtomaSDK) -> httpx.Client | httpx.AsyncClient | None:
+        """The HTTP client the SDK created for this flavour (None if not created yet)."""
+        return sdk._core._async_client if self.is_async else sdk._core._client
+
+    def count_attempts(self, sdk: AtomaSDK) -> list[httpx.Request]:
+        """Every request the SDK's own client sends from now on (one per attempt, including
+        attempts that never reach a server)."""
+        seen: list[httpx.Request] = []
+        if self.is_async:
+
+            async def record_async(request: httpx.Request) -> None:
+                seen.append(request)
+
+            sdk._core.async_client.event_hooks["request"].append(record_async)
+        else:
+            sdk._core.client.event_hooks["request"].append(seen.append)
+        return seen
+
+
+def pool_connections(client: httpx.Client | httpx.AsyncClient | None) -> list[Any]:
+    """The httpcore connections in `client`'s pool (empty if there is no client)."""
+    if client is None:
+        return []
+    transport: Any = client._transport
+    return list(transport._pool.connections)
+
+
+def busy_connections(client: httpx.Client | httpx.AsyncClient | None) -> list[Any]:
+    """Connections that are neither idle nor closed: a leak once a call has returned."""
+    return [c for c in pool_connections(client) if not (c.is_idle() or c.is_closed())]
+
+
+def assert_pool_clean(client: httpx.Client | httpx.AsyncClient | None) -> None:
+    busy = busy_connections(client)
+    assert busy == [], f"connections still in use after the call: {busy}"
+
+
+def assert_at_most_one_idle(client: httpx.Client | httpx.AsyncClient | None) -> None:
+    connections = pool_connections(client)
+    assert len(connections) <= 1, connections
+    assert all(c.is_idle() for c in connections), connections
+
+
+def assert_connection_error(
+    error: BaseException, base: type[models.APIConnectionError], httpx_class: type[Exception]
+) -> None:
+    """`error` is exactly the SDK's wrapper of `httpx_class`: both an instance of `base`
+    (APIConnectionError / APITimeoutError) and of `httpx_class`, chaining the original."""
+    assert type(error).__bases__ == (base, httpx_class), type(error).__mro__
+    assert type(error).__name__ == httpx_class.__name__
+    assert type(error.__cause__) is httpx_class, repr(error.__cause__)
+    assert isinstance(error, models.SDKError)
+
+
+@dataclass
+class Stopwatch:
+    started: float = field(default_factory=time.monotonic)
+    elapsed: float = 0.0
+
+
+@contextmanager
+def stopwatch() -> Iterator[Stopwatch]:
+    """`with stopwatch() as watch: ...`; `watch.elapsed` is set even if the block raises."""
+    watch = Stopwatch()
+    try:
+        yield watch
+    finally:
+        watch.elapsed = time.monotonic() - watch.started
