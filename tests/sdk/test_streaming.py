@@ -243,3 +243,27 @@ async def test_an_exception_in_the_loop_closes_the_connection(
                 for _ in stream:
                     raise KeyError("boom")
     assert stream.response.is_closed
+
+
+async def test_a_connection_broken_mid_stream_raises_a_connection_error(
+    flavour: Flavour, make_sdk: MakeSDK, route: respx.Route
+) -> None:
+    def broken() -> Iterator[bytes]:
+        yield sse(PARTIAL, done=False)[0]
+        raise httpx.RemoteProtocolError("peer closed connection")
+
+    async def broken_async() -> AsyncIterator[bytes]:
+        yield sse(PARTIAL, done=False)[0]
+        raise httpx.RemoteProtocolError("peer closed connection")
+
+    route.mock(
+        side_effect=lambda _: httpx.Response(
+            200,
+            headers={"content-type": "text/event-stream"},
+            content=broken_async() if flavour.is_async else broken(),
+        )
+    )
+    with pytest.raises(httpx.RemoteProtocolError) as info:
+        await collect(flavour, make_sdk())
+    assert isinstance(info.value, models.APIConnectionError)
+    assert isinstance(info.value.__cause__, httpx.RemoteProtocolError)

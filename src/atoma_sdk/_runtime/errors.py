@@ -262,6 +262,8 @@ def _declared_class(
 def connection_error(error: httpx.RequestError) -> APIConnectionError:
     """Wrap an httpx error in a class that is both `APIConnectionError` (or
     `APITimeoutError`) and the httpx error's own class."""
+    if isinstance(error, APIConnectionError):
+        return error  # already wrapped
     cls = _CONNECTION_CLASSES.get(type(error))
     if cls is None:
         base = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError

@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
-from .errors import ResponseValidationError, connection_error, status_error
+from .errors import (
+    APIConnectionError,
+    ResponseValidationError,
+    connection_error,
+    status_error,
+)
 
 if TYPE_CHECKING:
     from .errors import APIError
@@ -150,6 +155,10 @@ class EventStream(_Stream[EventT]):
                 if self._done:
                     return
             self._finish()
+        except APIConnectionError:
+            raise
+        except httpx.RequestError as error:  # the connection broke mid-stream
+            raise connection_error(error) from error
         finally:
             self.close()
 
@@ -180,6 +189,10 @@ class AsyncEventStream(_Stream[EventT]):
                 if self._done:
                     return
             self._finish()
+        except APIConnectionError:
+            raise
+        except httpx.RequestError as error:  # the connection broke mid-stream
+            raise connection_error(error) from error
         finally:
             await self.aclose()
 
