@@ -1,31 +1,47 @@
-"""The README's first command: the quickstart example against the bundled mock."""
+"""The README's first command: the `atoma` CLI against the bundled mock, saving a PNG."""
 
-import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "mock_quickstart.py"
+ATOMA = Path(sys.executable).with_name("atoma")
+SIZE_AND_OUT = ("--size", "256x256", "--out", "mock-images")
 
 
-def test_quickstart_generates_and_saves_a_png(tmp_path: Path) -> None:
-    env = {"PATH": "", "ATOMASDK_BEARER_AUTH": ""}  # no token, nothing inherited
+def test_main_job_generates_and_saves_a_png(tmp_path: Path) -> None:
+    assert ATOMA.exists() or shutil.which("atoma"), "the console script is installed"
     result = subprocess.run(
-        [sys.executable, str(EXAMPLE)],
+        [str(ATOMA), "images", "generate", "A cute baby sea otter", "--mock", *SIZE_AND_OUT],
         cwd=tmp_path,
-        env=env,
+        env={"PATH": "", "ATOMASDK_BEARER_AUTH": ""},  # no token, nothing inherited
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    response_json, saved_line = result.stdout.rsplit("}\n", 1)
-    response = json.loads(response_json + "}")
-    assert len(response["data"]) == 1
-    assert response["data"][0]["url"].startswith("http://127.0.0.1:")
-    assert response["data"][0]["revised_prompt"] == "A cute baby sea otter floating on its back"
-    image = (tmp_path / "mock-image.png").read_bytes()
+    (printed,) = result.stdout.splitlines()
+    path = tmp_path / printed
+    assert path.parent == tmp_path / "mock-images"
+    assert path.suffix == ".png"
+    image = path.read_bytes()
     assert image.startswith(b"\x89PNG\r\n\x1a\n")
     assert int.from_bytes(image[16:20], "big") == 256  # IHDR width
-    assert saved_line.strip() == f"saved {len(image)} bytes of image/png to mock-image.png"
+    assert int.from_bytes(image[20:24], "big") == 256  # IHDR height
+
+
+def test_quickstart_example_runs(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "mock_quickstart.py"
+    result = subprocess.run(
+        [sys.executable, str(example)],
+        cwd=tmp_path,
+        env={"PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "mock-image.png").read_bytes().startswith(b"\x89PNG")
+    assert result.stdout.rstrip().endswith("to mock-image.png")

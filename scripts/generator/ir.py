@@ -99,6 +99,11 @@ class ModelField:
         """A required property with a default: an optional argument whose default is sent."""
         return self.required and self.has_default
 
+    @property
+    def constant(self) -> bool:
+        """A required property with one possible value: sent, but no argument of methods."""
+        return self.required and self.type.kind == "literal" and len(self.type.values) == 1
+
 
 @dataclass(frozen=True)
 class Model:

@@ -397,6 +397,9 @@ class _Parser:
         example = schema.get("example")
         if example is None and isinstance(schema.get("examples"), list) and schema["examples"]:
             example = schema["examples"][0]
+        default, has_default = schema.get("default"), "default" in schema
+        if type_ref.kind == "literal" and len(type_ref.values) == 1 and not nullable:
+            default, has_default = type_ref.values[0], True  # a constant: always that value
         return ir.ModelField(
             name=snake_case(wire_name),
             wire_name=wire_name,
@@ -405,8 +408,8 @@ class _Parser:
             nullable=nullable,
             description=_text(schema.get("description")),
             example=example,
-            default=schema.get("default"),
-            has_default="default" in schema,
+            default=default,
+            has_default=has_default,
         )
 
     # -- operations ----------------------------------------------------------------------

@@ -205,7 +205,7 @@ def _operation_view(
     out_ctx = Context("output", qualify="models.", runtime=".._runtime")
     signature: list[str] = []
     args_doc: list[tuple[str, str]] = []
-    names = [p.field for p in op.parameters] + list(op.body_fields)
+    names = [p.field for p in op.parameters] + [f for f in op.body_fields if not f.constant]
     for f in names:
         text = param_annotation(f, param_ctx, imports)
         signature.append(f"{f.name}: {text}")
@@ -236,7 +236,7 @@ def _operation_view(
         params_expr = f"{op.params_class}({args})"
 
     if op.body_model is not None:
-        args = ", ".join(f"{f.name}={f.name}" for f in op.body_fields)
+        args = ", ".join(f"{f.name}={f.name}" for f in op.body_fields if not f.constant)
         body = f"models.{op.body_model.class_name}({args})"
     body_type = ""
     if op.body_type is not None:

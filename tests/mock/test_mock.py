@@ -5,44 +5,22 @@ from __future__ import annotations
 import base64
 import json
 import signal
-import struct
+import socket
 import subprocess
 import sys
-import zlib
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import pytest
+from mock_support import BASE, GENERATIONS, generate, png_info
 
 from atoma_sdk.mock import MockAPI, MockServer, MockTransport, encode_png
+from atoma_sdk.mock.server import BACKLOG, _HTTPServer
 from atoma_sdk.models import CreateImageResponse
-
-GENERATIONS = "/v1/images/generations"
-BASE = "http://mock.atoma.local"
-
-
-def png_info(data: bytes) -> tuple[int, int, bytes]:
-    """Decode a PNG with the stdlib: check the signature and every CRC; return w, h, pixels."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, chunks = 8, []
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        tag, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
-        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
-        assert crc == zlib.crc32(tag + body), f"bad CRC in {tag!r}"
-        chunks.append((tag, body))
-        pos += 12 + length
-    assert [tag for tag, _ in chunks] == [b"IHDR", b"IDAT", b"IEND"]
-    width, height, depth, colour, _, _, _ = struct.unpack(">IIBBBBB", chunks[0][1])
-    assert (depth, colour) == (8, 2)
-    raw = zlib.decompress(chunks[1][1])
-    assert len(raw) == height * (1 + 3 * width)
-    return width, height, raw
-
-
-def generate(client: httpx.Client, **body: Any) -> httpx.Response:
-    return client.post(GENERATIONS, json={"model": "flux", "prompt": "an otter", **body})
 
 
 @pytest.fixture
@@ -84,8 +62,10 @@ def test_generation_matches_spec(client: httpx.Client, transport: MockTransport)
     assert len(result.data) == 3
     assert len({image.url for image in result.data}) == 3
     assert all(image.revised_prompt == "an otter" for image in result.data)
-    assert result.data[0].url.startswith(f"{BASE}/v1/mock/images/")
-    image = client.get(result.data[0].url)
+    urls = [image.url for image in result.data]
+    assert all(url is not None and url.startswith(f"{BASE}/v1/mock/images/") for url in urls)
+    assert all(image.b64_json is None for image in result.data)
+    image = client.get(str(urls[0]))
     assert image.headers["content-type"] == "image/png"
     assert png_info(image.content)[:2] == (64, 32)
     assert transport.api.calls == 1
@@ -104,12 +84,45 @@ def test_defaults_and_zero_images(client: httpx.Client) -> None:
     assert generate(client, n=0).json()["data"] == []
 
 
-def test_b64_json(client: httpx.Client) -> None:
+def test_b64_json_answers_the_image_only(client: httpx.Client) -> None:
     data = generate(client, n=2, size="16x8", response_format="b64_json").json()["data"]
+    assert [sorted(image) for image in data] == [["b64_json", "revised_prompt"]] * 2  # no url
     pngs = [base64.b64decode(image["b64_json"]) for image in data]
     assert [png_info(png)[:2] for png in pngs] == [(16, 8), (16, 8)]
     assert pngs[0] != pngs[1]  # colour differs per index
-    assert client.get(data[0]["url"]).content == pngs[0]
+    url_data = generate(client, n=2, size="16x8").json()["data"]
+    assert [client.get(image["url"]).content for image in url_data] == pngs  # same recipe
+
+
+def test_response_format_is_free_text(client: httpx.Client) -> None:
+    """The spec has no enum for it: anything but `b64_json` answers with a `url`."""
+    for response_format in ("url", "png", None):
+        data = generate(client, response_format=response_format).json()["data"]
+        assert "url" in data[0]
+        assert "b64_json" not in data[0]
+
+
+def test_new_request_fields_are_accepted(client: httpx.Client, transport: MockTransport) -> None:
+    fields = {
+        "background": "opaque",
+        "output_format": "png",
+        "output_compression": 100,
+        "moderation": "low",
+        "partial_images": 3,  # only streams use it
+        "quality": "high",
+        "style": "natural",
+        "user": "user-1",
+    }
+    assert generate(client, **fields).status_code == 200
+    nulls = dict.fromkeys(fields)
+    assert generate(client, **nulls).status_code == 200
+    assert transport.api.requests[1].json() == {"model": "flux", "prompt": "an otter", **nulls}
+
+
+def test_stream_false_answers_json(client: httpx.Client) -> None:
+    response = generate(client, stream=False, size="4x4")
+    assert response.headers["content-type"] == "application/json"
+    assert len(CreateImageResponse.model_validate(response.json()).data) == 1
 
 
 @pytest.mark.parametrize(
@@ -125,7 +138,21 @@ def test_b64_json(client: httpx.Client) -> None:
         ({"model": "flux", "prompt": "p", "size": "big"}, "size"),
         ({"model": "flux", "prompt": "p", "size": "4097x10"}, "size"),
         ({"model": "flux", "prompt": "p", "size": "0x10"}, "size"),
-        ({"model": "flux", "prompt": "p", "response_format": "png"}, "response_format"),
+        ({"model": "flux", "prompt": "p", "output_compression": 101}, "output_compression"),
+        ({"model": "flux", "prompt": "p", "output_compression": -1}, "output_compression"),
+        ({"model": "flux", "prompt": "p", "partial_images": 4}, "partial_images"),
+        ({"model": "flux", "prompt": "p", "partial_images": 4, "stream": True}, "partial_images"),
+        ({"model": "flux", "prompt": "p", "output_format": "jpeg"}, "output_format"),
+        (
+            {"model": "flux", "prompt": "p", "output_format": "webp", "stream": True},
+            "output_format",
+        ),
+        ({"model": "flux", "prompt": "p", "background": 1}, "background"),
+        ({"model": "flux", "prompt": "p", "moderation": ["low"]}, "moderation"),
+        ({"model": "flux", "prompt": "p", "stream": "yes"}, "stream"),
+        ({"model": "flux", "prompt": "p", "stream": None}, "stream"),
+        ({"model": "flux", "prompt": "p", "n": 11, "stream": True}, "n"),
+        ({"model": "flux", "prompt": "p", "size": "big", "stream": True}, "size"),
         ([], None),
     ],
 )
@@ -135,7 +162,12 @@ def test_invalid_requests(client: httpx.Client, body: Any, param: str | None) ->
     error = response.json()["error"]
     assert error["type"] == "invalid_request_error"
     assert error["param"] == param
-    assert error["message"]
+    assert error["message"].startswith(param or "")  # the message names the field too
+
+
+def test_output_format_message(client: httpx.Client) -> None:
+    message = generate(client, output_format="jpeg").json()["error"]["message"]
+    assert message == "output_format: the mock only encodes 'png', got 'jpeg'"
 
 
 def test_invalid_json(client: httpx.Client) -> None:
@@ -227,8 +259,9 @@ def test_server_end_to_end() -> None:
             response = generate(client, n=2, size="32x16")
             assert response.status_code == 200
             result = CreateImageResponse.model_validate(response.json())
-            assert result.data[0].url.startswith(f"{server.url}/v1/mock/images/")
-            image = client.get(result.data[1].url)  # same keep-alive connection
+            url = result.data[1].url
+            assert url is not None and url.startswith(f"{server.url}/v1/mock/images/")
+            image = client.get(url)  # same keep-alive connection
             assert image.headers["content-type"] == "image/png"
             assert png_info(image.content)[:2] == (32, 16)
             bad = generate(client, n=-1)
@@ -283,3 +316,55 @@ def test_command_line() -> None:
         finally:
             process.send_signal(signal.SIGINT)
             assert process.wait(timeout=10) == 0
+
+
+# Server connections
+
+
+def test_listen_backlog_takes_bursts() -> None:
+    """socketserver listens with a backlog of 5; 100 clients at once need more."""
+    assert _HTTPServer.request_queue_size == BACKLOG >= 128
+
+
+def wait_until(condition: Any, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_connection_counters() -> None:
+    with MockServer() as server:
+        assert (server.open_connections, server.connections_accepted) == (0, 0)
+        sockets = [socket.create_connection((server.host, server.port)) for _ in range(100)]
+        try:
+            wait_until(lambda: server.open_connections == 100)
+            assert server.connections_accepted == 100
+        finally:
+            for connection in sockets:
+                connection.close()
+        wait_until(lambda: server.open_connections == 0)
+        assert (server.connections_accepted, server.peak_open_connections) == (100, 100)
+        with httpx.Client(base_url=server.url) as client:
+            assert generate(client).status_code == 200
+            assert client.get("/v1/nope").status_code == 404  # the same keep-alive connection
+            assert (server.open_connections, server.connections_accepted) == (1, 101)
+    assert (server.open_connections, server.connections_accepted) == (0, 101)
+
+
+def test_hundred_concurrent_requests() -> None:
+    count = 100
+    barrier = threading.Barrier(count)
+    limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
+    with MockServer() as server, httpx.Client(base_url=server.url, limits=limits) as client:
+        server.api.delay_seconds = 0.5  # every request is in flight at once
+
+        def call(_: int) -> int:
+            barrier.wait(timeout=10)
+            return generate(client, size="2x2").status_code
+
+        with ThreadPoolExecutor(count) as pool:
+            statuses = list(pool.map(call, range(count)))
+        assert statuses == [200] * count
+        assert server.connections_accepted == server.peak_open_connections == count
+        assert server.api.calls == count

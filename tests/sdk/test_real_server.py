@@ -134,3 +134,19 @@ async def test_read_timeout_over_http(
         await flavour.generate(
             make_sdk(server_url=server.url), model="f", prompt="p", timeout_ms=100
         )
+
+
+async def test_streams_reuse_one_connection(flavour: Flavour, make_sdk: MakeSDK) -> None:
+    """After `[DONE]` the rest of the chunked body is read, so the connection is kept."""
+    with MockServer() as running:
+        sdk = make_sdk(server_url=running.url)
+        for _ in range(3):
+            if flavour.is_async:
+                stream = await sdk.images.generate_stream_async(model="m", prompt="p", size="8x8")
+                async with stream:
+                    events = [event async for event in stream]
+            else:
+                with sdk.images.generate_stream(model="m", prompt="p", size="8x8") as stream:
+                    events = list(stream)
+            assert [type(e) for e in events] == [models.ImageCompletedEvent]
+        assert running.connections_accepted == 1

@@ -32,6 +32,8 @@ __all__ = ["AsyncEventStream", "EventStream", "SSEDecoder", "ServerSentEvent"]
 
 EventT = TypeVar("EventT")
 _LINE_END = re.compile("\r\n|\r|\n")
+#: After the sentinel, read on only while the server sends this little per chunk.
+_DRAIN_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,15 @@ class EventStream(_Stream[EventT]):
 
     def __iter__(self) -> Iterator[EventT]:
         try:
-            for chunk in self.response.iter_bytes():
+            chunks = self.response.iter_bytes()
+            for chunk in chunks:
                 yield from self._events(chunk)
                 if self._done:
+                    # Read the little that follows the sentinel (the end of a chunked
+                    # body) so the connection goes back to the pool instead of closing.
+                    for rest in chunks:
+                        if len(rest) > _DRAIN_BYTES:
+                            break
                     return
             self._finish()
         except APIConnectionError:
@@ -183,10 +191,14 @@ class AsyncEventStream(_Stream[EventT]):
 
     async def __aiter__(self) -> AsyncIterator[EventT]:
         try:
-            async for chunk in self.response.aiter_bytes():
+            chunks = self.response.aiter_bytes()
+            async for chunk in chunks:
                 for event in self._events(chunk):
                     yield event
                 if self._done:
+                    async for rest in chunks:  # see EventStream: keep the connection
+                        if len(rest) > _DRAIN_BYTES:
+                            break
                     return
             self._finish()
         except APIConnectionError:

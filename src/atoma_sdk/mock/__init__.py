@@ -8,8 +8,10 @@ Three ways to use it:
   ``with MockServer() as server: ...`` then point the SDK at ``server.url``.
 * From the command line: ``python -m atoma_sdk.mock --port 8000 [--require-auth]``.
 
-Requests are validated with the generated models, so the mock follows ``openapi.yml``.
-Not imported by ``atoma_sdk`` itself: it costs nothing unless used.
+Requests are validated with the generated models, and answers (JSON, or the server-sent
+events of a ``stream: true`` request) are checked against them before they are sent, so
+the mock follows ``openapi.yml``. Not imported by ``atoma_sdk`` itself: it costs nothing
+unless used.
 """
 
 from .api import MockAPI, MockResponse, RecordedRequest

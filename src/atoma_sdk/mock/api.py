@@ -1,7 +1,9 @@
 """The mock's behaviour, independent of how requests arrive (in-process transport or socket).
 
-Requests are validated with the generated `CreateImageRequest` and every answer is checked
-against `CreateImageResponse`, so the mock drifts with the spec rather than away from it.
+Requests are validated with the generated `CreateImageRequest` (`CreateImageStreamRequest`
+when the body has `stream`), and every answer is checked against `CreateImageResponse`
+(each streamed event against `ImageGenerationStreamEvent`), so the mock drifts with the
+spec rather than away from it.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ import threading
 import time
 import uuid
 from collections import OrderedDict, deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pydantic
 
-from ..models import CreateImageRequest, CreateImageResponse
+from ..models import CreateImageRequest, CreateImageResponse, CreateImageStreamRequest
+from .events import StreamedImage, image_events
 from .png import encode_png
 
 __all__ = ["DROP", "MockAPI", "MockResponse", "RecordedRequest"]
@@ -33,16 +36,30 @@ DROP = 0
 MAX_SIDE = 4096
 #: Like OpenAI's images API; keeps a stray `n=10_000` from eating the test run.
 MAX_N = 10
+#: The only `output_format` the mock encodes (the spec also names `jpeg` and `webp`).
+OUTPUT_FORMAT = "png"
 _SIZE = re.compile(r"([0-9]{1,5})x([0-9]{1,5})")
 
 
 @dataclass(frozen=True)
 class MockResponse:
-    """What to send back; `status == DROP` means send nothing and close the connection."""
+    """What to send back; `status == DROP` means send nothing and close the connection.
+
+    An event stream also has `chunks`, its events, which the server and the transport send
+    one at a time (`body` is them joined). With `cut`, the connection closes after the
+    chunks without ending the body, as when a stream breaks mid-event.
+    """
 
     status: int
     headers: dict[str, str]
     body: bytes
+    chunks: tuple[bytes, ...] | None = None
+    cut: bool = False
+
+    @classmethod
+    def stream(cls, chunks: Sequence[bytes], *, cut: bool = False) -> MockResponse:
+        headers = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+        return cls(200, headers, b"".join(chunks), tuple(chunks), cut)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -66,6 +83,20 @@ class _Fault:
     status: int
     retry_after: str | None
     body: str | None
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a valid generation request asks for, once the mock's own limits are checked."""
+
+    count: int
+    width: int
+    height: int
+
+    def rgb(self, prompt: str, index: int) -> tuple[int, int, int]:
+        """A colour per prompt and image, so images differ and reruns match."""
+        digest = hashlib.sha256(f"{prompt}\0{index}".encode()).digest()
+        return digest[0], digest[1], digest[2]
 
 
 def _json(status: int, payload: object, **headers: str) -> MockResponse:
@@ -93,12 +124,15 @@ class MockAPI:
         require_auth: bool = False,
         base_url: str = "http://mock.atoma.local",
         delay_seconds: float = 0.0,
+        event_interval_seconds: float = 0.0,
         max_images: int = 64,
     ) -> None:
         self.require_auth = require_auth
         self.base_url = base_url
         #: Honoured by the server and the transport before they answer.
         self.delay_seconds = delay_seconds
+        #: Pause between the events of a stream (server and transport).
+        self.event_interval_seconds = event_interval_seconds
         self.requests: list[RecordedRequest] = []
         #: Generation requests received, failed ones included.
         self.calls = 0
@@ -106,6 +140,7 @@ class MockAPI:
         # Only the recipe is kept; the PNG is encoded when fetched.
         self._images: OrderedDict[str, tuple[int, int, tuple[int, int, int]]] = OrderedDict()
         self._faults: deque[_Fault] = deque()
+        self._cuts = 0
         self._lock = threading.Lock()
 
     def fail_next(
@@ -119,12 +154,19 @@ class MockAPI:
         """Close the connection on the next `count` generation requests without answering."""
         self.fail_next(count, status=DROP)
 
+    def cut_stream_next(self, count: int = 1) -> None:
+        """Break the next `count` event streams: send the first event and half of the next
+        one, then close the connection without ending the body."""
+        with self._lock:
+            self._cuts += count
+
     def reset(self) -> None:
         """Forget recorded requests, pending faults and stored images."""
         with self._lock:
             self.requests.clear()
             self.calls = 0
             self._faults.clear()
+            self._cuts = 0
             self._images.clear()
 
     def handle(
@@ -161,15 +203,21 @@ class MockAPI:
                 message = "Missing or invalid bearer token"
                 kind = "authentication_error"
                 return _error(401, message, kind, **{"WWW-Authenticate": "Bearer"})
+        model, body = _request_model(body)
         try:
-            request = CreateImageRequest.model_validate_json(body)
+            request = model.model_validate_json(body)
         except pydantic.ValidationError as exc:
             errors = exc.errors()
             message = "; ".join(
                 f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in errors
             )
             return _invalid(message, str(errors[0]["loc"][0]) if errors[0]["loc"] else None)
-        return self._images_response(request)
+        job = _job(request)
+        if isinstance(job, MockResponse):
+            return job
+        if isinstance(request, CreateImageStreamRequest) and request.stream:
+            return self._stream_response(request, job)
+        return self._images_response(request, job)
 
     def _fault(self, fault: _Fault) -> MockResponse:
         if fault.status == DROP:
@@ -184,37 +232,54 @@ class MockAPI:
             headers["Content-Type"] = "text/plain; charset=utf-8"
         return MockResponse(fault.status, headers, fault.body.encode())
 
-    def _images_response(self, request: CreateImageRequest) -> MockResponse:
-        count = request.n if isinstance(request.n, int) else 1
-        if count > MAX_N:
-            return _invalid(f"n: the mock generates at most {MAX_N} images", "n")
-        size = request.size if isinstance(request.size, str) else "1024x1024"
-        match = _SIZE.fullmatch(size)
-        width, height = (int(match[1]), int(match[2])) if match else (0, 0)
-        if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
-            return _invalid(f"size: expected WIDTHxHEIGHT up to {MAX_SIDE}, got {size!r}", "size")
-        fmt = request.response_format if isinstance(request.response_format, str) else "url"
-        if fmt not in ("url", "b64_json"):
-            return _invalid("response_format: expected 'url' or 'b64_json'", "response_format")
+    def _images_response(
+        self, request: CreateImageRequest | CreateImageStreamRequest, job: _Job
+    ) -> MockResponse:
+        """JSON with `n` images: `b64_json` only when asked for it, else a `url` to fetch."""
+        inline = request.response_format == "b64_json"
         data = []
-        for index in range(count):
-            rgb_bytes = hashlib.sha256(f"{request.prompt}\0{index}".encode()).digest()
-            rgb = (rgb_bytes[0], rgb_bytes[1], rgb_bytes[2])
-            image_id = uuid.uuid4().hex
-            with self._lock:
-                self._images[image_id] = (width, height, rgb)
-                while len(self._images) > self._max_images:
-                    self._images.popitem(last=False)
-            item: dict[str, object] = {
-                "url": f"{self.base_url.rstrip('/')}{IMAGES_PREFIX}{image_id}.png",
-                "revised_prompt": request.prompt,
-            }
-            if fmt == "b64_json":
-                item["b64_json"] = base64.b64encode(encode_png(width, height, rgb)).decode()
+        for index in range(job.count):
+            rgb = job.rgb(request.prompt, index)
+            item: dict[str, object] = {"revised_prompt": request.prompt}
+            if inline:
+                png = encode_png(job.width, job.height, rgb)
+                item["b64_json"] = base64.b64encode(png).decode()
+            else:
+                item["url"] = self._store(job.width, job.height, rgb)
             data.append(item)
         payload = {"created": int(time.time()), "data": data}
         CreateImageResponse.model_validate(payload)  # the mock must never answer off-spec
         return _json(200, payload)
+
+    def _store(self, width: int, height: int, rgb: tuple[int, int, int]) -> str:
+        """Keep an image's recipe for `GET <url>`, forgetting the oldest beyond `max_images`."""
+        image_id = uuid.uuid4().hex
+        with self._lock:
+            self._images[image_id] = (width, height, rgb)
+            while len(self._images) > self._max_images:
+                self._images.popitem(last=False)
+        return f"{self.base_url.rstrip('/')}{IMAGES_PREFIX}{image_id}.png"
+
+    def _stream_response(self, request: CreateImageStreamRequest, job: _Job) -> MockResponse:
+        """Server-sent events for image 0 only, whatever `n` (OpenAI streams one image)."""
+        partial_images = request.partial_images if isinstance(request.partial_images, int) else 0
+        quality = request.quality if isinstance(request.quality, str) else "auto"
+        image = StreamedImage(
+            prompt=request.prompt,
+            width=job.width,
+            height=job.height,
+            rgb=job.rgb(request.prompt, 0),
+            partial_images=partial_images,
+            quality=quality,
+        )
+        chunks = image_events(image)
+        with self._lock:
+            cut = self._cuts > 0
+            if cut:
+                self._cuts -= 1
+        if cut:  # the first event, then half of the next, then the connection closes
+            return MockResponse.stream([chunks[0], chunks[1][: len(chunks[1]) // 2]], cut=True)
+        return MockResponse.stream(chunks)
 
     def _image(self, image_id: str) -> MockResponse:
         with self._lock:
@@ -222,3 +287,38 @@ class MockAPI:
         if recipe is None:
             return _error(404, f"No image {image_id!r} (expired or never made)", "not_found_error")
         return MockResponse(200, {"Content-Type": "image/png"}, encode_png(*recipe))
+
+
+def _request_model(
+    body: bytes,
+) -> tuple[type[CreateImageRequest] | type[CreateImageStreamRequest], bytes]:
+    """The model to validate `body` with: streaming when it has `stream` (other than
+    `false`, which OpenAI-compatible servers treat as a plain request)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return CreateImageRequest, body  # validation reports the bad JSON
+    if not isinstance(data, dict) or "stream" not in data:
+        return CreateImageRequest, body
+    if data["stream"] is False:
+        return CreateImageRequest, json.dumps(
+            {k: v for k, v in data.items() if k != "stream"}
+        ).encode()
+    return CreateImageStreamRequest, body
+
+
+def _job(request: CreateImageRequest | CreateImageStreamRequest) -> _Job | MockResponse:
+    """The mock's limits on top of the spec's: `n`, a parseable `size`, PNG output only."""
+    count = request.n if isinstance(request.n, int) else 1
+    if count > MAX_N:
+        return _invalid(f"n: the mock generates at most {MAX_N} images", "n")
+    size = request.size if isinstance(request.size, str) else "1024x1024"
+    match = _SIZE.fullmatch(size)
+    width, height = (int(match[1]), int(match[2])) if match else (0, 0)
+    if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+        return _invalid(f"size: expected WIDTHxHEIGHT up to {MAX_SIDE}, got {size!r}", "size")
+    output_format = request.output_format
+    if isinstance(output_format, str) and output_format != OUTPUT_FORMAT:
+        message = f"output_format: the mock only encodes {OUTPUT_FORMAT!r}, got {output_format!r}"
+        return _invalid(message, "output_format")
+    return _Job(count, width, height)

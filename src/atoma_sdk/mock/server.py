@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -13,15 +15,31 @@ import httpx
 
 from .api import DROP, MockAPI
 
-__all__ = ["MockServer"]
+__all__ = ["BACKLOG", "MockServer"]
+
+#: The listen backlog. socketserver's default, 5, makes the kernel turn away bursts of
+#: clients (100 connecting at once) before the accept loop gets to them.
+BACKLOG = 128
+
+
+@dataclass
+class _ConnectionStats:
+    """Counted under `_HTTPServer.lock`; outlives the server, so counts survive `stop()`."""
+
+    open: int = 0
+    accepted: int = 0
+    peak: int = 0
 
 
 class _HTTPServer(ThreadingHTTPServer):
     """Tracks open connections so `stop()` can close keep-alive sockets and join their threads."""
 
-    def __init__(self, address: tuple[str, int], api: MockAPI) -> None:
+    request_queue_size = BACKLOG
+
+    def __init__(self, address: tuple[str, int], api: MockAPI, stats: _ConnectionStats) -> None:
         super().__init__(address, _Handler)
         self.api = api
+        self.stats = stats
         self.stopping = threading.Event()
         self.connections: dict[socket.socket, threading.Thread] = {}
         self.lock = threading.Lock()
@@ -33,11 +51,15 @@ class _HTTPServer(ThreadingHTTPServer):
         )
         with self.lock:
             self.connections[request] = thread
+            stats = self.stats
+            stats.open, stats.accepted = stats.open + 1, stats.accepted + 1
+            stats.peak = max(stats.peak, stats.open)
         thread.start()
 
     def shutdown_request(self, request: Any) -> None:
         with self.lock:
-            self.connections.pop(request, None)
+            if self.connections.pop(request, None) is not None:
+                self.stats.open -= 1
         super().shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -61,18 +83,40 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = httpx.Headers([(k, str(v)) for k, v in self.headers.items()])
-        answer = self.server.api.handle(self.command, self.path, headers, body)
-        if self.server.api.delay_seconds:
-            self.server.stopping.wait(self.server.api.delay_seconds)
+        api = self.server.api
+        answer = api.handle(self.command, self.path, headers, body)
+        if api.delay_seconds:
+            self.server.stopping.wait(api.delay_seconds)
         if answer.status == DROP:
             self.close_connection = True
             return
         self.send_response(answer.status)
         for name, value in answer.headers.items():
             self.send_header(name, value)
+        if answer.chunks is not None:
+            self._send_chunked(answer.chunks, answer.cut, api.event_interval_seconds)
+            return
         self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
         self.wfile.write(answer.body)
+
+    def _send_chunked(self, chunks: Sequence[bytes], cut: bool, interval: float) -> None:
+        """Send an event stream as it would be generated: one HTTP chunk per event, each
+        written straight to the socket (`wfile` is unbuffered) after `interval` seconds.
+        With `cut`, hang up after the last chunk, leaving the body unfinished."""
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for index, chunk in enumerate(chunks):
+            if index and interval and self.server.stopping.wait(interval):
+                cut = True  # the server is stopping: hang up mid-stream
+                break
+            if chunk:  # an empty chunk would end the body
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.flush()
+        if cut:
+            self.close_connection = True
+            return
+        self.wfile.write(b"0\r\n\r\n")
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
@@ -100,6 +144,7 @@ class MockServer:
         self.port = port
         self.thread: threading.Thread | None = None
         self._httpd: _HTTPServer | None = None
+        self._stats = _ConnectionStats()
 
     @property
     def url(self) -> str:
@@ -107,10 +152,25 @@ class MockServer:
             raise RuntimeError("MockServer is not running; call start() or use `with`")
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def open_connections(self) -> int:
+        """Client connections accepted and not yet closed."""
+        return self._stats.open
+
+    @property
+    def connections_accepted(self) -> int:
+        """Client connections accepted since this server was created."""
+        return self._stats.accepted
+
+    @property
+    def peak_open_connections(self) -> int:
+        """The most connections that were open at once."""
+        return self._stats.peak
+
     def start(self) -> MockServer:
         if self._httpd is not None:
             return self
-        self._httpd = _HTTPServer((self.host, self.port), self.api)
+        self._httpd = _HTTPServer((self.host, self.port), self.api, self._stats)
         self.port = self._httpd.server_port
         self.api.base_url = self.url
         self.thread = threading.Thread(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 
@@ -34,13 +35,50 @@ class MockTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         path = request.url.raw_path.decode("ascii")
         return self.api.handle(request.method, path, request.headers, body)
 
-    @staticmethod
-    def _response(request: httpx.Request, answer: MockResponse) -> httpx.Response:
+    def _response(self, request: httpx.Request, answer: MockResponse) -> httpx.Response:
         if answer.status == DROP:
             # The same exception httpx raises when a real server hangs up mid-request.
             raise httpx.RemoteProtocolError(
                 "Server disconnected without sending a response.", request=request
             )
+        if answer.chunks is not None:
+            body = _EventBody(request, answer, self.api.event_interval_seconds)
+            return httpx.Response(
+                answer.status, headers=answer.headers, stream=body, request=request
+            )
         return httpx.Response(
             answer.status, headers=answer.headers, content=answer.body, request=request
         )
+
+
+class _EventBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """An event stream's body, yielded one event at a time like the server sends it."""
+
+    def __init__(self, request: httpx.Request, answer: MockResponse, interval: float) -> None:
+        self._request = request
+        self._chunks = answer.chunks or ()
+        self._cut = answer.cut
+        self._interval = interval
+
+    def __iter__(self) -> Iterator[bytes]:
+        for index, chunk in enumerate(self._chunks):
+            if index and self._interval:
+                time.sleep(self._interval)
+            yield chunk
+        self._end()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for index, chunk in enumerate(self._chunks):
+            if index and self._interval:
+                await asyncio.sleep(self._interval)
+            yield chunk
+        self._end()
+
+    def _end(self) -> None:
+        if self._cut:
+            # What httpx raises when a server closes a chunked body before its end.
+            raise httpx.RemoteProtocolError(
+                "peer closed connection without sending complete message body "
+                "(incomplete chunked read)",
+                request=self._request,
+            )

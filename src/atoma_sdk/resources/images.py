@@ -205,7 +205,6 @@ class Images(Resource):
         output_compression: OptionalNullable[int] = UNSET,
         moderation: OptionalNullable[str] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
-        stream: bool = True,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -237,7 +236,6 @@ class Images(Resource):
             output_compression: How much to compress the images, from 0 to 100 percent, for the `jpeg` and `webp` output formats (gpt-image-1 on OpenAI-compatible servers). The server's default is 100.
             moderation: How strictly content is filtered (gpt-image-1 on OpenAI-compatible servers): `auto` (the default, standard filtering) or `low` (less restrictive).
             partial_images: With streaming, how many partial images to send before the final one, from 0 to 3. A server may send fewer if the image is done sooner.
-            stream: Asks the server to stream the result as server-sent events.
             retries: Overrides the client's retry configuration; None disables retries.
             server_url: Overrides the client's server URL for this call.
             timeout_ms: Overrides the client's timeout for this call, in milliseconds.
@@ -262,7 +260,6 @@ class Images(Resource):
             output_compression=output_compression,
             moderation=moderation,
             partial_images=partial_images,
-            stream=stream,
         )
         options = CallOptions(retries, server_url, timeout_ms, http_headers)
         return self._core.call_stream(_GENERATE_STREAM, body, options)
@@ -283,7 +280,6 @@ class Images(Resource):
         output_compression: OptionalNullable[int] = UNSET,
         moderation: OptionalNullable[str] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
-        stream: bool = True,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
@@ -315,7 +311,6 @@ class Images(Resource):
             output_compression: How much to compress the images, from 0 to 100 percent, for the `jpeg` and `webp` output formats (gpt-image-1 on OpenAI-compatible servers). The server's default is 100.
             moderation: How strictly content is filtered (gpt-image-1 on OpenAI-compatible servers): `auto` (the default, standard filtering) or `low` (less restrictive).
             partial_images: With streaming, how many partial images to send before the final one, from 0 to 3. A server may send fewer if the image is done sooner.
-            stream: Asks the server to stream the result as server-sent events.
             retries: Overrides the client's retry configuration; None disables retries.
             server_url: Overrides the client's server URL for this call.
             timeout_ms: Overrides the client's timeout for this call, in milliseconds.
@@ -340,7 +335,6 @@ class Images(Resource):
             output_compression=output_compression,
             moderation=moderation,
             partial_images=partial_images,
-            stream=stream,
         )
         options = CallOptions(retries, server_url, timeout_ms, http_headers)
         return await self._core.call_stream_async(_GENERATE_STREAM, body, options)
