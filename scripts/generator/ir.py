@@ -14,6 +14,26 @@ from .naming import env_var_prefix, pascal_case
 
 Direction = Literal["input", "output"]
 
+#: The runtime's exception classes, re-exported by every generated package and its models.
+ERROR_CLASSES = sorted(
+    [
+        "APIConnectionError",
+        "APIError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConflictError",
+        "DownloadError",
+        "InternalServerError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "ResponseValidationError",
+        "SDKError",
+        "UnprocessableEntityError",
+    ]
+)
+
 
 @dataclass(frozen=True)
 class Constraints:
@@ -159,6 +179,8 @@ class Parameter:
 
     location: Literal["path", "query", "header"]
     field: ModelField
+    #: query arrays: repeated (`a=1&a=2`) when True, comma-separated (`a=1,2`) when False
+    explode: bool = True
 
 
 @dataclass(frozen=True)

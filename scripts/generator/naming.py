@@ -43,3 +43,25 @@ _RESERVED = frozenset(
     {"self", "retries", "server_url", "timeout_ms", "http_headers"}
     | {"copy", "dict", "json", "schema", "validate", "construct", "fields"}
 )
+
+
+def enum_member_names(values: tuple[str | int, ...]) -> list[str]:
+    """Member names for enum values: `image_generation.completed` -> `IMAGE_GENERATION_COMPLETED`,
+    `1` -> `VALUE_1`, `-1` -> `VALUE_MINUS_1`; clashes get `_2`, `_3`, ... in value order."""
+    names: list[str] = []
+    for value in values:
+        text = str(value)
+        if isinstance(value, int) and value < 0:
+            text = f"minus_{-value}"
+        name = "".join(c if c.isalnum() else "_" for c in text).strip("_").upper()
+        name = "_".join(part for part in name.split("_") if part)
+        if not name or name[0].isdigit() or isinstance(value, int):
+            name = f"VALUE_{name}"
+        if keyword.iskeyword(name):
+            name += "_"
+        candidate, counter = name, 1
+        while candidate in names:
+            counter += 1
+            candidate = f"{name}_{counter}"
+        names.append(candidate)
+    return names

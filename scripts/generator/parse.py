@@ -68,6 +68,7 @@ class _Parser:
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # class -> wire -> value
     taken: set[str] = field(default_factory=set)  # generated class names
     error_models: dict[str, str] = field(default_factory=dict)  # model -> exception class
+    inline: dict[int, ir.TypeRef] = field(default_factory=dict)  # id(schema) -> its model
 
     def problem(self, pointer: str, message: str) -> None:
         self.problems.append(f"{pointer or '#'}: {message}")
@@ -181,6 +182,8 @@ class _Parser:
         type_list = list(types) if isinstance(types, list) else ([types] if types else [])
         nullable = "null" in type_list or bool(schema.get("nullable"))
         type_list = [t for t in type_list if t != "null"]
+        if id(schema) in self.inline:  # the same inline schema again: a recursive structure
+            return self.inline[id(schema)], nullable
         if "allOf" in schema:
             return self.all_of(schema, pointer, context, direction), nullable
         for keyword in ("oneOf", "anyOf"):
@@ -203,6 +206,7 @@ class _Parser:
         if kind == "object":
             if schema.get("properties"):
                 name = self.class_name(context)
+                self.inline[id(schema)] = ir.TypeRef("model", name)
                 self.object_model(name, schema, pointer, direction)
                 return ir.TypeRef("model", name), nullable
             extra = schema.get("additionalProperties", True)
@@ -258,7 +262,7 @@ class _Parser:
             class_name, module_name(class_name), _text(schema.get("description")),
             base, tuple(values), pointer,  # type: ignore[arg-type]
         )  # fmt: skip
-        return ir.TypeRef("enum", class_name, base=base), nullable
+        return ir.TypeRef("enum", class_name, base=base, values=tuple(values)), nullable
 
     def union(
         self,
@@ -330,8 +334,9 @@ class _Parser:
             ref, _ = self.type_of(parts[0], f"{pointer}/allOf/0", context, direction)
             return ref
         name = self.class_name(context)
+        self.inline[id(schema)] = ir.TypeRef("model", name)
         self.object_model(name, schema, pointer, direction)
-        return ir.TypeRef("model", name)
+        return self.inline[id(schema)]
 
     def merged(self, schema: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
         """An allOf schema as one object schema: the parts' properties and `required`."""
@@ -382,6 +387,14 @@ class _Parser:
                 prop, prop_pointer, class_name + pascal_case(wire_name), direction
             )
             fields.append(self.field(wire_name, prop, type_ref, nullable, wire_name in required))
+        seen: dict[str, str] = {}
+        for f in fields:
+            if f.name in seen:
+                self.problem(
+                    f"{pointer}/properties/{_escape(f.wire_name)}",
+                    f"{f.wire_name!r} and {seen[f.name]!r} both become the Python name {f.name!r}",
+                )
+            seen[f.name] = f.wire_name
         # Required fields first, as atoma-sdk 0.1.3 orders arguments; otherwise spec order.
         fields.sort(key=lambda f: not f.required or f.has_default)
         self.models[class_name] = ir.Model(
@@ -400,6 +413,10 @@ class _Parser:
         default, has_default = schema.get("default"), "default" in schema
         if type_ref.kind == "literal" and len(type_ref.values) == 1 and not nullable:
             default, has_default = type_ref.values[0], True  # a constant: always that value
+        elif has_default and not _plain_default(type_ref, default):
+            # A default the SDK cannot spell as a Python literal (a date, an object): the
+            # argument stays required rather than sending something wrong.
+            default, has_default = None, False
         return ir.ModelField(
             name=snake_case(wire_name),
             wire_name=wire_name,
@@ -445,6 +462,9 @@ class _Parser:
                     if raw is None:
                         self.problem(param_pointer, f"unresolvable parameter $ref {target!r}")
                         continue
+                if not isinstance(raw, Mapping) or "name" not in raw or "in" not in raw:
+                    self.problem(param_pointer, "a parameter needs `name` and `in`")
+                    continue
                 merged[(raw["name"], raw["in"])] = (raw, param_pointer)
         result = []
         for (name, location), (raw, param_pointer) in merged.items():
@@ -458,10 +478,17 @@ class _Parser:
                 **raw.get("schema", {}),
                 **{k: raw[k] for k in ("description", "example") if k in raw},
             }
+            explode = raw.get("explode", raw.get("style", "form") == "form")
+            if raw.get("style", "form" if location == "query" else "simple") not in (
+                "form",
+                "simple",
+            ):
+                self.problem(param_pointer, f"unsupported parameter style {raw.get('style')!r}")
             result.append(
                 ir.Parameter(
                     location,  # type: ignore[arg-type]
                     self.field(name, raw_field, type_ref, nullable, bool(raw.get("required"))),
+                    explode=bool(explode),
                 )
             )
         # path parameters first (always required), then spec order
@@ -494,6 +521,14 @@ class _Parser:
                 body_fields = body_model.fields
             else:
                 body_type = body_ref
+        taken = {p.field.name: f"{p.location} parameter {p.field.wire_name!r}" for p in parameters}
+        for f in body_fields:
+            if f.name in taken:
+                self.problem(
+                    pointer,
+                    f"the {taken[f.name]} and the body property {f.wire_name!r} "
+                    f"both become the argument {f.name!r}",
+                )
         response = None
         stream = None
         errors = []
@@ -561,6 +596,7 @@ class _Parser:
         }
         grouped: dict[str, list[ir.Operation]] = {}
         descriptions: dict[str, str] = {}
+        pointers: dict[tuple[str, str], str] = {}
         for path, item in (self.spec.get("paths") or {}).items():
             for method in HTTP_METHODS:
                 op = item.get(method)
@@ -568,13 +604,19 @@ class _Parser:
                     continue
                 tags = op.get("tags") or ["default"]
                 group = snake_case(op.get("x-speakeasy-group") or tags[0])
-                grouped.setdefault(group, []).append(self.operation(path, method, item, group))
+                operation = self.operation(path, method, item, group)
+                pointer = f"#/paths/{_escape(path)}/{method}"
+                first = pointers.setdefault((group, operation.method_name), pointer)
+                if first != pointer:
+                    self.problem(
+                        pointer,
+                        f"two operations are both named {operation.method_name!r} in {group} "
+                        f"(the other: {first}; use x-speakeasy-name-override)",
+                    )
+                grouped.setdefault(group, []).append(operation)
                 descriptions.setdefault(group, tag_descriptions.get(tags[0], ""))
         resources = []
         for group, operations in sorted(grouped.items()):
-            names = [op.method_name for op in operations]
-            for duplicate in sorted({n for n in names if names.count(n) > 1}):
-                self.problem(f"#/paths ({group})", f"two operations are both named {duplicate!r}")
             resources.append(
                 ir.Resource(
                     group, pascal_case(group), group, descriptions[group], tuple(operations)
@@ -620,10 +662,12 @@ def parse(spec: Mapping[str, Any], package: ir.Package) -> tuple[ir.Api, ir.Pack
                 for content in (answer.get("content") or {}).values():
                     parser.mark(content.get("schema"), "output")
     parser.taken.update(pascal_case(name) for name in parser.schemas)
+    # Components first, by name: inline models are named in an order the spec's own
+    # ordering of `components.schemas` does not change.
+    for name in sorted(parser.schemas):
+        parser.component(name)
     resources = parser.resources()
     security = parser.security()
-    for name in parser.schemas:
-        parser.component(name)
     if parser.problems:
         raise SpecError(parser.problems)
     info = spec.get("info", {})
@@ -638,7 +682,7 @@ def parse(spec: Mapping[str, Any], package: ir.Package) -> tuple[ir.Api, ir.Pack
         models=parser.finish_models(),
         enums=tuple(sorted(parser.enums.values(), key=lambda e: e.class_name)),
         aliases=tuple(sorted(parser.aliases.values(), key=lambda a: a.name)),
-        error_classes=tuple(sorted(parser.error_models.items())),
+        error_classes=_exception_names(parser.error_models, parser.taken),
     )
     env_var = f"{env_var_prefix(package.sdk_class)}_{security[0].name.upper()}" if security else ""
     return api, replace(package, bearer_env_var=env_var)
@@ -659,14 +703,59 @@ def _non_null(members: Any) -> list[Any]:
 
 
 def _constraints(schema: Mapping[str, Any]) -> ir.Constraints:
-    return ir.Constraints(
-        **{target: schema[key] for key, target in _CONSTRAINT_KEYWORDS.items() if key in schema}
-    )
+    values = {
+        target: schema[key]
+        for key, target in _CONSTRAINT_KEYWORDS.items()
+        if key in schema and not isinstance(schema[key], bool)
+    }
+    # OpenAPI 3.0: `exclusiveMinimum: true` makes `minimum` exclusive (3.1 uses numbers).
+    for flag, inclusive, exclusive in (
+        ("exclusiveMinimum", "ge", "gt"),
+        ("exclusiveMaximum", "le", "lt"),
+    ):
+        if schema.get(flag) is True and inclusive in values:
+            values[exclusive] = values.pop(inclusive)
+    return ir.Constraints(**values)
+
+
+#: Scalars whose default is written as a call parsing the spec's string.
+_PARSED_DEFAULTS = {"datetime", "date", "UUID"}
+
+
+def _plain_default(type_ref: ir.TypeRef, value: object) -> bool:
+    plain: dict[str, type | tuple[type, ...]] = {
+        "str": str,
+        "int": int,
+        "float": (int, float),
+        "bool": bool,
+    }
+    if type_ref.kind == "enum":
+        return value in type_ref.values
+    if type_ref.kind == "scalar" and type_ref.name in _PARSED_DEFAULTS:
+        return isinstance(value, str)
+    if type_ref.kind == "scalar" and type_ref.name in plain:
+        return isinstance(value, plain[type_ref.name]) and (
+            type_ref.name == "bool" or not isinstance(value, bool)
+        )
+    return False
 
 
 def _exception_name(model: str) -> str:
     """The exception class raised with an error model as its `.data`."""
     return f"{model}Exception" if model.endswith("Error") else f"{model}Error"
+
+
+def _exception_names(wanted: dict[str, str], taken: set[str]) -> tuple[tuple[str, str], ...]:
+    """Exception class per error model, renamed where it would hide a runtime error class
+    (an error schema named `NotFound` must not replace `NotFoundError`) or a model."""
+    reserved = set(ir.ERROR_CLASSES) | taken
+    result = []
+    for model, name in sorted(wanted.items()):
+        if name in reserved:
+            name = f"{model}ResponseError"
+        reserved.add(name)
+        result.append((model, name))
+    return tuple(result)
 
 
 def _text(value: object) -> str:

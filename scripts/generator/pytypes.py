@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import ir
+from .naming import enum_member_names, snake_case
 
 Mode = Literal["input", "output", "param", "typeddict", "doc"]
 
@@ -122,7 +123,8 @@ def _union(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
     imports.add("typing", "Annotated")
     if ctx.mode == "input":
         imports.add("pydantic", "Field")
-        return f"Annotated[Union[{', '.join(members)}], Field(discriminator={t.discriminator!r})]"
+        python_name = snake_case(t.discriminator)  # pydantic wants the field's Python name
+        return f"Annotated[Union[{', '.join(members)}], Field(discriminator={python_name!r})]"
     # Output: an unknown tag value parses as UnknownVariant instead of failing.
     imports.add("pydantic", "Discriminator", "Tag")
     imports.add(f"{ctx.runtime}.models", "UnknownVariant", "open_discriminator")
@@ -147,7 +149,7 @@ def field_annotation(
     sentinel = f"{ctx.runtime}.sentinel"
     if direction == "input":
         if f.required and f.has_default:
-            annotation_text, default = inner, repr(f.default)
+            annotation_text, default = inner, default_text(f, ctx)
         elif f.required:
             annotation_text, default = inner, None
             if f.nullable:
@@ -178,7 +180,7 @@ def param_annotation(f: ir.ModelField, ctx: Context, imports: Imports) -> str:
     inner = annotation(f.type, ctx, imports)
     sentinel = f"{ctx.runtime}.sentinel"
     if f.required and f.has_default:
-        return f"{inner} = {f.default!r}"
+        return f"{inner} = {default_text(f, ctx)}"
     if f.required and f.nullable:
         imports.add(sentinel, "Nullable")
         return f"Nullable[{inner}]"
@@ -217,3 +219,16 @@ def doc_type(t: ir.TypeRef | None, link_base: str = "") -> str:
     if t is None:
         return "None"
     return annotation(t, Context("doc", model_module=link_base), Imports())
+
+
+def default_text(f: ir.ModelField, ctx: Context) -> str:
+    """A field's default as Python source: a literal, or the enum member (`Color.RED`)."""
+    if f.type.kind == "enum":
+        member = enum_member_names(f.type.values)[f.type.values.index(f.default)]  # type: ignore[arg-type]
+        return f"{ctx.qualify}{f.type.name}.{member}"
+    if f.type.kind == "scalar" and f.type.name in ("datetime", "date"):
+        text = str(f.default).replace("Z", "+00:00")  # fromisoformat of Python 3.10
+        return f"{f.type.name}.fromisoformat({text!r})"
+    if f.type.kind == "scalar" and f.type.name == "UUID":
+        return f"UUID({str(f.default)!r})"
+    return repr(f.default)

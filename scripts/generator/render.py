@@ -16,6 +16,8 @@ import jinja2
 
 from . import ir
 from .graph import strongly_connected
+from .ir import ERROR_CLASSES
+from .naming import enum_member_names
 from .pytypes import (
     Context,
     Imports,
@@ -28,25 +30,6 @@ from .pytypes import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
-#: The runtime's exception classes, re-exported by every generated package and its models.
-ERROR_CLASSES = sorted(
-    [
-        "APIConnectionError",
-        "APIError",
-        "APITimeoutError",
-        "AuthenticationError",
-        "BadRequestError",
-        "ConflictError",
-        "DownloadError",
-        "InternalServerError",
-        "NotFoundError",
-        "PermissionDeniedError",
-        "RateLimitError",
-        "ResponseValidationError",
-        "SDKError",
-        "UnprocessableEntityError",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -260,9 +243,11 @@ def _operation_view(
         returns = "None"
         call = "call"
 
-    locations = {"path": [], "query": [], "header": []}  # type: dict[str, list[str]]
+    locations = {"path": [], "query": [], "header": [], "csv": []}  # type: dict[str, list[str]]
     for p in op.parameters:
         locations[p.location].append(p.field.wire_name)
+        if p.location == "query" and not p.explode and p.field.type.kind == "list":
+            locations["csv"].append(p.field.wire_name)
     errors = [
         f"({e.status!r}, models.{exceptions[e.type.name]})" for e in op.errors if e.type is not None
     ]
@@ -276,6 +261,7 @@ def _operation_view(
         + (f"    path_params={tuple(locations['path'])!r},\n" if locations["path"] else "")
         + (f"    query_params={tuple(locations['query'])!r},\n" if locations["query"] else "")
         + (f"    header_params={tuple(locations['header'])!r},\n" if locations["header"] else "")
+        + (f"    comma_joined={tuple(locations['csv'])!r},\n" if locations["csv"] else "")
         + (f"    errors=({', '.join(errors)},),\n" if errors else "")
         + (f"    body_type={body_type},\n" if body_type else "")
         + (f"    stream=True,\n    sentinel={op.stream.sentinel!r},\n" if op.stream else "")
@@ -390,7 +376,9 @@ def _environment() -> jinja2.Environment:
         cell=_table_cell,
         doc_type=doc_annotation,
         doc_bare_type=doc_type,
-        enum_member=enum_member,
+        enum_members=lambda enum: list(
+            zip(enum_member_names(enum.values), enum.values, strict=True)
+        ),
         example_arguments=example_arguments,
         demote_headings=_demote_headings,
         constraint_note=_constraint_note,
@@ -440,14 +428,6 @@ def _table_cell(value: object) -> str:
         .replace("\n\n", "<br/>")
         .replace("\n", " ")
     )
-
-
-def enum_member(value: str | int) -> str:
-    """`image_generation.completed` -> `IMAGE_GENERATION_COMPLETED`; `1` -> `VALUE_1`."""
-    name = "".join(c if c.isalnum() else "_" for c in str(value)).strip("_").upper()
-    if not name or name[0].isdigit():
-        name = f"VALUE_{name}"
-    return name
 
 
 def example_arguments(fields: tuple[ir.ModelField, ...]) -> str:

@@ -152,10 +152,10 @@ def test_unsupported_constructs_are_all_reported_with_pointers(tmp_path: Path) -
     with pytest.raises(SpecError) as caught:
         parse(load_spec(spec_path), package)
     assert caught.value.problems == [
+        "#/components/schemas/Thing/properties/kind/not: unsupported schema keyword 'not'",
         "#/paths/~1things/post/parameters/0: unsupported parameter location 'cookie'",
         "#/paths/~1things/post/requestBody/content: unsupported media types "
         "['multipart/form-data'] (supported: ('application/json',))",
-        "#/components/schemas/Thing/properties/kind/not: unsupported schema keyword 'not'",
     ]
 
 

@@ -439,7 +439,11 @@ def _place_parameters(
         (name, _text(item))
         for name in operation.query_params
         if values.get(name) is not None
-        for item in (values[name] if isinstance(values[name], list) else [values[name]])
+        for item in (
+            values[name]
+            if isinstance(values[name], list) and name not in operation.comma_joined
+            else [values[name]]
+        )
     ]
     headers = {
         name: _text(values[name])

@@ -21,6 +21,9 @@ class BaseModel(pydantic.BaseModel):
         arbitrary_types_allowed=True,
         protected_namespaces=(),
         use_attribute_docstrings=True,
+        # `format: byte` / `binary` fields are bytes in Python and base64 in JSON.
+        ser_json_bytes="base64",
+        val_json_bytes="base64",
     )
 
 

@@ -37,6 +37,8 @@ class Operation(Generic[ResponseT]):
     path_params: tuple[str, ...] = ()
     query_params: tuple[str, ...] = ()
     header_params: tuple[str, ...] = ()
+    #: query arrays sent comma-separated (`explode: false`) instead of repeated
+    comma_joined: tuple[str, ...] = ()
     #: (status pattern such as "404", "4XX" or "default", exception class)
     errors: tuple[tuple[str, type[TypedAPIError]], ...] = ()
     #: the type of a body that is not an object model (validated, then sent as JSON)
