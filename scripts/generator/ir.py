@@ -12,7 +12,8 @@ from typing import Literal
 
 from .naming import env_var_prefix, pascal_case
 
-Direction = Literal["input", "output"]
+#: input: sent; output: received; both: a schema used in requests and in responses.
+Direction = Literal["input", "output", "both"]
 
 #: The runtime's exception classes, re-exported by every generated package and its models.
 ERROR_CLASSES = sorted(

@@ -105,6 +105,8 @@ class _Parser:
 
     def direction_of(self, name: str) -> ir.Direction:
         found = self.directions.get(name, {"output"})
+        if found == {"input", "output"}:
+            return "both"
         return "input" if "input" in found else "output"
 
     # -- schemas -> types ----------------------------------------------------------------

@@ -15,7 +15,8 @@ from typing import Literal
 from . import ir
 from .naming import enum_member_names, snake_case
 
-Mode = Literal["input", "output", "param", "typeddict", "doc"]
+#: "both": a model used in requests and responses: strict like input, open like output.
+Mode = Literal["input", "output", "both", "param", "typeddict", "doc"]
 
 _STDLIB = {"datetime": "datetime", "date": "datetime", "UUID": "uuid"}
 
@@ -62,7 +63,7 @@ def annotation(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
     if kind == "scalar":
         if t.name in _STDLIB:
             imports.add(_STDLIB[t.name], t.name)
-        if ctx.mode == "input":
+        if ctx.mode in ("input", "both"):
             imports.add("typing", "Annotated")
             imports.add("pydantic", "Strict")
             extra = ""
@@ -84,7 +85,7 @@ def annotation(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
         if prefix:
             imports.add_module("builtins")
         text = f"{prefix}list[{inner}]" if kind == "list" else f"{prefix}dict[str, {inner}]"
-        if ctx.mode == "input" and t.constraints.items():
+        if ctx.mode in ("input", "both") and t.constraints.items():
             imports.add("typing", "Annotated")
             imports.add("pydantic", "Field")
             return f"Annotated[{text}, Field({t.constraints.field_arguments()})]"
@@ -98,14 +99,15 @@ def annotation(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
 def _named(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
     if ctx.mode == "doc":
         return f"[models.{t.name}]({ctx.model_module}{t.name.lower()}.md)"
-    name = t.name + ("TypedDict" if ctx.mode == "typeddict" and t.kind == "model" else "")
+    with_dict = t.kind in ("model", "alias")  # kinds that have a TypedDict twin
+    name = t.name + ("TypedDict" if ctx.mode == "typeddict" and with_dict else "")
     if not ctx.qualify and t.name not in ctx.local:
         imports.add(f".{t.name.lower()}", name)
     text = ctx.qualify + name
-    if t.kind == "model" and ctx.mode == "param":
+    if with_dict and ctx.mode == "param":
         imports.add("typing", "Union")
         return f"Union[{text}, {ctx.qualify}{t.name}TypedDict]"
-    if t.kind == "enum" and ctx.mode == "output":
+    if t.kind == "enum" and ctx.mode in ("output", "both"):
         # Open enum: a value this SDK version does not know is kept, not refused.
         unknown = "UnrecognizedInt" if t.base == "int" else "UnrecognizedStr"
         imports.add("typing", "Annotated", "Union")
@@ -147,7 +149,7 @@ def field_annotation(
     """A model field's annotation and default: `OptionalNullable[...] = UNSET`."""
     inner = annotation(f.type, ctx, imports)
     sentinel = f"{ctx.runtime}.sentinel"
-    if direction == "input":
+    if direction in ("input", "both"):
         if f.required and f.has_default:
             annotation_text, default = inner, default_text(f, ctx)
         elif f.required:
@@ -209,7 +211,7 @@ def doc_annotation(f: ir.ModelField, direction: ir.Direction, link_base: str = "
     text = annotation(f.type, Context("doc", model_module=link_base), Imports())
     if f.required:
         return f"Nullable[{text}]" if f.nullable else text
-    if direction == "input" and f.nullable:
+    if direction in ("input", "both") and f.nullable:
         return f"OptionalNullable[{text}]"
     return f"Optional[{text}]"
 

@@ -134,7 +134,7 @@ def model_view(model: ir.Model, cyclic: set[str], exception: str | None) -> Mode
             )
         )
     imports.add("typing_extensions", "TypedDict")
-    base = "InputModel" if model.direction == "input" else "OutputModel"
+    base = {"input": "InputModel", "output": "OutputModel", "both": "SharedModel"}[model.direction]
     imports.add(".._runtime.models", base)
     if exception:
         imports.add(".._runtime.errors", "TypedAPIError")
@@ -156,7 +156,7 @@ def model_view(model: ir.Model, cyclic: set[str], exception: str | None) -> Mode
             {
                 name
                 for f in model.fields
-                if model.direction == "input" and not f.required and not f.nullable
+                if model.direction != "output" and not f.required and not f.nullable
                 for name in (f.name, f.wire_name)
             }
         ),
@@ -216,11 +216,11 @@ def _operation_view(
         imports.add(".._runtime.models", "InputModel")
         params_class = f"class {op.params_class}(InputModel):\n{fields}\n"
         args = ", ".join(f"{p.field.name}={p.field.name}" for p in op.parameters)
-        params_expr = f"{op.params_class}({args})"
+        params_expr = f"{op.params_class}.build({args})"
 
     if op.body_model is not None:
         args = ", ".join(f"{f.name}={f.name}" for f in op.body_fields if not f.constant)
-        body = f"models.{op.body_model.class_name}({args})"
+        body = f"models.{op.body_model.class_name}.build({args})"
     body_type = ""
     if op.body_type is not None:
         body_type = annotation(op.body_type, Context("input", qualify="models."), imports)
@@ -305,6 +305,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         rebuild=sorted(m.class_name for m in api.models if m.class_name in cycles),
         exceptions=sorted(exceptions.values()),
         exception_modules={e: m.lower() for m, e in exceptions.items()},
+        typed_dicts=sorted([m.class_name for m in api.models] + [a.name for a in api.aliases]),
     )
     emit(layout.code(package, "models", "security.py"), "security.py.jinja")
     for resource in api.resources:
@@ -326,11 +327,13 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     for alias in api.aliases:
         imports = Imports()
         text = annotation(alias.type, Context(alias.direction), imports)
+        typed_dict = annotation(alias.type, Context("typeddict"), imports)
         emit(
             layout.code(package, "models", f"{alias.module}.py"),
             "alias.py.jinja",
             alias=alias,
             annotation=text,
+            typed_dict=typed_dict,
             imports=imports.lines(),
         )
         emit(layout.doc("models", f"{alias.module}.md"), "alias.md.jinja", alias=alias)

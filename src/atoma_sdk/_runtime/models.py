@@ -7,10 +7,18 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import pydantic
+from typing_extensions import Self
 
 from .sentinel import UNSET
 
-__all__ = ["BaseModel", "InputModel", "OutputModel", "UnknownVariant", "open_discriminator"]
+__all__ = [
+    "BaseModel",
+    "InputModel",
+    "OutputModel",
+    "SharedModel",
+    "UnknownVariant",
+    "open_discriminator",
+]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -56,6 +64,12 @@ class InputModel(BaseModel):
             return {k: v for k, v in data.items() if not (v is UNSET or (v is None and k in skip))}
         return data
 
+    @classmethod
+    def build(cls, **data: Any) -> Self:
+        """Validate keyword arguments into this model. Generated methods use it because
+        their arguments also accept plain dicts (TypedDicts) where the model has models."""
+        return cls(**data)
+
     def to_json_bytes(self) -> bytes:
         """The wire body: the fields that were given (None as null), by wire name.
 
@@ -70,6 +84,13 @@ class InputModel(BaseModel):
 
 def dumps_json(data: Any) -> bytes:
     return json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+
+
+class SharedModel(InputModel):
+    """A model the SDK both sends and reads: built like an input, but the fields a server
+    adds are kept, as in an `OutputModel`."""
+
+    model_config = pydantic.ConfigDict(extra="allow")
 
 
 class OutputModel(BaseModel):

@@ -23,7 +23,10 @@ from .createimageresponse import CreateImageResponse, CreateImageResponseTypedDi
 from .createimagestreamrequest import CreateImageStreamRequest, CreateImageStreamRequestTypedDict
 from .imagecompletedevent import ImageCompletedEvent, ImageCompletedEventTypedDict
 from .imagedata import ImageData, ImageDataTypedDict
-from .imagegenerationstreamevent import ImageGenerationStreamEvent
+from .imagegenerationstreamevent import (
+    ImageGenerationStreamEvent,
+    ImageGenerationStreamEventTypedDict,
+)
 from .imagegenerationusage import ImageGenerationUsage, ImageGenerationUsageTypedDict
 from .imagepartialimageevent import ImagePartialImageEvent, ImagePartialImageEventTypedDict
 from .security import Security
@@ -47,6 +50,7 @@ __all__ = [
     "ImageData",
     "ImageDataTypedDict",
     "ImageGenerationStreamEvent",
+    "ImageGenerationStreamEventTypedDict",
     "ImageGenerationUsage",
     "ImageGenerationUsageTypedDict",
     "ImagePartialImageEvent",

@@ -6,8 +6,8 @@ from typing import Annotated, TypeAlias, Union
 from pydantic import Discriminator, Tag
 
 from .._runtime.models import UnknownVariant, open_discriminator
-from .imagecompletedevent import ImageCompletedEvent
-from .imagepartialimageevent import ImagePartialImageEvent
+from .imagecompletedevent import ImageCompletedEvent, ImageCompletedEventTypedDict
+from .imagepartialimageevent import ImagePartialImageEvent, ImagePartialImageEventTypedDict
 
 ImageGenerationStreamEvent: TypeAlias = Annotated[
     Union[
@@ -26,3 +26,8 @@ ImageGenerationStreamEvent: TypeAlias = Annotated[
     ),
 ]
 """An event of an image generation stream, told apart by `type`. Event types this SDK version does not know are passed through as `UnknownVariant`."""
+
+ImageGenerationStreamEventTypedDict: TypeAlias = Union[
+    ImagePartialImageEventTypedDict, ImageCompletedEventTypedDict
+]
+"""The JSON shape of `ImageGenerationStreamEvent`, for type-checking plain dicts."""

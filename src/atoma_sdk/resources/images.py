@@ -93,7 +93,7 @@ class Images(Resource):
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
-        body = models.CreateImageRequest(
+        body = models.CreateImageRequest.build(
             model=model,
             prompt=prompt,
             n=n,
@@ -171,7 +171,7 @@ class Images(Resource):
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
-        body = models.CreateImageRequest(
+        body = models.CreateImageRequest.build(
             model=model,
             prompt=prompt,
             n=n,
@@ -246,7 +246,7 @@ class Images(Resource):
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
-        body = models.CreateImageStreamRequest(
+        body = models.CreateImageStreamRequest.build(
             model=model,
             prompt=prompt,
             n=n,
@@ -321,7 +321,7 @@ class Images(Resource):
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
-        body = models.CreateImageStreamRequest(
+        body = models.CreateImageStreamRequest.build(
             model=model,
             prompt=prompt,
             n=n,
