@@ -7,6 +7,7 @@ pipeline asks after each failed attempt: retry, and after how long, or give up.
 from __future__ import annotations
 
 import email.utils
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -137,6 +138,7 @@ def resolve_policy(
     return _policy_for(config)
 
 
+@functools.lru_cache(maxsize=64)
 def _policy_for(config: RetryConfig) -> RetryPolicy:
     return RetryPolicy(
         backoff=config.backoff or BackoffStrategy(),
