@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote
 
 import httpx
 from typing_extensions import Self
@@ -18,7 +17,16 @@ from . import deadline
 from .auth import BearerAuth, TokenSource
 from .clock import SYSTEM_CLOCK
 from .operation import CallOptions, Operation, ResponseT
-from .pipeline import Reading, attempts, raise_for_status, read_result, run_async, run_sync
+from .pipeline import (
+    Attempts,
+    Reading,
+    attempts,
+    raise_for_status,
+    read_result,
+    run_async,
+    run_sync,
+)
+from .requests import base_url, body_bytes, override_headers, place_parameters
 from .retries import RetryConfig, resolve_policy
 from .sentinel import OptionalNullable
 
@@ -82,7 +90,7 @@ class SDKCore:
         debug_logger: Logger | None,
     ) -> None:
         self.settings = settings
-        self.server_url = _server_url(settings.servers, server_url, server_idx, url_params)
+        self.server_url = base_url(settings.servers, server_url, server_idx, url_params)
         self.retry_config = retry_config
         self.timeout_ms = timeout_ms
         self.logger: logging.Logger = logging.getLogger(settings.package)
@@ -167,6 +175,9 @@ class SDKCore:
 
     # -- calls ---------------------------------------------------------------------------
 
+    # Every public entry point is: plan the attempts (shared), run them with the sync or
+    # the async client (one line each), then read the result (shared).
+
     def call(
         self,
         operation: Operation[ResponseT],
@@ -175,7 +186,7 @@ class SDKCore:
         params: InputModel | None = None,
     ) -> ResponseT:
         """Send one call (with its retries) and return its parsed response."""
-        response = self._send(operation, body, options, params)
+        response = self._run(self._plan(self.client, operation, body, options, params))
         return read_result(operation, response, self.clock)
 
     async def call_async(
@@ -185,7 +196,8 @@ class SDKCore:
         options: CallOptions,
         params: InputModel | None = None,
     ) -> ResponseT:
-        response = await self._send_async(operation, body, options, params)
+        plan = self._plan(self.async_client, operation, body, options, params)
+        response = await self._run_async(plan)
         return read_result(operation, response, self.clock)
 
     def call_stream(
@@ -198,7 +210,7 @@ class SDKCore:
         """Start a streaming call: errors before the stream starts raise here."""
         from .sse import EventStream
 
-        response = self._send(operation, body, options, params)
+        response = self._run(self._plan(self.client, operation, body, options, params))
         raise_for_status(operation, response, self.clock)
         return EventStream(response, operation)
 
@@ -211,68 +223,66 @@ class SDKCore:
     ) -> AsyncEventStream[ResponseT]:
         from .sse import AsyncEventStream
 
-        response = await self._send_async(operation, body, options, params)
+        plan = self._plan(self.async_client, operation, body, options, params)
+        response = await self._run_async(plan)
         raise_for_status(operation, response, self.clock)
         return AsyncEventStream(response, operation)
 
     def download(self, url: str, max_bytes: int, options: CallOptions) -> bytes:
         """GET a URL the API returned (an image), with this SDK's timeouts and retries but
         never its credentials; at most `max_bytes`."""
-        client = self.client
-        request, budget = self._download_request(client, url, options)
-        steps = attempts(
-            request, resolve_policy(options.retries, self.retry_config), self.clock, self.logger
-        )
-        response = run_sync(client, steps, self.clock, Reading(budget, max_bytes=max_bytes))
+        response = self._run(self._plan_download(self.client, url, max_bytes, options))
         raise_for_status(_DOWNLOAD, response, self.clock)
         return response.content
 
     async def download_async(self, url: str, max_bytes: int, options: CallOptions) -> bytes:
-        client = self.async_client
-        request, budget = self._download_request(client, url, options)
-        steps = attempts(
-            request, resolve_policy(options.retries, self.retry_config), self.clock, self.logger
-        )
-        reading = Reading(budget, max_bytes=max_bytes)
-        response = await run_async(client, steps, self.clock, reading)
+        plan = self._plan_download(self.async_client, url, max_bytes, options)
+        response = await self._run_async(plan)
         raise_for_status(_DOWNLOAD, response, self.clock)
         return response.content
 
-    def _download_request(
-        self, client: httpx.Client | httpx.AsyncClient, url: str, options: CallOptions
-    ) -> tuple[httpx.Request, float | None]:
+    def _run(self, plan: _Plan) -> httpx.Response:
+        response = run_sync(self.client, plan.steps, self.clock, plan.reading)
+        self._log_response(response)
+        return response
+
+    async def _run_async(self, plan: _Plan) -> httpx.Response:
+        response = await run_async(self.async_client, plan.steps, self.clock, plan.reading)
+        self._log_response(response)
+        return response
+
+    def _plan(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        operation: Operation[Any],
+        body: Any,
+        options: CallOptions,
+        params: InputModel | None,
+    ) -> _Plan:
+        request, budget = self._build_request(client, operation, body, options, params)
+        return self._attempts(request, options, Reading(budget, operation.stream))
+
+    def _plan_download(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        url: str,
+        max_bytes: int,
+        options: CallOptions,
+    ) -> _Plan:
         headers = {"User-Agent": self._base_headers["User-Agent"], "Accept": "image/*"}
         if options.http_headers:
-            _override_headers(headers, options.http_headers)
+            override_headers(headers, options.http_headers)
         timeout = self._timeout(client, options.timeout_ms)
         request = client.build_request("GET", url, headers=headers, timeout=timeout)
         # Not even a default header of the user's own client may carry credentials there.
         for name in ("authorization", "proxy-authorization", "cookie"):
             request.headers.pop(name, None)
         effective = timeout if isinstance(timeout, httpx.Timeout) else client.timeout
-        return request, effective.read
+        return self._attempts(request, options, Reading(effective.read, max_bytes=max_bytes))
 
-    def _send(
-        self, operation: Operation[Any], body: Any, options: CallOptions, params: Any
-    ) -> httpx.Response:
-        client = self.client
-        request, budget = self._build_request(client, operation, body, options, params)
+    def _attempts(self, request: httpx.Request, options: CallOptions, reading: Reading) -> _Plan:
         policy = resolve_policy(options.retries, self.retry_config)
-        steps = attempts(request, policy, self.clock, self.logger)
-        response = run_sync(client, steps, self.clock, Reading(budget, operation.stream))
-        self._log_response(response)
-        return response
-
-    async def _send_async(
-        self, operation: Operation[Any], body: Any, options: CallOptions, params: Any
-    ) -> httpx.Response:
-        client = self.async_client
-        request, budget = self._build_request(client, operation, body, options, params)
-        policy = resolve_policy(options.retries, self.retry_config)
-        steps = attempts(request, policy, self.clock, self.logger)
-        response = await run_async(client, steps, self.clock, Reading(budget, operation.stream))
-        self._log_response(response)
-        return response
+        return _Plan(attempts(request, policy, self.clock, self.logger), reading)
 
     def _build_request(
         self,
@@ -288,19 +298,19 @@ class SDKCore:
         headers = {**self._base_headers, "Idempotency-Key": str(uuid.uuid4())}
         if operation.stream:
             headers["Accept"] = "text/event-stream"
-        content = _body_bytes(operation, body)
+        content = body_bytes(operation, body)
         if content is not None:
             headers["Content-Type"] = "application/json"
         path, query = operation.path, None
         if params is not None:
-            path, query, param_headers = _place_parameters(operation, params.wire_values())
+            path, query, param_headers = place_parameters(operation, params.wire_values())
             headers.update(param_headers)
         if operation.requires_auth:
             authorization = self._tokens.header()
             if authorization is not None:
                 headers["Authorization"] = authorization
         if options.http_headers:
-            _override_headers(headers, options.http_headers)
+            override_headers(headers, options.http_headers)
         server_url = options.server_url or self.server_url
         timeout = self._timeout(client, options.timeout_ms)
         request = client.build_request(
@@ -352,6 +362,14 @@ class SDKCore:
             )
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """The attempts of one call (not started yet) and how to read their responses."""
+
+    steps: Attempts
+    reading: Reading
+
+
 class BaseSDK:
     """Behaviour common to every generated SDK class: context managers and closing."""
 
@@ -386,24 +404,6 @@ class Resource:
         self._core = core
 
 
-def _server_url(
-    servers: tuple[str, ...],
-    server_url: str | None,
-    server_idx: int | None,
-    url_params: Mapping[str, str] | None,
-) -> str:
-    """The base URL: `server_url` (its `{name}` placeholders filled from `url_params`,
-    as in 0.1.3), else the spec's server number `server_idx`."""
-    if server_url:
-        for name, value in (url_params or {}).items():
-            server_url = server_url.replace("{" + name + "}", value)
-        return server_url
-    index = server_idx or 0
-    if not 0 <= index < len(servers):
-        raise ValueError(f"server_idx must be between 0 and {len(servers) - 1}, got {index}")
-    return servers[index]
-
-
 def _log_to_stderr(logger: logging.Logger) -> None:
     """What atoma-sdk 0.1.3 did when its debug variable was set: DEBUG logs on stderr."""
     if not logger.handlers:
@@ -411,63 +411,3 @@ def _log_to_stderr(logger: logging.Logger) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
-
-
-def _body_bytes(operation: Operation[Any], body: Any) -> bytes | None:
-    """The JSON body: a request model's own bytes, or a validated non-object body."""
-    if body is None:
-        return None
-    to_json_bytes = getattr(body, "to_json_bytes", None)  # a request model (InputModel)
-    if to_json_bytes is not None:
-        content: bytes = to_json_bytes()
-        return content
-    from .models import dumps_json  # only for bodies that are not models: lists, unions
-
-    adapter = operation.body_adapter
-    value = adapter.validate_python(body)
-    return dumps_json(adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True))
-
-
-def _place_parameters(
-    operation: Operation[Any], values: Mapping[str, Any]
-) -> tuple[str, list[tuple[str, str]], dict[str, str]]:
-    """Path with its parameters filled in, query pairs (arrays repeated), and headers."""
-    path = operation.path
-    for name in operation.path_params:
-        path = path.replace("{" + name + "}", quote(_text(values[name]), safe=""))
-    query = [
-        (name, _text(item))
-        for name in operation.query_params
-        if values.get(name) is not None
-        for item in (
-            values[name]
-            if isinstance(values[name], list) and name not in operation.comma_joined
-            else [values[name]]
-        )
-    ]
-    headers = {
-        name: _text(values[name])
-        for name in operation.header_params
-        if values.get(name) is not None
-    }
-    return path, query, headers
-
-
-def _text(value: Any) -> str:
-    """A parameter value as text: booleans in JSON spelling, arrays comma-separated."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(_text(item) for item in value)
-    return str(value)
-
-
-def _override_headers(headers: dict[str, str], overrides: Mapping[str, str]) -> None:
-    """Apply user headers over ours, replacing a header whatever its letter case."""
-    by_lower = {name.lower(): name for name in headers}
-    for name, value in overrides.items():
-        existing = by_lower.pop(name.lower(), None)
-        if existing is not None:
-            del headers[existing]
-        headers[name] = value
-        by_lower[name.lower()] = name
