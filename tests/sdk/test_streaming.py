@@ -27,8 +27,9 @@ COMPLETED = {
 
 
 def decode(*chunks: bytes) -> tuple[list[ServerSentEvent], bool]:
+    """Events as `ServerSentEvent`s (the decoder returns plain tuples of the same fields)."""
     decoder = SSEDecoder()
-    events = [event for chunk in chunks for event in decoder.feed(chunk)]
+    events = [ServerSentEvent(*event) for chunk in chunks for event in decoder.feed(chunk)]
     return events, decoder.end()
 
 

@@ -44,9 +44,11 @@ __all__ = ["DEFAULT_TIMEOUT", "BaseSDK", "Logger", "Resource", "SDKCore", "SDKSe
 #: generation can take minutes, so reads may be slow; connecting should be quick.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=60.0)
 _HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
-#: httpx keeps at most 20 idle connections by default; with more concurrent calls than
-#: that it closes and reopens connections all the time. Keep as many as it may open.
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+#: httpx's own pool limits (100 connections, 20 kept alive). Keeping more alive avoids
+#: reconnecting under high concurrency, but httpcore's pool bookkeeping grows with the
+#: pool and costs more CPU than it saves (see docs/performance.md): pass your own client
+#: with other `httpx.Limits` (or another transport) to choose differently.
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 #: What `download` checks a response against: no declared error bodies.
