@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import ssl
 import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
-import httpx
-import httpx._transports.default as httpx_transports
 import pytest
 from fault_server import Behaviour, FaultServer
 from fault_support import TOKEN, FakeClock, Flavour, MakeSDK, StartServer, assert_pool_clean
 
 from atoma_sdk import AtomaSDK
 from atoma_sdk._runtime.clock import Clock
-
-_create_ssl_context = httpx.create_ssl_context
-
-
-@functools.cache
-def _shared_ssl_context(verify: Any, cert: Any, trust_env: bool) -> ssl.SSLContext:
-    return _create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
-
-
-def _cached_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
-    try:
-        return _shared_ssl_context(verify, cert, trust_env)
-    except TypeError:  # unhashable arguments: nothing to cache
-        return _create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
-
-
-@pytest.fixture(autouse=True)
-def _fast_http_clients(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Build the default TLS context once, not once per `httpx.Client` (~35 ms each), as
-    `tests/sdk/conftest.py` does; these tests only speak plain HTTP to 127.0.0.1."""
-    monkeypatch.setattr(httpx_transports, "create_ssl_context", _cached_ssl_context, raising=False)
-
-
-@pytest.fixture(autouse=True)
-def _no_token_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ATOMASDK_BEARER_AUTH", raising=False)
 
 
 @pytest.fixture(params=["sync", "async"])

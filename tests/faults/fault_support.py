@@ -1,7 +1,6 @@
 """Helpers of the fault-injection tests: fake clock, sync/async flavours, pool inspection.
 
-`FakeClock` and `Flavour` mirror `tests/sdk/sdk_support.py` (that module is not importable
-from here: `tests/sdk` is only on `sys.path` when its own tests are collected).
+`FakeClock` and the base of `Flavour` come from `tests/shared.py`.
 """
 
 from __future__ import annotations
@@ -10,12 +9,30 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
+from shared import WALL_START, BaseFlavour, FakeClock
 
 from atoma_sdk import AtomaSDK, models
 from atoma_sdk._runtime.clock import Clock
+
+__all__ = [
+    "OK_BODY",
+    "REQUIRED",
+    "TOKEN",
+    "WALL_START",
+    "FakeClock",
+    "Flavour",
+    "MakeSDK",
+    "StartServer",
+    "assert_at_most_one_idle",
+    "assert_connection_error",
+    "assert_pool_clean",
+    "pool_connections",
+    "stopwatch",
+]
+
 
 if TYPE_CHECKING:
     from fault_server import Behaviour, FaultServer
@@ -26,8 +43,6 @@ OK_BODY: dict[str, Any] = {
     "created": 1_700_000_000,
     "data": [{"url": "https://img.test/1.png", "revised_prompt": "an otter"}],
 }
-#: The fake clock's wall-clock time at its start (2023-11-14T22:13:20Z).
-WALL_START = 1_700_000_000.0
 
 
 class MakeSDK(Protocol):
@@ -40,57 +55,8 @@ class StartServer(Protocol):
         """A started server; it is stopped (and checked for leaks) after the test."""
 
 
-class FakeClock(Clock):
-    """Records requested sleeps instead of sleeping; time moves only when something sleeps.
-
-    Only for retry tests: the whole-attempt deadline reads this clock too, so with it
-    a deadline never expires (httpx's own per-read timeouts still do).
-    """
-
-    def __init__(self, jitter: float = 0.0) -> None:
-        self.now = 1_000.0
-        self.jitter_value = jitter
-        self.sleeps: list[float] = []
-        self.kinds: list[str] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return WALL_START + (self.now - 1_000.0)
-
-    def sleep(self, seconds: float) -> None:
-        self._record(seconds, "sync")
-
-    async def sleep_async(self, seconds: float) -> None:
-        self._record(seconds, "async")
-
-    def jitter(self) -> float:
-        return self.jitter_value
-
-    def _record(self, seconds: float, kind: str) -> None:
-        self.sleeps.append(seconds)
-        self.kinds.append(kind)
-        self.now += seconds
-
-
-class Flavour:
+class Flavour(BaseFlavour):
     """Runs the same test body through the sync or the async API."""
-
-    def __init__(self, name: Literal["sync", "async"]) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-    @property
-    def is_async(self) -> bool:
-        return self.name == "async"
-
-    async def generate(self, sdk: AtomaSDK, **kwargs: Any) -> models.CreateImageResponse:
-        if self.is_async:
-            return await sdk.images.generate_async(**kwargs)
-        return sdk.images.generate(**kwargs)
 
     def owned_client(self, sdk: AtomaSDK) -> httpx.Client | httpx.AsyncClient | None:
         """The HTTP client the SDK created for this flavour (None if not created yet)."""

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import ssl
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
 import httpx
-import httpx._transports.default as httpx_transports
 import pytest
 import respx
 from sdk_support import (
     BASE_URL,
-    ENV_VAR,
     OK_BODY,
     TOKEN,
     URL,
@@ -24,36 +20,6 @@ from sdk_support import (
 )
 
 from atoma_sdk import AtomaSDK
-
-_create_ssl_context = httpx.create_ssl_context
-
-
-@functools.cache
-def _shared_ssl_context(verify: Any, cert: Any, trust_env: bool) -> ssl.SSLContext:
-    return _create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
-
-
-def _cached_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
-    try:
-        return _shared_ssl_context(verify, cert, trust_env)
-    except TypeError:  # unhashable arguments (an SSLContext, say): nothing to cache
-        return _create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
-
-
-@pytest.fixture(autouse=True)
-def _fast_http_clients(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Build the default TLS context once, not once per `httpx.Client` (~35 ms each).
-
-    Purely a speed-up: no test does TLS (respx answers in-process, the mock server is
-    plain HTTP), and every client still gets the context httpx would have built.
-    """
-    monkeypatch.setattr(httpx_transports, "create_ssl_context", _cached_ssl_context, raising=False)
-
-
-@pytest.fixture(autouse=True)
-def _no_token_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests must not depend on the developer's environment."""
-    monkeypatch.delenv(ENV_VAR, raising=False)
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -10,13 +10,30 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import httpx
 import respx
+from shared import WALL_START, BaseFlavour, FakeClock
 
-from atoma_sdk import AtomaSDK, models
-from atoma_sdk._runtime.clock import Clock
+from atoma_sdk import AtomaSDK
+
+__all__ = [
+    "BASE_URL",
+    "ENV_VAR",
+    "OK_BODY",
+    "PATH",
+    "REQUIRED",
+    "TOKEN",
+    "URL",
+    "WALL_START",
+    "FakeClock",
+    "Flavour",
+    "MakeSDK",
+    "UserClients",
+    "sent",
+]
+
 
 BASE_URL = "https://api.test"
 PATH = "/v1/images/generations"
@@ -27,61 +44,12 @@ OK_BODY: dict[str, Any] = {
     "created": 1_700_000_000,
     "data": [{"url": "https://img.test/1.png", "revised_prompt": "an otter, revised"}],
 }
-#: The fake clock's wall-clock time at its start (2023-11-14T22:13:20Z).
-WALL_START = 1_700_000_000.0
 #: The smallest valid call.
 REQUIRED: dict[str, Any] = {"model": "m", "prompt": "p"}
 
 
-class FakeClock(Clock):
-    """Records requested sleeps instead of sleeping; time moves only when something sleeps."""
-
-    def __init__(self, jitter: float = 0.0) -> None:
-        self.now = 1_000.0
-        self.jitter_value = jitter
-        self.sleeps: list[float] = []
-        #: "sync" or "async" per sleep, to check each driver uses its own kind of sleep.
-        self.kinds: list[str] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        """Wall-clock time moves with the fake monotonic clock (starts at WALL_START)."""
-        return WALL_START + (self.now - 1_000.0)
-
-    def sleep(self, seconds: float) -> None:
-        self._record(seconds, "sync")
-
-    async def sleep_async(self, seconds: float) -> None:
-        self._record(seconds, "async")
-
-    def jitter(self) -> float:
-        return self.jitter_value
-
-    def _record(self, seconds: float, kind: str) -> None:
-        self.sleeps.append(seconds)
-        self.kinds.append(kind)
-        self.now += seconds
-
-
-class Flavour:
+class Flavour(BaseFlavour):
     """Runs the same test body through the sync or the async API."""
-
-    def __init__(self, name: Literal["sync", "async"]) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-    @property
-    def is_async(self) -> bool:
-        return self.name == "async"
-
-    async def generate(self, sdk: AtomaSDK, **kwargs: Any) -> models.CreateImageResponse:
-        if self.is_async:
-            return await sdk.images.generate_async(**kwargs)
-        return sdk.images.generate(**kwargs)
 
     def created_client(self, sdk: AtomaSDK) -> httpx.Client | httpx.AsyncClient | None:
         """The HTTP client this flavour uses (None while not created yet)."""
