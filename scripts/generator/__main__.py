@@ -15,9 +15,9 @@ from .naming import pascal_case
 from .output import drift, format_python, write
 from .parse import SpecError, parse
 from .render import Layout, render
+from .runtime import RUNTIME
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-RUNTIME = PROJECT_ROOT / "src" / "atoma_sdk" / "_runtime"
 
 
 def main(argv: list[str] | None = None) -> int:

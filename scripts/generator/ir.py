@@ -15,26 +15,6 @@ from .naming import env_var_prefix, pascal_case
 #: input: sent; output: received; both: a schema used in requests and in responses.
 Direction = Literal["input", "output", "both"]
 
-#: The runtime's exception classes, re-exported by every generated package and its models.
-ERROR_CLASSES = sorted(
-    [
-        "APIConnectionError",
-        "APIError",
-        "APITimeoutError",
-        "AuthenticationError",
-        "BadRequestError",
-        "ConflictError",
-        "DownloadError",
-        "InternalServerError",
-        "NotFoundError",
-        "PermissionDeniedError",
-        "RateLimitError",
-        "ResponseValidationError",
-        "SDKError",
-        "UnprocessableEntityError",
-    ]
-)
-
 
 @dataclass(frozen=True)
 class Constraints:

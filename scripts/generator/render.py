@@ -16,7 +16,6 @@ import jinja2
 
 from . import ir
 from .graph import strongly_connected
-from .ir import ERROR_CLASSES
 from .naming import enum_member_names
 from .pytypes import (
     Context,
@@ -28,6 +27,7 @@ from .pytypes import (
     param_annotation,
     typed_dict_annotation,
 )
+from .runtime import ERROR_CLASSES
 
 TEMPLATES = Path(__file__).parent / "templates"
 
