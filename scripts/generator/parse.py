@@ -12,7 +12,7 @@ from typing import Any
 
 from . import ir
 from .naming import env_var_prefix, module_name, pascal_case, snake_case
-from .runtime import ERROR_CLASSES
+from .runtime import error_classes
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 STREAM_SUFFIX = "#stream"
@@ -751,7 +751,7 @@ def _exception_name(model: str) -> str:
 def _exception_names(wanted: dict[str, str], taken: set[str]) -> tuple[tuple[str, str], ...]:
     """Exception class per error model, renamed where it would hide a runtime error class
     (an error schema named `NotFound` must not replace `NotFoundError`) or a model."""
-    reserved = set(ERROR_CLASSES) | taken
+    reserved = set(error_classes()) | taken
     result = []
     for model, name in sorted(wanted.items()):
         if name in reserved:

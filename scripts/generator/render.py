@@ -27,7 +27,7 @@ from .pytypes import (
     param_annotation,
     typed_dict_annotation,
 )
-from .runtime import ERROR_CLASSES
+from .runtime import error_classes
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -282,7 +282,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         "api": api,
         "package": package,
         "py_header": header(package, "#"),
-        "error_classes": ERROR_CLASSES,
+        "error_classes": error_classes(),
     }
     md = {**context, "md_header": header(package, "<!--")}
     files: dict[str, str] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 #: The runtime every generated package uses (stand-alone packages get a copy of it).
@@ -21,8 +22,9 @@ def exported_names(module: str) -> list[str]:
     return []
 
 
-#: The runtime's exception classes (the capitalised names `errors.py` exports, but the
-#: base of generated errors), re-exported by every generated package and its models.
-ERROR_CLASSES = sorted(
-    name for name in exported_names("errors") if name[0].isupper() and name != "TypedAPIError"
-)
+@functools.cache
+def error_classes() -> list[str]:
+    """The runtime's exception classes (the capitalised names `errors.py` exports, but the
+    base of generated errors), re-exported by every generated package and its models."""
+    names = exported_names("errors")
+    return sorted(name for name in names if name[0].isupper() and name != "TypedAPIError")
