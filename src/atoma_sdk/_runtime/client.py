@@ -115,6 +115,7 @@ class SDKCore:
         self._async_client = async_client
         self._owns_async_client = async_client is None
         self._closing: set[asyncio.Task[None]] = set()  # async closes scheduled by close()
+        self._bounded: set[int] = set()  # ids of our transports with the attempt deadline
 
     def __repr__(self) -> str:
         return f"SDKCore(server_url={self.server_url!r}, auth={self._tokens!r})"
@@ -127,7 +128,8 @@ class SDKCore:
             with self._lock:
                 if self._client is None:
                     transport = httpx.HTTPTransport(limits=DEFAULT_LIMITS)
-                    deadline.install(transport)
+                    if deadline.install(transport):
+                        self._bounded.add(id(transport))
                     self._client = httpx.Client(timeout=DEFAULT_TIMEOUT, transport=transport)
         return self._client
 
@@ -137,7 +139,8 @@ class SDKCore:
             with self._lock:
                 if self._async_client is None:
                     transport = httpx.AsyncHTTPTransport(limits=DEFAULT_LIMITS)
-                    deadline.install(transport)
+                    if deadline.install(transport):
+                        self._bounded.add(id(transport))
                     self._async_client = httpx.AsyncClient(
                         timeout=DEFAULT_TIMEOUT, transport=transport
                     )
@@ -262,7 +265,9 @@ class SDKCore:
         params: InputModel | None,
     ) -> _Plan:
         request, budget = self._build_request(client, operation, body, options, params)
-        return self._attempts(request, options, Reading(budget, operation.stream))
+        bounded = id(getattr(client, "_transport", None)) in self._bounded
+        reading = Reading(budget, operation.stream, bounded_by_transport=bounded)
+        return self._attempts(request, options, reading)
 
     def _plan_download(
         self,

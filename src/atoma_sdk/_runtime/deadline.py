@@ -46,6 +46,8 @@ def _bounded(timeout: float | None) -> float | None:
 class _Stream(httpcore.NetworkStream):
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self._inner = inner
+        # Asked for every idle connection on every request: no extra call in between.
+        self.get_extra_info = inner.get_extra_info  # type: ignore[method-assign]
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return self._inner.read(max_bytes, _bounded(timeout))
@@ -61,13 +63,12 @@ class _Stream(httpcore.NetworkStream):
     ) -> httpcore.NetworkStream:
         return _Stream(self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout)))
 
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
 
 class _AsyncStream(httpcore.AsyncNetworkStream):
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner = inner
+        # Asked for every idle connection on every request: no extra call in between.
+        self.get_extra_info = inner.get_extra_info  # type: ignore[method-assign]
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return await self._inner.read(max_bytes, _bounded(timeout))
@@ -84,9 +85,6 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         return _AsyncStream(
             await self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout))
         )
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
 
 
 class _Backend(httpcore.NetworkBackend):

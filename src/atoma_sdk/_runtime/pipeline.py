@@ -93,6 +93,8 @@ class Reading:
     budget: float | None
     stream: bool = False
     max_bytes: int | None = None
+    #: the client's transport already bounds the attempt by `budget` (see deadline.py)
+    bounded_by_transport: bool = False
 
 
 def run_sync(
@@ -193,8 +195,9 @@ def _guard(response: httpx.Response, started: float, clock: Clock, reading: Read
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > reading.max_bytes:
             raise _too_large(response, reading.max_bytes)
-    if reading.budget is not None or reading.max_bytes is not None:
-        deadline = None if reading.budget is None else started + reading.budget
+    timed = reading.budget is not None and not reading.bounded_by_transport
+    if timed or reading.max_bytes is not None:
+        deadline = started + reading.budget if timed and reading.budget is not None else None
         response.stream = _GuardedStream(response, deadline, reading.max_bytes, clock)
 
 
