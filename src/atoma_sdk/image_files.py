@@ -68,15 +68,9 @@ def image_bytes(
     settings when given). Raises `DownloadError` for a non-image or one over `max_bytes`."""
     data = _decoded(image, max_bytes)
     if data is None:
-        url = _url(image)
         options = CallOptions(retries, None, timeout_ms, None)
-        if sdk is not None:
-            data = sdk._core.download(url, max_bytes, options)
-        else:
-            from .sdk import AtomaSDK
-
-            with AtomaSDK(bearer_auth="") as fresh:
-                data = fresh._core.download(url, max_bytes, options)
+        with _client(sdk) as client:
+            data = client._core.download(_url(image), max_bytes, options)
     return _checked(data)
 
 
@@ -91,16 +85,40 @@ async def image_bytes_async(
     """`image_bytes` for asyncio code: downloads with `sdk`'s async client."""
     data = _decoded(image, max_bytes)
     if data is None:
-        url = _url(image)
         options = CallOptions(retries, None, timeout_ms, None)
-        if sdk is not None:
-            data = await sdk._core.download_async(url, max_bytes, options)
-        else:
-            from .sdk import AtomaSDK
-
-            async with AtomaSDK(bearer_auth="") as fresh:
-                data = await fresh._core.download_async(url, max_bytes, options)
+        async with _client(sdk) as client:
+            data = await client._core.download_async(_url(image), max_bytes, options)
     return _checked(data)
+
+
+class _client:
+    """`sdk` itself (left open), or a temporary SDK with the default settings (closed after)."""
+
+    def __init__(self, sdk: AtomaSDK | None) -> None:
+        self._given = sdk
+        self._fresh: AtomaSDK | None = None
+
+    def _get(self) -> AtomaSDK:
+        if self._given is not None:
+            return self._given
+        from .sdk import AtomaSDK
+
+        self._fresh = AtomaSDK(bearer_auth="")
+        return self._fresh
+
+    def __enter__(self) -> AtomaSDK:
+        return self._get()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._fresh is not None:
+            self._fresh.close()
+
+    async def __aenter__(self) -> AtomaSDK:
+        return self._get()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._fresh is not None:
+            await self._fresh.aclose()
 
 
 def save_image(

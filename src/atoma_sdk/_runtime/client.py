@@ -115,7 +115,9 @@ class SDKCore:
         self._async_client = async_client
         self._owns_async_client = async_client is None
         self._closing: set[asyncio.Task[None]] = set()  # async closes scheduled by close()
-        self._bounded: set[int] = set()  # ids of our transports with the attempt deadline
+        # The clients whose transport bounds each attempt (see deadline.py): ours only.
+        self._deadline_client: httpx.Client | None = None
+        self._deadline_async_client: httpx.AsyncClient | None = None
 
     def __repr__(self) -> str:
         return f"SDKCore(server_url={self.server_url!r}, auth={self._tokens!r})"
@@ -128,9 +130,9 @@ class SDKCore:
             with self._lock:
                 if self._client is None:
                     transport = httpx.HTTPTransport(limits=DEFAULT_LIMITS)
-                    if deadline.install(transport):
-                        self._bounded.add(id(transport))
+                    bounded = deadline.install(transport)
                     self._client = httpx.Client(timeout=DEFAULT_TIMEOUT, transport=transport)
+                    self._deadline_client = self._client if bounded else None
         return self._client
 
     @property
@@ -139,11 +141,11 @@ class SDKCore:
             with self._lock:
                 if self._async_client is None:
                     transport = httpx.AsyncHTTPTransport(limits=DEFAULT_LIMITS)
-                    if deadline.install(transport):
-                        self._bounded.add(id(transport))
+                    bounded = deadline.install(transport)
                     self._async_client = httpx.AsyncClient(
                         timeout=DEFAULT_TIMEOUT, transport=transport
                     )
+                    self._deadline_async_client = self._async_client if bounded else None
         return self._async_client
 
     def close(self) -> None:
@@ -265,7 +267,7 @@ class SDKCore:
         params: InputModel | None,
     ) -> _Plan:
         request, budget = self._build_request(client, operation, body, options, params)
-        bounded = id(getattr(client, "_transport", None)) in self._bounded
+        bounded = client is self._deadline_client or client is self._deadline_async_client
         reading = Reading(budget, operation.stream, bounded_by_transport=bounded)
         return self._attempts(request, options, reading)
 
