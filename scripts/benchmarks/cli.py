@@ -19,6 +19,7 @@ from .runner import (
     AsyncVariant,
     Client,
     Progress,
+    Record,
     Settings,
     SSEParser,
     import_profile,
@@ -419,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if baseline_rss:
         out.append(f"(a bare interpreter's peak RSS: {baseline_rss['median']:.1f} MB)")
+    out.extend(_pydantic_floor_lines(records))
     out.append("")
     out.append(report.verdict_table(verdicts))
     out.append("")
@@ -504,3 +506,27 @@ def main(argv: list[str] | None = None) -> int:
 
 def _ints(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(",") if part.strip())
+
+
+def _pydantic_floor_lines(records: list[Record]) -> list[str]:
+    """Peak RSS of raw httpx parsing with a pydantic model, and the ratios to it by round.
+
+    The SDK must return pydantic models, so pydantic's own memory is under it whatever it
+    does; this separates that share from the SDK's.
+    """
+    by_round: dict[int, dict[str, float]] = {}
+    for r in records:
+        row = {"baseline": r["row"], "memory": r["row"]}.get(r["workload"])
+        rss = r["result"].get("peak_rss_mb")
+        if row in ("httpx-pydantic", BASELINE, "sdk") and rss is not None:
+            by_round.setdefault(r["round"], {})[row] = rss
+    rounds = [v for v in by_round.values() if {"httpx-pydantic", BASELINE, "sdk"} <= v.keys()]
+    if not rounds:
+        return []
+    floor = statistics.median(v["httpx-pydantic"] for v in rounds)
+    floor_ratio = statistics.median(v["httpx-pydantic"] / v[BASELINE] for v in rounds)
+    sdk_ratio = statistics.median(v["sdk"] / v["httpx-pydantic"] for v in rounds)
+    return [
+        f"(raw httpx parsing with a pydantic model: peak RSS {floor:.1f} MB, "
+        f"{floor_ratio:.2f}x raw httpx; this SDK: {sdk_ratio:.2f}x that floor)"
+    ]

@@ -165,10 +165,12 @@ def main_workloads(settings: Settings) -> list[Workload]:
         Workload(f"async{c}", {"workload": "async", "concurrency": str(c), **timed})
         for c in settings.concurrencies
     ]
-    workloads.append(
-        Workload("memory", {"workload": "memory", "calls": str(settings.memory_calls)})
-    )
+    workloads.append(Workload("memory", memory_args(settings)))
     return workloads
+
+
+def memory_args(settings: Settings) -> dict[str, str]:
+    return {"workload": "memory", "calls": str(settings.memory_calls)}
 
 
 def run_main(
@@ -208,6 +210,10 @@ def run_main(
             record(round_, "sse", parser.key, result)
         result, _ = run_worker(baseline_python, {"client": "none", "workload": "baseline"})
         record(round_, "baseline", "python", result)
+        # The memory floor under any client that parses with pydantic (as this SDK must).
+        args = {"client": "httpx-pydantic", "url": server.url, **memory_args(settings)}
+        result, _ = run_worker(baseline_python, args)
+        record(round_, "baseline", "httpx-pydantic", result)
     return records
 
 

@@ -8,7 +8,9 @@ Nothing is imported at module level beyond what the interpreter has already load
 the `import` workload times the client's import and nothing of ours.
 
 Arguments (all `key=value`):
-    client      httpx | atoma | openai | none   (`atoma` is whichever atoma-sdk is installed)
+    client      httpx | atoma | openai | none   (`atoma` is whichever atoma-sdk is installed);
+                httpx-pydantic: raw httpx parsing responses with a pydantic model (the
+                memory floor of any client built on pydantic)
     workload    import | sync | async | memory | sse | baseline
     url         base URL of the benchmark server
     calls       calls (memory), or at most that many timed calls (sync)
@@ -74,19 +76,43 @@ def construct(client: str, url: str) -> Any:
 
         openai = importlib.import_module("openai")
         return openai.OpenAI(api_key=TOKEN, base_url=url + "/v1")
+    if client == "httpx-pydantic":
+        import httpx
+
+        return httpx.Client()
     raise SystemExit(f"unknown client {client!r}")
+
+
+def _pydantic_response_model() -> Any:
+    """The response as two small pydantic models: what any pydantic-based client loads."""
+    from pydantic import BaseModel
+
+    class ImageData(BaseModel):
+        url: str | None = None
+        revised_prompt: str | None = None
+
+    class CreateImageResponse(BaseModel):
+        created: int
+        data: list[ImageData]
+
+    return CreateImageResponse
 
 
 def sync_call(client: str, obj: Any, url: str) -> Callable[[], object]:
     """One image generation with `obj` from `construct`, response parsed."""
-    if client == "httpx":
+    if client in ("httpx", "httpx-pydantic"):
         import json
 
         endpoint = url + PATH
+        parse = (
+            _pydantic_response_model().model_validate_json
+            if client == "httpx-pydantic"
+            else json.loads
+        )
 
         def call() -> object:
             response = obj.post(endpoint, content=json.dumps(BODY), headers=HEADERS)
-            return json.loads(response.content)
+            return parse(response.content)
 
         return call
     images = obj.images  # the same call in atoma-sdk (0.1.3 and this SDK) and openai

@@ -193,8 +193,9 @@ class Operation:
     errors: tuple[ErrorResponse, ...]
 
     @property
-    def constant_name(self) -> str:
-        return "_" + self.method_name.upper()
+    def operation_function(self) -> str:
+        """The private function returning this operation's `Operation` (built once)."""
+        return f"_{self.method_name}_operation"
 
     @property
     def params_class(self) -> str:

@@ -29,8 +29,15 @@ class Imports:
 
     modules: set[str] = field(default_factory=set)
 
+    #: names only annotations use, imported under `if TYPE_CHECKING:` (not at run time)
+    type_only: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
     def add(self, module: str, *names: str) -> None:
         self.names[module].update(names)
+
+    def add_type_only(self, module: str, *names: str) -> None:
+        self.type_only[module].update(names)
+        self.add("typing", "TYPE_CHECKING")
 
     def add_module(self, module: str) -> None:
         self.modules.add(module)
@@ -42,6 +49,12 @@ class Imports:
             f"from {module} import {', '.join(sorted(names))}"
             for module, names in sorted(self.names.items())
             if names
+        ]
+
+    def type_only_lines(self) -> list[str]:
+        return [
+            f"from {module} import {', '.join(sorted(names))}"
+            for module, names in sorted(self.type_only.items())
         ]
 
 

@@ -80,6 +80,7 @@ class ModelView:
 class OperationView:
     op: ir.Operation
     constant: str  # the `Operation(...)` expression
+    operation_type: str  # its type: `Operation[ResponseType]`
     params_class: str | None  # source of the private parameters model, if any
     signature: list[str]  # "name: annotation = default" lines
     body: str  # expression building the request body
@@ -93,6 +94,7 @@ class OperationView:
 class ResourceView:
     resource: ir.Resource
     imports: list[str]
+    type_only_imports: list[str] = field(default_factory=list)
     operations: list[OperationView] = field(default_factory=list)
 
 
@@ -177,7 +179,9 @@ def resource_view(resource: ir.Resource, exceptions: dict[str, str]) -> Resource
     imports.add(".._runtime.sentinel", "UNSET", "OptionalNullable")
     imports.add("collections.abc", "Mapping")
     imports.add("typing", "Optional")
+    imports.add("functools", "cache")
     view.imports = imports.lines()
+    view.type_only_imports = imports.type_only_lines()
     return view
 
 
@@ -233,7 +237,7 @@ def _operation_view(
         response_type = event
         returns = f"EventStream[{event}]"
         call = "call_stream"
-        imports.add(".._runtime.sse", "EventStream", "AsyncEventStream")
+        imports.add_type_only(".._runtime.sse", "EventStream", "AsyncEventStream")
     elif op.response is not None:
         response_type = annotation(op.response, out_ctx, imports)
         returns = response_type
@@ -251,8 +255,9 @@ def _operation_view(
     errors = [
         f"({e.status!r}, models.{exceptions[e.type.name]})" for e in op.errors if e.type is not None
     ]
+    operation_type = f"Operation[{returns if op.stream is None else response_type}]"
     constant = (
-        f"Operation[{returns if op.stream is None else response_type}](\n"
+        f"{operation_type}(\n"
         f"    operation_id={op.operation_id!r},\n"
         f"    method={op.method!r},\n"
         f"    path={op.path!r},\n"
@@ -268,7 +273,16 @@ def _operation_view(
         + ")"
     )
     return OperationView(
-        op, constant, params_class, signature, body, params_expr, returns, call, args_doc
+        op,
+        constant,
+        operation_type,
+        params_class,
+        signature,
+        body,
+        params_expr,
+        returns,
+        call,
+        args_doc,
     )
 
 
@@ -301,11 +315,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     emit(
         layout.code(package, "models", "__init__.py"),
         "models_init.py.jinja",
-        order=order,
-        rebuild=sorted(m.class_name for m in api.models if m.class_name in cycles),
-        exceptions=sorted(exceptions.values()),
-        exception_modules={e: m.lower() for m, e in exceptions.items()},
-        typed_dicts=sorted([m.class_name for m in api.models] + [a.name for a in api.aliases]),
+        **_models_init(api, cycles, order, exceptions),
     )
     emit(layout.code(package, "models", "security.py"), "security.py.jinja")
     for resource in api.resources:
@@ -340,6 +350,32 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     emit(layout.doc("models", "utils", "retryconfig.md"), "retryconfig.md.jinja")
     emit(layout.doc("reference.md"), "reference.md.jinja")
     return files
+
+
+def _models_init(
+    api: ir.Api, cycles: set[str], order: list[tuple[str, str]], exceptions: dict[str, str]
+) -> dict[str, Any]:
+    """What `models/__init__.py` exports, and from which module: models in a reference
+    cycle are imported eagerly (they must be completed together), the rest lazily."""
+    with_typed_dict = {m.class_name for m in api.models} | {a.name for a in api.aliases}
+    by_module: dict[str, list[str]] = {}
+    for module, name in order:
+        names = by_module.setdefault(module, [])
+        names.append(name)
+        if name in with_typed_dict:
+            names.append(f"{name}TypedDict")
+    module_of = {name: module for module, name in order}
+    for model_name, exception in exceptions.items():
+        by_module[module_of[model_name]].append(exception)
+    by_module.setdefault("security", []).append("Security")
+    cyclic_modules = {module for module, name in order if name in cycles}
+    grouped = [(module, sorted(names)) for module, names in by_module.items()]
+    return {
+        "lazy": [(m, names) for m, names in grouped if m not in cyclic_modules],
+        "cyclic": [(m, names) for m, names in grouped if m in cyclic_modules],
+        "rebuild": sorted(m.class_name for m in api.models if m.class_name in cycles),
+        "all_names": [*error_classes(), "UnknownVariant", *(n for _, ns in grouped for n in ns)],
+    }
 
 
 def _import_order(api: ir.Api) -> tuple[set[str], list[tuple[str, str]]]:

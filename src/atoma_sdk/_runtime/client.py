@@ -26,7 +26,7 @@ from .pipeline import (
     run_async,
     run_sync,
 )
-from .requests import base_url, body_bytes, override_headers, place_parameters
+from .requests import base_url, body_bytes, operation_url, override_headers, place_parameters
 from .retries import RetryConfig, resolve_policy
 from .sentinel import OptionalNullable
 
@@ -131,7 +131,9 @@ class SDKCore:
                 if self._client is None:
                     transport = httpx.HTTPTransport(limits=DEFAULT_LIMITS)
                     bounded = deadline.install(transport)
-                    self._client = httpx.Client(timeout=DEFAULT_TIMEOUT, transport=transport)
+                    self._client = httpx.Client(
+                        timeout=DEFAULT_TIMEOUT, transport=transport, headers=self._base_headers
+                    )
                     self._deadline_client = self._client if bounded else None
         return self._client
 
@@ -143,10 +145,16 @@ class SDKCore:
                     transport = httpx.AsyncHTTPTransport(limits=DEFAULT_LIMITS)
                     bounded = deadline.install(transport)
                     self._async_client = httpx.AsyncClient(
-                        timeout=DEFAULT_TIMEOUT, transport=transport
+                        timeout=DEFAULT_TIMEOUT, transport=transport, headers=self._base_headers
                     )
                     self._deadline_async_client = self._async_client if bounded else None
         return self._async_client
+
+    def _owns(self, client: httpx.Client | httpx.AsyncClient) -> bool:
+        """Whether `client` is one the SDK created, whose default headers are already ours."""
+        if client is self._client:
+            return self._owns_client
+        return client is self._async_client and self._owns_async_client
 
     def close(self) -> None:
         """Close the clients this SDK created; clients the user passed in stay open.
@@ -304,7 +312,8 @@ class SDKCore:
         """The request to send (the same for every attempt) and each attempt's time budget."""
         # One key for every attempt of this call, so a de-duplicating server can tell
         # a retry from a new request; a key the user gives wins.
-        headers = {**self._base_headers, "Idempotency-Key": str(uuid.uuid4())}
+        headers = {} if self._owns(client) else {**self._base_headers}
+        headers["Idempotency-Key"] = str(uuid.uuid4())
         if operation.stream:
             headers["Accept"] = "text/event-stream"
         content = body_bytes(operation, body)
@@ -324,7 +333,7 @@ class SDKCore:
         timeout = self._timeout(client, options.timeout_ms)
         request = client.build_request(
             operation.method,
-            server_url.rstrip("/") + path,
+            operation_url(server_url, path),
             content=content,
             params=tuple(query) if query else None,
             headers=headers,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextvars import ContextVar
 from typing import Any
 
@@ -70,11 +70,13 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         # Asked for every idle connection on every request: no extra call in between.
         self.get_extra_info = inner.get_extra_info  # type: ignore[method-assign]
 
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, _bounded(timeout))
+    # Plain functions handing back the inner coroutine: no extra coroutine frame to
+    # resume each time a read or write waits for the network.
+    def read(self, max_bytes: int, timeout: float | None = None) -> Coroutine[Any, Any, bytes]:
+        return self._inner.read(max_bytes, _bounded(timeout))
 
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, _bounded(timeout))
+    def write(self, buffer: bytes, timeout: float | None = None) -> Coroutine[Any, Any, None]:
+        return self._inner.write(buffer, _bounded(timeout))
 
     async def aclose(self) -> None:
         await self._inner.aclose()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+import httpx
+
 from .operation import Operation
 
-__all__ = ["base_url", "body_bytes", "override_headers", "place_parameters"]
+__all__ = ["base_url", "body_bytes", "operation_url", "override_headers", "place_parameters"]
 
 
 def base_url(
@@ -27,6 +30,16 @@ def base_url(
     if not 0 <= index < len(servers):
         raise ValueError(f"server_idx must be between 0 and {len(servers) - 1}, got {index}")
     return servers[index]
+
+
+@lru_cache(maxsize=256)
+def operation_url(server_url: str, path: str) -> httpx.URL:
+    """The parsed URL of an operation on a server.
+
+    Parsing a URL is the largest single cost of building a request, and a client calls
+    the same few URLs again and again: parsed once, an `httpx.URL` (immutable) is reused.
+    """
+    return httpx.URL(server_url.rstrip("/") + path)
 
 
 def body_bytes(operation: Operation[Any], body: Any) -> bytes | None:

@@ -77,9 +77,17 @@ class SSEDecoder:
             self._partial = buffer
             return []
         self._partial = buffer[end + 2 :]
+        whole = buffer[:end]  # complete events, separated by blank lines
+        if whole[:6] == "data: ":
+            # The usual stream: every event one `data: ...` line. Then cutting at each
+            # "\n\ndata: " yields the data itself, and those cuts are the only newlines.
+            datas = whole[6:].split("\n\ndata: ")
+            if whole.count("\n") == 2 * len(datas) - 2:
+                last_id = self._id
+                return [(data, None, last_id, None) for data in datas]
         events: list[RawEvent] = []
         append = events.append
-        for block in buffer[:end].split("\n\n"):
+        for block in whole.split("\n\n"):
             if block[:6] == "data: " and "\n" not in block:
                 append((block[6:], None, self._id, None))
             elif block:

@@ -2,32 +2,43 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Optional
+from functools import cache
+from typing import TYPE_CHECKING, Optional
 
 from .. import models
 from .._runtime.client import Resource
 from .._runtime.operation import CallOptions, Operation
 from .._runtime.retries import RetryConfig
 from .._runtime.sentinel import UNSET, OptionalNullable
-from .._runtime.sse import AsyncEventStream, EventStream
 
-_GENERATE = Operation[models.CreateImageResponse](
-    operation_id="image_generations_create",
-    method="POST",
-    path="/v1/images/generations",
-    response_type=models.CreateImageResponse,
-    requires_auth=True,
-)
+if TYPE_CHECKING:
+    from .._runtime.sse import AsyncEventStream, EventStream
 
-_GENERATE_STREAM = Operation[models.ImageGenerationStreamEvent](
-    operation_id="image_generations_create_stream",
-    method="POST",
-    path="/v1/images/generations",
-    response_type=models.ImageGenerationStreamEvent,
-    requires_auth=True,
-    stream=True,
-    sentinel="[DONE]",
-)
+
+@cache
+def _generate_operation() -> Operation[models.CreateImageResponse]:
+    """`generate` described for the runtime, on first use: its models load only then."""
+    return Operation[models.CreateImageResponse](
+        operation_id="image_generations_create",
+        method="POST",
+        path="/v1/images/generations",
+        response_type=models.CreateImageResponse,
+        requires_auth=True,
+    )
+
+
+@cache
+def _generate_stream_operation() -> Operation[models.ImageGenerationStreamEvent]:
+    """`generate_stream` described for the runtime, on first use: its models load only then."""
+    return Operation[models.ImageGenerationStreamEvent](
+        operation_id="image_generations_create_stream",
+        method="POST",
+        path="/v1/images/generations",
+        response_type=models.ImageGenerationStreamEvent,
+        requires_auth=True,
+        stream=True,
+        sentinel="[DONE]",
+    )
 
 
 class Images(Resource):
@@ -109,7 +120,7 @@ class Images(Resource):
             partial_images=partial_images,
         )
         options = CallOptions(retries, server_url, timeout_ms, http_headers)
-        return self._core.call(_GENERATE, body, options)
+        return self._core.call(_generate_operation(), body, options)
 
     async def generate_async(
         self,
@@ -187,7 +198,7 @@ class Images(Resource):
             partial_images=partial_images,
         )
         options = CallOptions(retries, server_url, timeout_ms, http_headers)
-        return await self._core.call_async(_GENERATE, body, options)
+        return await self._core.call_async(_generate_operation(), body, options)
 
     def generate_stream(
         self,
@@ -262,7 +273,7 @@ class Images(Resource):
             partial_images=partial_images,
         )
         options = CallOptions(retries, server_url, timeout_ms, http_headers)
-        return self._core.call_stream(_GENERATE_STREAM, body, options)
+        return self._core.call_stream(_generate_stream_operation(), body, options)
 
     async def generate_stream_async(
         self,
@@ -337,4 +348,4 @@ class Images(Resource):
             partial_images=partial_images,
         )
         options = CallOptions(retries, server_url, timeout_ms, http_headers)
-        return await self._core.call_stream_async(_GENERATE_STREAM, body, options)
+        return await self._core.call_stream_async(_generate_stream_operation(), body, options)
