@@ -58,9 +58,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--warmup", type=int, default=200, help="untimed calls first (200)")
     parser.add_argument(
-        "--seconds", type=float, default=1.5, help="length of each timed section (1.5)"
+        "--seconds", type=float, default=1.0, help="length of each timed section (1.0)"
     )
     parser.add_argument("--import-repeats", type=int, default=3, help="import runs a round (3)")
+    parser.add_argument(
+        "--timed-repeats",
+        type=int,
+        default=3,
+        help="sync and async runs per client a round, interleaved across clients (3)",
+    )
     parser.add_argument(
         "--memory-calls", type=int, default=2000, help="calls before reading peak RSS (2000)"
     )
@@ -95,6 +101,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.quick:
         args.rounds, args.calls, args.warmup, args.seconds = 1, 300, 50, 0.4
         args.import_repeats, args.saturation_rounds, args.saturation_seconds = 1, 1, 0.4
+        args.timed_repeats = 1
         args.churn_seconds = 1.0
     return args
 
@@ -106,6 +113,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         warmup=args.warmup,
         seconds=args.seconds,
         import_repeats=args.import_repeats,
+        timed_repeats=args.timed_repeats,
         memory_calls=args.memory_calls,
         sse_events=args.events,
         sse_min_cpu_s=0.1 if args.quick else 0.6,
@@ -343,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     host = machine()
     source = source_state()
     workloads = main_workloads(settings)
-    runs_per_round = sum(w.repeats for w in workloads) * len(clients) + len(parsers) + 1
+    runs_per_round = sum(w.repeats for w in workloads) * len(clients) + len(parsers) + 2
     total = (
         runs_per_round * settings.rounds
         + len(clients)  # priming

@@ -68,6 +68,7 @@ class Settings:
     warmup: int
     seconds: float
     import_repeats: int
+    timed_repeats: int
     memory_calls: int
     sse_events: int
     sse_min_cpu_s: float
@@ -159,10 +160,14 @@ def main_workloads(settings: Settings) -> list[Workload]:
     timed = {**common, "seconds": str(settings.seconds)}
     workloads = [
         Workload("import", {"workload": "import"}, repeats=settings.import_repeats),
-        Workload("sync", {"workload": "sync", **timed}),
+        Workload("sync", {"workload": "sync", **timed}, repeats=settings.timed_repeats),
     ]
     workloads += [
-        Workload(f"async{c}", {"workload": "async", "concurrency": str(c), **timed})
+        Workload(
+            f"async{c}",
+            {"workload": "async", "concurrency": str(c), **timed},
+            repeats=settings.timed_repeats,
+        )
         for c in settings.concurrencies
     ]
     workloads.append(Workload("memory", memory_args(settings)))
@@ -193,9 +198,11 @@ def run_main(
         load = _loadavg()
         records.append({"round": round_, "workload": "loadavg", "row": "", "result": load})
         for workload in workloads:
-            for client in rotated(clients, round_):
-                args = {"client": client.kind, "url": server.url, **workload.args}
-                for _ in range(workload.repeats):
+            # Repeats alternate between clients (A B A B ...), so a slow spell on the
+            # machine falls on both rather than on one client's runs.
+            for repeat in range(workload.repeats):
+                for client in rotated(clients, round_ + repeat):
+                    args = {"client": client.kind, "url": server.url, **workload.args}
                     result, _ = run_worker(client.python, args)
                     record(round_, workload.key, client.key, result)
         for parser in rotated(parsers, round_):
