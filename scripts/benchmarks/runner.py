@@ -125,6 +125,8 @@ def server_process(python: str, events: int) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def run_worker(
