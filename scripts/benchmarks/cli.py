@@ -22,6 +22,7 @@ from .runner import (
     Record,
     Settings,
     SSEParser,
+    count_instructions,
     import_profile,
     main_workloads,
     run_main,
@@ -95,6 +96,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         default=ROOT / "bench-results" / "bench.json",
         help="where to write the results (default bench-results/bench.json)",
+    )
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        metavar="CALLS",
+        help="also count machine instructions per sync call with valgrind over an in-memory "
+        "network, from this many calls (raw httpx, this SDK, 0.1.3; 0 skips it, the default; "
+        "1000 takes about 2 minutes a client)",
     )
     parser.add_argument("--quick", action="store_true", help="one short round: a smoke test")
     args = parser.parse_args(argv)
@@ -375,6 +385,14 @@ def main(argv: list[str] | None = None) -> int:
         for client in clients:
             profiles[client.key] = import_profile(server, client)
             progress.step(f"importtime {client.key}")
+        instructions = {}
+        if args.instructions:
+            for client in clients:
+                if client.kind in ("httpx", "atoma"):  # openai runs on another HTTP stack
+                    instructions[client.key] = count_instructions(
+                        client, args.instructions, settings.warmup
+                    )
+                    print(f"instructions {client.key}: {instructions[client.key]}", file=sys.stderr)
         saturation = run_saturation(server, variants, settings, progress) if variants else []
         churn = (
             run_saturation(
@@ -441,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
             sse_summary, records, [(p.key, p.label) for p in parsers], settings.sse_events
         )
     )
+    if instructions:
+        out.append("")
+        out.extend(_instruction_lines(instructions, main_rows))
     if saturation:
         out.append("")
         out.append(
@@ -487,6 +508,7 @@ def main(argv: list[str] | None = None) -> int:
         "source": source,
         "settings": vars(settings),
         "environments": envs,
+        "instructions": instructions,
         "rows": {
             "main": main_rows,
             "sse": [(p.key, p.label) for p in parsers],
@@ -538,3 +560,25 @@ def _pydantic_floor_lines(records: list[Record]) -> list[str]:
         f"(raw httpx parsing with a pydantic model: peak RSS {floor:.1f} MB, "
         f"{floor_ratio:.2f}x raw httpx; this SDK: {sdk_ratio:.2f}x that floor)"
     ]
+
+
+def _instruction_lines(
+    instructions: dict[str, dict[str, Any]], rows: list[tuple[str, str]]
+) -> list[str]:
+    """The valgrind table: instructions per sync call, and the ratio to raw httpx."""
+    base = instructions.get(BASELINE, {}).get("instructions_per_call")
+    lines = [
+        "Machine instructions per sync call (valgrind; in-memory network, no server; the same "
+        "count on every run):"
+    ]
+    for key, label in rows:
+        result = instructions.get(key)
+        if result is None:
+            continue
+        count = result.get("instructions_per_call")
+        if count is None:
+            lines.append(f"  {label:28s} {result.get('error', 'not measured')}")
+            continue
+        ratio = f" ({count / base:.2f}x)" if base and key != BASELINE else ""
+        lines.append(f"  {label:28s} {count / 1000:9,.0f} thousand{ratio}")
+    return lines

@@ -146,6 +146,43 @@ def run_worker(
     return result, done.stderr
 
 
+def count_instructions(client: Client, calls: int, warmup: int) -> dict[str, Any]:
+    """Machine instructions per sync call over an in-memory network, counted by valgrind:
+    the same number on every run (hash seed fixed), unlike times on a shared machine.
+
+    Two runs differ only in their number of calls, so their difference divided by that
+    number leaves out start-up, imports and the warm-up.
+    """
+    import os
+    import re
+    import shutil
+
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return {"error": "valgrind is not installed"}
+    counts = []
+    for n in (0, calls):
+        command = [
+            valgrind,
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            client.python,
+            "-s",  # not -I: it would ignore PYTHONHASHSEED
+            str(WORKER),
+            f"client={client.kind}",
+            "workload=inmemory",
+            f"calls={n}",
+            f"warmup={warmup}",
+        ]
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if done.returncode != 0 or found is None:
+            return {"error": f"valgrind exit {done.returncode}: {done.stderr.strip()[-300:]}"}
+        counts.append(int(found.group(1)))
+    return {"instructions_per_call": (counts[1] - counts[0]) / calls}
+
+
 def rotated(items: Sequence[Any], by: int) -> list[Any]:
     """`items` started at a different place each round, so no row always runs first."""
     if not items:

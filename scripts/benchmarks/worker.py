@@ -11,7 +11,7 @@ Arguments (all `key=value`):
     client      httpx | atoma | openai | none   (`atoma` is whichever atoma-sdk is installed);
                 httpx-pydantic: raw httpx parsing responses with a pydantic model (the
                 memory floor of any client built on pydantic)
-    workload    import | sync | async | memory | sse | baseline
+    workload    import | sync | async | memory | sse | baseline | inmemory
     url         base URL of the benchmark server
     calls       calls (memory), or at most that many timed calls (sync)
     seconds     length of the timed section (sync, async)
@@ -584,6 +584,58 @@ def run_sse(args: dict[str, str]) -> dict[str, Any]:
     }
 
 
+# -- instructions per call (run under valgrind by the runner) ----------------------------
+
+#: What the in-memory network answers to every request: the benchmark server's response.
+_CANNED_RESPONSE = (
+    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 89\r\n\r\n"
+    b'{"created":1700000000,"data":[{"url":"https://example.test/a.png","revised_prompt":"p"}]}'
+)
+
+
+def _use_in_memory_network() -> None:
+    """Make every httpcore connection pool of this process talk to an in-memory peer that
+    answers each request with `_CANNED_RESPONSE`: no sockets, no server, so the work
+    counted is the client's alone, the same for every client in this environment."""
+    import httpcore
+    from httpcore._sync import connection_pool
+
+    class Stream(httpcore.NetworkStream):
+        def __init__(self) -> None:
+            self._answer = False
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            answer, self._answer = self._answer, False
+            return _CANNED_RESPONSE if answer else b""
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self._answer = True  # the whole request arrives before the response is read
+
+        def close(self) -> None:
+            pass
+
+        def get_extra_info(self, info: str) -> Any:
+            return None
+
+    class Backend(httpcore.NetworkBackend):
+        def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+            return Stream()
+
+    connection_pool.SyncBackend = Backend  # type: ignore[assignment,attr-defined]
+
+
+def run_inmemory(args: dict[str, str]) -> dict[str, Any]:
+    """`calls` sync calls over the in-memory network, after `warmup`: the runner counts
+    the instructions of two such runs under valgrind and divides their difference."""
+    client, calls, warmup = args["client"], int(args["calls"]), int(args["warmup"])
+    _use_in_memory_network()
+    obj = construct(client, "http://bench.invalid")
+    call = sync_call(client, obj, "http://bench.invalid")
+    for _ in range(warmup + calls):
+        call()
+    return {"calls": calls}
+
+
 WORKLOADS: dict[str, Callable[[dict[str, str]], dict[str, Any]]] = {
     "import": run_import,
     "sync": run_sync,
@@ -591,6 +643,7 @@ WORKLOADS: dict[str, Callable[[dict[str, str]], dict[str, Any]]] = {
     "memory": run_memory,
     "baseline": run_baseline,
     "sse": run_sse,
+    "inmemory": run_inmemory,
 }
 
 

@@ -69,3 +69,13 @@ def test_sse_parsers_find_every_event(server: Server, variant: str) -> None:
 def test_iter_lines_floor_sees_two_lines_per_event(server: Server) -> None:
     result = work(server, client="none", workload="sse", variant="iter_lines", min_cpu_s="0")
     assert result["items_per_stream"] == 2 * (EVENTS + 1)  # each line and the blank after it
+
+
+@pytest.mark.parametrize("client", ["httpx", "atoma"])
+def test_in_memory_workload_needs_no_network(client: str) -> None:
+    # What `--instructions` runs under valgrind; its host does not resolve, so any real
+    # connection attempt would fail the worker.
+    result, stderr = run_worker(
+        sys.executable, {"client": client, "workload": "inmemory", "calls": "20", "warmup": "5"}
+    )
+    assert result.get("calls") == 20, (result, stderr)
