@@ -14,6 +14,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from shared import FakeClock  # importable only once tests/ is on the path
+
 _create_ssl_context = httpx.create_ssl_context
 
 
@@ -44,3 +46,9 @@ def _fast_http_clients(monkeypatch: pytest.MonkeyPatch) -> None:
 def _no_token_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests must not depend on the developer's environment."""
     monkeypatch.delenv("ATOMASDK_BEARER_AUTH", raising=False)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock that never sleeps: it records the delays asked of it (see `shared.py`)."""
+    return FakeClock()

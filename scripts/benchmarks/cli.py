@@ -16,6 +16,7 @@ from typing import Any
 
 from . import report
 from .runner import (
+    PYDANTIC_FLOOR,
     AsyncVariant,
     Client,
     Progress,
@@ -446,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if baseline_rss:
         out.append(f"(a bare interpreter's peak RSS: {baseline_rss['median']:.1f} MB)")
-    out.extend(_pydantic_floor_lines(records))
+    out.extend(_pydantic_floor_lines(main_summary, records))
     out.append("")
     out.append(report.verdict_table(verdicts))
     out.append("")
@@ -538,27 +539,20 @@ def _ints(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(",") if part.strip())
 
 
-def _pydantic_floor_lines(records: list[Record]) -> list[str]:
-    """Peak RSS of raw httpx parsing with a pydantic model, and the ratios to it by round.
+def _pydantic_floor_lines(main_summary: report.Summary, records: list[Record]) -> list[str]:
+    """Peak RSS of raw httpx parsing with a pydantic model, and this SDK's ratio to it.
 
     The SDK must return pydantic models, so pydantic's own memory is under it whatever it
     does; this separates that share from the SDK's.
     """
-    by_round: dict[int, dict[str, float]] = {}
-    for r in records:
-        row = {"baseline": r["row"], "memory": r["row"]}.get(r["workload"])
-        rss = r["result"].get("peak_rss_mb")
-        if row in ("httpx-pydantic", BASELINE, "sdk") and rss is not None:
-            by_round.setdefault(r["round"], {})[row] = rss
-    rounds = [v for v in by_round.values() if {"httpx-pydantic", BASELINE, "sdk"} <= v.keys()]
-    if not rounds:
+    floor = main_summary.get("memory", {}).get("peak_rss_mb", {}).get(PYDANTIC_FLOOR)
+    memory = [r for r in records if r["workload"] == "memory"]
+    sdk = report.summarize(memory, PYDANTIC_FLOOR)["memory"]["peak_rss_mb"].get("sdk")
+    if not floor or floor["median"] is None or not sdk or sdk["ratio"] is None:
         return []
-    floor = statistics.median(v["httpx-pydantic"] for v in rounds)
-    floor_ratio = statistics.median(v["httpx-pydantic"] / v[BASELINE] for v in rounds)
-    sdk_ratio = statistics.median(v["sdk"] / v["httpx-pydantic"] for v in rounds)
     return [
-        f"(raw httpx parsing with a pydantic model: peak RSS {floor:.1f} MB, "
-        f"{floor_ratio:.2f}x raw httpx; this SDK: {sdk_ratio:.2f}x that floor)"
+        f"(raw httpx parsing with a pydantic model: peak RSS {floor['median']:.1f} MB, "
+        f"{floor['ratio']:.2f}x raw httpx; this SDK: {sdk['ratio']:.2f}x that floor)"
     ]
 
 

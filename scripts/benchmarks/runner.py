@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -18,6 +21,11 @@ SERVER = HERE / "server.py"
 
 #: Every record the run produced: the round, the workload, the row, the worker's output.
 Record = dict[str, Any]
+
+
+#: The row (and worker client) of raw httpx parsing with a pydantic model: the memory
+#: floor under any client that returns pydantic models.
+PYDANTIC_FLOOR = "httpx-pydantic"
 
 
 @dataclass(frozen=True)
@@ -153,10 +161,6 @@ def count_instructions(client: Client, calls: int, warmup: int) -> dict[str, Any
     Two runs differ only in their number of calls, so their difference divided by that
     number leaves out start-up, imports and the warm-up.
     """
-    import os
-    import re
-    import shutil
-
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return {"error": "valgrind is not installed"}
@@ -257,9 +261,9 @@ def run_main(
         result, _ = run_worker(baseline_python, {"client": "none", "workload": "baseline"})
         record(round_, "baseline", "python", result)
         # The memory floor under any client that parses with pydantic (as this SDK must).
-        args = {"client": "httpx-pydantic", "url": server.url, **memory_args(settings)}
+        args = {"client": PYDANTIC_FLOOR, "url": server.url, **memory_args(settings)}
         result, _ = run_worker(baseline_python, args)
-        record(round_, "baseline", "httpx-pydantic", result)
+        record(round_, "memory", PYDANTIC_FLOOR, result)
     return records
 
 

@@ -39,7 +39,7 @@ def test_sync_and_memory_workloads(server: Server, client: str) -> None:
 
 
 @pytest.mark.parametrize("client", ["httpx", "atoma"])
-def test_async_workload_opens_connections_up_to_its_concurrency(
+def test_async_workload_reuses_the_connections_its_warm_up_opened(
     server: Server, client: str
 ) -> None:
     result = work(

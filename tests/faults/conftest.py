@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import pytest
 from fault_server import Behaviour, FaultServer
-from fault_support import TOKEN, FakeClock, Flavour, MakeSDK, StartServer, assert_pool_clean
+from fault_support import TOKEN, Flavour, MakeSDK, StartServer, assert_pool_clean
 
 from atoma_sdk import AtomaSDK
 from atoma_sdk._runtime.clock import Clock
@@ -18,11 +18,6 @@ from atoma_sdk._runtime.clock import Clock
 def flavour(request: pytest.FixtureRequest) -> Flavour:
     name: Literal["sync", "async"] = request.param
     return Flavour(name)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

@@ -29,11 +29,6 @@ def flavour(request: pytest.FixtureRequest) -> Flavour:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 async def make_sdk(clock: FakeClock) -> AsyncIterator[MakeSDK]:
     """Builds SDKs on the fake clock (default server and token), closing all of them after."""
     made: list[AtomaSDK] = []

@@ -98,11 +98,6 @@ class APIError(SDKError):
         headers = self.raw_response.headers
         return next((headers[name] for name in REQUEST_ID_HEADERS if name in headers), None)
 
-    @classmethod
-    def from_response(cls, response: httpx.Response) -> APIError:
-        """The error for a finished (read) response, of the class matching its status."""
-        return status_error(response)
-
     def __str__(self) -> str:
         body = self.body
         if len(body) > BODY_PREVIEW_CHARS:

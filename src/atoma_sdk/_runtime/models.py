@@ -59,10 +59,8 @@ class InputModel(BaseModel):
         # A field given as UNSET counts as never given, so `exclude_unset` leaves it out.
         if not isinstance(data, dict):
             return data
-        skip = cls._none_means_unset
-        if any(v is UNSET or (v is None and k in skip) for k, v in data.items()):
-            return cls._given(data)
-        return data
+        given = cls._given(data)
+        return given if len(given) < len(data) else data
 
     @classmethod
     def _given(cls, data: dict[str, Any]) -> dict[str, Any]:
