@@ -10,10 +10,11 @@ import time
 from pathlib import Path
 
 from . import ir
+from .diagnostics import SpecError
 from .load import load_package, load_spec
 from .naming import pascal_case
 from .output import drift, format_python, write
-from .parse import SpecError, parse
+from .parse import parse
 from .render import Layout, render
 from .runtime import RUNTIME
 

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from . import ir
-from .parse import SpecError
+from .diagnostics import SpecError
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import ir
+from .diagnostics import SpecError
 from .naming import env_var_prefix, module_name, pascal_case, snake_case
 from .runtime import error_classes
 
@@ -47,14 +48,6 @@ _SUPPORTED_KEYWORDS = {
     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
     "minItems", "maxItems", "pattern", "uniqueItems", "externalDocs", "xml",
 }  # fmt: skip
-
-
-class SpecError(Exception):
-    """The spec uses something the generator does not support, or is invalid."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass

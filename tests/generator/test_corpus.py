@@ -34,7 +34,7 @@ import pytest
 import respx
 import yaml
 from generator.__main__ import generate_package
-from generator.parse import SpecError
+from generator.diagnostics import SpecError
 
 SPECS = Path(__file__).parent / "specs"
 

@@ -11,9 +11,10 @@ import pytest
 import yaml
 from generator import ir
 from generator.__main__ import PROJECT_ROOT
+from generator.diagnostics import SpecError
 from generator.load import load_package, load_spec
 from generator.output import drift, format_python
-from generator.parse import SpecError, parse
+from generator.parse import parse
 from generator.render import Layout, render
 
 LAYOUT = Layout(source_root="src", docs_root="docs")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from generator.__main__ import PROJECT_ROOT, generate_package, main
-from generator.parse import SpecError
+from generator.diagnostics import SpecError
 
 GENERATE = PROJECT_ROOT / "scripts" / "generate"
 

@@ -1,0 +1,67 @@
+"""What the generator found wrong with a spec, kept as values.
+
+Errors stop generation (nothing is written); warnings are printed once each and
+generation goes on (`--strict` makes them errors). Every problem points where it is in
+the spec, as a JSON pointer (`#/paths/~1pets/get/responses/200`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: where it is and what it is, in one line."""
+
+    pointer: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.pointer}: {self.message}"
+
+
+class SpecError(Exception):
+    """The spec cannot be turned into correct code; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str] | list[Problem]) -> None:
+        self.problems = [str(problem) for problem in problems]
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class Diagnostics:
+    """Problems collected while loading and parsing one spec (each reported once)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    _seen: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
+
+    def error(self, pointer: str, message: str) -> None:
+        self._add(Problem(pointer or "#", message, "error"))
+
+    def warning(self, pointer: str, message: str) -> None:
+        self._add(Problem(pointer or "#", message, "warning"))
+
+    def _add(self, problem: Problem) -> None:
+        key = (problem.pointer, problem.message, problem.severity)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.problems.append(problem)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def check(self, *, strict: bool = False) -> None:
+        """Raise `SpecError` with every error (and, when `strict`, every warning)."""
+        failing = self.problems if strict else self.errors
+        if failing:
+            raise SpecError(failing)
