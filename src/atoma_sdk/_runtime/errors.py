@@ -13,6 +13,8 @@
     │   ├── ResponseValidationError   a 2XX the SDK cannot read
     │   └── TypedAPIError             base of generated errors for declared error bodies
     ├── DownloadError                 a downloaded file was too large, or not an image
+    │   └── DownloadTooLargeError     ... larger than `max_bytes` (also a ResponseTooLargeError)
+    ├── ResponseTooLargeError         a body or one streamed event larger than the SDK's cap
     └── APIConnectionError            the request or response did not get through
         └── APITimeoutError           ... because a timeout expired
 
@@ -37,10 +39,12 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "DownloadError",
+    "DownloadTooLargeError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "SDKError",
     "TypedAPIError",
@@ -176,6 +180,24 @@ class DownloadError(SDKError):
     """A download did not give what was asked: too large, not an image, or unreadable."""
 
 
+class ResponseTooLargeError(SDKError):
+    """A response body (counted decompressed) or one server-sent event was larger than
+    `limit` bytes: a broken or hostile server (a compression bomb), or a cap set too low
+    (`max_response_bytes`). The rest of the body is not read."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message, limit)  # both in `args`, so the error pickles
+        self.message = message
+        self.limit = limit
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DownloadTooLargeError(ResponseTooLargeError, DownloadError):
+    """A downloaded image larger than `max_bytes` (counted decompressed)."""
+
+
 class APIConnectionError(SDKError):
     """The request could not be sent, or its response could not be read.
 
@@ -279,7 +301,7 @@ def error_message_from_body(body: str, default: str = "") -> str:
         return default
     try:
         data: Any = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return default
     if isinstance(data, dict):
         error = data.get("error")
