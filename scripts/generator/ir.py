@@ -1,14 +1,14 @@
 """The typed intermediate model between the parsed spec and the templates.
 
 Every decision (Python names, types, which model is an input or an output, how a
-parameter travels) is made while building these objects in parse.py; pytypes.py turns
+parameter travels) is made while building these objects in parse/; pytypes.py turns
 types into annotations and render.py feeds the templates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Union
 
 from .naming import env_var_prefix, pascal_case
 
@@ -45,36 +45,124 @@ class Constraints:
         return [(name, value) for name, value in pairs if value is not None]
 
 
-#: What a TypeRef is. scalar: str/int/float/bool/bytes/datetime/date/UUID; model: an
-#: object model; enum: a named Enum; literal: fixed values (const); list/dict: containers
-#: of `item`; union: one of `members`; alias: a named union; any: anything JSON.
-Kind = Literal["scalar", "model", "enum", "literal", "list", "dict", "union", "alias", "any"]
+#: A value a `const` or a single-valued `enum` allows.
+LiteralValue = str | int | float | bool
+
+
+#: The Python types of scalars (`datetime`, `date`, `UUID` from the standard library).
+ScalarName = Literal["str", "int", "float", "bool", "bytes", "datetime", "date", "UUID"]
 
 
 @dataclass(frozen=True)
-class TypeRef:
-    """The type of a schema."""
+class ScalarType:
+    """A built-in or standard-library value type."""
 
-    kind: Kind
-    name: str = ""  # scalar: Python type name; model/enum/alias: class or alias name
-    item: TypeRef | None = None
-    members: tuple[TypeRef, ...] = ()
-    values: tuple[str | int | float | bool, ...] = ()  # literal values
-    discriminator: str | None = None  # union: wire name of the tag property
-    tags: tuple[tuple[str, str], ...] = ()  # union: (tag value, member class name)
-    base: str = ""  # enum: "str" or "int"
+    name: ScalarName
     constraints: Constraints = Constraints()
 
-    def referenced(self) -> tuple[str, ...]:
-        """Names of the generated models, enums and aliases this type mentions."""
-        names: list[str] = []
-        if self.kind in ("model", "enum", "alias"):
-            names.append(self.name)
-        if self.item is not None:
-            names.extend(self.item.referenced())
-        for member in self.members:
-            names.extend(member.referenced())
-        return tuple(names)
+
+@dataclass(frozen=True)
+class ModelType:
+    """A generated pydantic model (`Model`)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class EnumType:
+    """A generated Enum (`EnumDef`)."""
+
+    name: str
+    base: Literal["str", "int"]
+    values: tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class LiteralType:
+    """Fixed values (`const`, a single-valued enum, booleans): `Literal[...]`."""
+
+    values: tuple[LiteralValue, ...]
+
+
+@dataclass(frozen=True)
+class ListType:
+    item: Type
+    constraints: Constraints = Constraints()
+
+
+@dataclass(frozen=True)
+class DictType:
+    """A JSON object with string keys and values of one type."""
+
+    value: Type
+    constraints: Constraints = Constraints()
+
+
+@dataclass(frozen=True)
+class TupleType:
+    """An array with a type per position (`prefixItems`)."""
+
+    items: tuple[Type, ...]
+
+
+@dataclass(frozen=True)
+class UnionType:
+    """One of `members`; told apart by the `discriminator` property when it has one."""
+
+    members: tuple[Type, ...]
+    discriminator: str | None = None  # wire name of the tag property
+    tags: tuple[tuple[str, str], ...] = ()  # (tag value, member class name)
+
+
+@dataclass(frozen=True)
+class AliasType:
+    """A generated type alias (`AliasDef`), for a named schema that is not an object."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class AnyType:
+    """Any JSON value."""
+
+
+#: The type of a schema: one class per kind.
+Type = Union[
+    ScalarType,
+    ModelType,
+    EnumType,
+    LiteralType,
+    ListType,
+    DictType,
+    TupleType,
+    UnionType,
+    AliasType,
+    AnyType,
+]
+
+#: Types generated as a class or alias of their own, referenced by name.
+NamedType = Union[ModelType, EnumType, AliasType]
+
+
+def referenced(t: Type) -> tuple[str, ...]:
+    """Names of the generated models, enums and aliases `t` mentions."""
+    if isinstance(t, (ModelType, EnumType, AliasType)):
+        return (t.name,)
+    if isinstance(t, ListType):
+        return referenced(t.item)
+    if isinstance(t, DictType):
+        return referenced(t.value)
+    if isinstance(t, (TupleType, UnionType)):
+        parts = t.items if isinstance(t, TupleType) else t.members
+        return tuple(name for part in parts for name in referenced(part))
+    return ()
+
+
+def constraints_of(t: Type) -> Constraints:
+    """The validation keywords on `t` (none for types that cannot carry them)."""
+    if isinstance(t, (ScalarType, ListType, DictType)):
+        return t.constraints
+    return Constraints()
 
 
 @dataclass(frozen=True)
@@ -83,7 +171,7 @@ class ModelField:
 
     name: str  # Python name
     wire_name: str  # name in JSON, the query string, the path or the header
-    type: TypeRef
+    type: Type
     required: bool
     nullable: bool
     description: str
@@ -103,7 +191,7 @@ class ModelField:
     @property
     def constant(self) -> bool:
         """A required property with one possible value: sent, but no argument of methods."""
-        return self.required and self.type.kind == "literal" and len(self.type.values) == 1
+        return self.required and isinstance(self.type, LiteralType) and len(self.type.values) == 1
 
 
 @dataclass(frozen=True)
@@ -142,7 +230,7 @@ class AliasDef:
     name: str
     module: str
     description: str
-    type: TypeRef
+    type: Type
     direction: Direction
     pointer: str
 
@@ -151,7 +239,7 @@ class AliasDef:
 class ErrorResponse:
     status: str  # "400", "4XX", "default"
     description: str
-    type: TypeRef | None = None  # the declared JSON schema, if any
+    type: ModelType | None = None  # the declared JSON schema, if any
 
 
 @dataclass(frozen=True)
@@ -168,7 +256,7 @@ class Parameter:
 class Stream:
     """A `text/event-stream` response: each event's data has type `event`."""
 
-    event: TypeRef
+    event: Type
     sentinel: str | None
 
 
@@ -185,9 +273,9 @@ class Operation:
     parameters: tuple[Parameter, ...]
     body_fields: tuple[ModelField, ...]  # flattened keyword arguments of the body
     body_model: Model | None  # the object model they build, when the body is an object
-    body_type: TypeRef | None  # the body's type when it is not an object (a `body` argument)
+    body_type: Type | None  # the body's type when it is not an object (a `body` argument)
     body_required: bool
-    response: TypeRef | None  # None: no content
+    response: Type | None  # None: no content
     stream: Stream | None
     requires_auth: bool
     errors: tuple[ErrorResponse, ...]

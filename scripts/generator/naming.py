@@ -27,6 +27,20 @@ def pascal_case(name: str) -> str:
     return f"Model{result}" if result[0].isdigit() else result
 
 
+def method_name(operation_id: str, group: str, override: str | None = None) -> str:
+    """The SDK method of an operation: `override` (`x-speakeasy-name-override`) in
+    snake_case, else the operationId's, with the group's name removed as prefix or suffix."""
+    if override:
+        return snake_case(override)
+    name = snake_case(operation_id)
+    for affix in (f"{group}_", f"_{group}"):
+        if name.startswith(affix) and len(name) > len(affix):
+            return snake_case(name[len(affix) :])
+        if name.endswith(affix) and len(name) > len(affix):
+            return snake_case(name[: -len(affix)])
+    return name
+
+
 def module_name(class_name: str) -> str:
     """Model modules are the lower-cased class name, as in atoma-sdk 0.1.3."""
     return class_name.lower()

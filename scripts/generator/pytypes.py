@@ -1,4 +1,4 @@
-"""Python annotations for `ir.TypeRef`s, with the imports they need.
+"""Python annotations for `ir.Type`s, with the imports they need.
 
 One function per use of a type, because a type reads differently where it is used: in
 a request model it is strict and constrained, in a response model it is lenient (open
@@ -70,49 +70,65 @@ class Context:
     local: frozenset[str] = frozenset()
 
 
-def annotation(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
+def annotation(t: ir.Type, ctx: Context, imports: Imports) -> str:
     """The annotation of `t` in `ctx`."""
-    kind = t.kind
-    if kind == "scalar":
-        if t.name in _STDLIB:
-            imports.add(_STDLIB[t.name], t.name)
-        if ctx.mode in ("input", "both"):
-            imports.add("typing", "Annotated")
-            imports.add("pydantic", "Strict")
-            extra = ""
-            if t.constraints.items():
-                imports.add("pydantic", "Field")
-                extra = f", Field({t.constraints.field_arguments()})"
-            return f"Annotated[{t.name}, Strict(){extra}]"
-        return t.name
-    if kind in ("model", "enum", "alias"):
+    if isinstance(t, ir.ScalarType):
+        return _scalar(t, ctx, imports)
+    if isinstance(t, (ir.ModelType, ir.EnumType, ir.AliasType)):
         return _named(t, ctx, imports)
-    if kind == "literal":
+    if isinstance(t, ir.LiteralType):
         imports.add("typing", "Literal")
         return f"Literal[{', '.join(repr(v) for v in t.values)}]"
-    if kind in ("list", "dict"):
-        assert t.item is not None
-        inner = annotation(t.item, ctx, imports)
-        # In resource modules a method may be named `list` or `dict`: spell the builtins.
-        prefix = "builtins." if ctx.qualify else ""
-        if prefix:
-            imports.add_module("builtins")
-        text = f"{prefix}list[{inner}]" if kind == "list" else f"{prefix}dict[str, {inner}]"
-        if ctx.mode in ("input", "both") and t.constraints.items():
-            imports.add("typing", "Annotated")
-            imports.add("pydantic", "Field")
-            return f"Annotated[{text}, Field({t.constraints.field_arguments()})]"
-        return text
-    if kind == "union":
+    if isinstance(t, (ir.ListType, ir.DictType)):
+        return _container(t, ctx, imports)
+    if isinstance(t, ir.TupleType):
+        return _builtin("tuple", ctx, imports) + (
+            f"[{', '.join(annotation(item, ctx, imports) for item in t.items)}]"
+        )
+    if isinstance(t, ir.UnionType):
         return _union(t, ctx, imports)
     imports.add("typing", "Any")
     return "Any"
 
 
-def _named(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
+def _scalar(t: ir.ScalarType, ctx: Context, imports: Imports) -> str:
+    if t.name in _STDLIB:
+        imports.add(_STDLIB[t.name], t.name)
+    if ctx.mode not in ("input", "both"):
+        return t.name
+    imports.add("typing", "Annotated")
+    imports.add("pydantic", "Strict")
+    extra = ""
+    if t.constraints.items():
+        imports.add("pydantic", "Field")
+        extra = f", Field({t.constraints.field_arguments()})"
+    return f"Annotated[{t.name}, Strict(){extra}]"
+
+
+def _builtin(name: str, ctx: Context, imports: Imports) -> str:
+    """`list` / `builtins.list`: in resource modules a method may be named `list` or `dict`."""
+    if not ctx.qualify:
+        return name
+    imports.add_module("builtins")
+    return f"builtins.{name}"
+
+
+def _container(t: ir.ListType | ir.DictType, ctx: Context, imports: Imports) -> str:
+    if isinstance(t, ir.ListType):
+        text = f"{_builtin('list', ctx, imports)}[{annotation(t.item, ctx, imports)}]"
+    else:
+        text = f"{_builtin('dict', ctx, imports)}[str, {annotation(t.value, ctx, imports)}]"
+    if ctx.mode in ("input", "both") and t.constraints.items():
+        imports.add("typing", "Annotated")
+        imports.add("pydantic", "Field")
+        return f"Annotated[{text}, Field({t.constraints.field_arguments()})]"
+    return text
+
+
+def _named(t: ir.NamedType, ctx: Context, imports: Imports) -> str:
     if ctx.mode == "doc":
         return f"[models.{t.name}]({ctx.model_module}{t.name.lower()}.md)"
-    with_dict = t.kind in ("model", "alias")  # kinds that have a TypedDict twin
+    with_dict = isinstance(t, (ir.ModelType, ir.AliasType))  # kinds with a TypedDict twin
     name = t.name + ("TypedDict" if ctx.mode == "typeddict" and with_dict else "")
     if not ctx.qualify and t.name not in ctx.local:
         imports.add(f".{t.name.lower()}", name)
@@ -120,7 +136,7 @@ def _named(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
     if with_dict and ctx.mode == "param":
         imports.add("typing", "Union")
         return f"Union[{text}, {ctx.qualify}{t.name}TypedDict]"
-    if t.kind == "enum" and ctx.mode in ("output", "both"):
+    if isinstance(t, ir.EnumType) and ctx.mode in ("output", "both"):
         # Open enum: a value this SDK version does not know is kept, not refused.
         unknown = "UnrecognizedInt" if t.base == "int" else "UnrecognizedStr"
         imports.add("typing", "Annotated", "Union")
@@ -130,7 +146,7 @@ def _named(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
     return text
 
 
-def _union(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
+def _union(t: ir.UnionType, ctx: Context, imports: Imports) -> str:
     imports.add("typing", "Union")
     members = [annotation(m, ctx, imports) for m in t.members]
     if ctx.mode in ("doc", "typeddict", "param") or t.discriminator is None:
@@ -151,7 +167,7 @@ def _union(t: ir.TypeRef, ctx: Context, imports: Imports) -> str:
     )
 
 
-def _tag_map(t: ir.TypeRef) -> str:
+def _tag_map(t: ir.UnionType) -> str:
     """`'a': 'A', 'b': 'B'`: tag value -> member class name."""
     return ", ".join(f"{value!r}: {name!r}" for value, name in t.tags)
 
@@ -229,7 +245,7 @@ def doc_annotation(f: ir.ModelField, direction: ir.Direction, link_base: str = "
     return f"Optional[{text}]"
 
 
-def doc_type(t: ir.TypeRef | None, link_base: str = "") -> str:
+def doc_type(t: ir.Type | None, link_base: str = "") -> str:
     """A bare type as the docs show it (`None` for no content)."""
     if t is None:
         return "None"
@@ -238,12 +254,13 @@ def doc_type(t: ir.TypeRef | None, link_base: str = "") -> str:
 
 def default_text(f: ir.ModelField, ctx: Context) -> str:
     """A field's default as Python source: a literal, or the enum member (`Color.RED`)."""
-    if f.type.kind == "enum":
-        member = enum_member_names(f.type.values)[f.type.values.index(f.default)]  # type: ignore[arg-type]
-        return f"{ctx.qualify}{f.type.name}.{member}"
-    if f.type.kind == "scalar" and f.type.name in ("datetime", "date"):
+    t = f.type
+    if isinstance(t, ir.EnumType):
+        member = enum_member_names(t.values)[t.values.index(f.default)]
+        return f"{ctx.qualify}{t.name}.{member}"
+    if isinstance(t, ir.ScalarType) and t.name in ("datetime", "date"):
         text = str(f.default).replace("Z", "+00:00")  # fromisoformat of Python 3.10
-        return f"{f.type.name}.fromisoformat({text!r})"
-    if f.type.kind == "scalar" and f.type.name == "UUID":
+        return f"{t.name}.fromisoformat({text!r})"
+    if isinstance(t, ir.ScalarType) and t.name == "UUID":
         return f"UUID({str(f.default)!r})"
     return repr(f.default)

@@ -108,7 +108,7 @@ def _tagged(model: ir.Model) -> ir.Model:
         if value is not None:
             f = replace(
                 f,
-                type=ir.TypeRef("literal", values=(value,)),
+                type=ir.LiteralType((value,)),
                 required=True,
                 nullable=False,
                 default=value,
@@ -250,7 +250,7 @@ def _operation_view(
     locations = {"path": [], "query": [], "header": [], "csv": []}  # type: dict[str, list[str]]
     for p in op.parameters:
         locations[p.location].append(p.field.wire_name)
-        if p.location == "query" and not p.explode and p.field.type.kind == "list":
+        if p.location == "query" and not p.explode and isinstance(p.field.type, ir.ListType):
             locations["csv"].append(p.field.wire_name)
     errors = [
         f"({e.status!r}, models.{exceptions[e.type.name]})" for e in op.errors if e.type is not None
@@ -346,7 +346,14 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
             typed_dict=typed_dict,
             imports=imports.lines(),
         )
-        emit(layout.doc("models", f"{alias.module}.md"), "alias.md.jinja", alias=alias)
+        emit(
+            layout.doc("models", f"{alias.module}.md"),
+            "alias.md.jinja",
+            alias=alias,
+            discriminator=alias.type.discriminator
+            if isinstance(alias.type, ir.UnionType)
+            else None,
+        )
     emit(layout.doc("models", "utils", "retryconfig.md"), "retryconfig.md.jinja")
     emit(layout.doc("reference.md"), "reference.md.jinja")
     return files
@@ -384,13 +391,13 @@ def _import_order(api: ir.Api) -> tuple[set[str], list[tuple[str, str]]]:
     modules: dict[str, str] = {}
     for model in api.models:
         modules[model.class_name] = model.module
-        graph[model.class_name] = {n for f in model.fields for n in f.type.referenced()}
+        graph[model.class_name] = {n for f in model.fields for n in ir.referenced(f.type)}
     for enum in api.enums:
         modules[enum.class_name] = enum.module
         graph[enum.class_name] = set()
     for alias in api.aliases:
         modules[alias.name] = alias.module
-        graph[alias.name] = set(alias.type.referenced())
+        graph[alias.name] = set(ir.referenced(alias.type))
     cyclic: set[str] = set()
     order: list[tuple[str, str]] = []
     for component in strongly_connected(graph):
@@ -453,7 +460,7 @@ def _constraint_note(f: ir.ModelField) -> str:
         "max_length": "length <= ",
         "pattern": "pattern ",
     }
-    rules = [f"{labels[name]}{value}" for name, value in f.type.constraints.items()]
+    rules = [f"{labels[name]}{value}" for name, value in ir.constraints_of(f.type).items()]
     return f" Constraints: {', '.join(rules)}." if rules else ""
 
 

@@ -38,7 +38,7 @@ def test_spec_names_the_resource_and_method_through_extensions() -> None:
     # the `#stream` variant goes to the same path and streams typed events
     assert (stream.method_name, stream.path) == ("generate_stream", "/v1/images/generations")
     assert stream.stream is not None and stream.stream.sentinel == "[DONE]"
-    assert stream.stream.event == ir.TypeRef("alias", "ImageGenerationStreamEvent")
+    assert stream.stream.event == ir.AliasType("ImageGenerationStreamEvent")
     (event_union,) = [a.type for a in api.aliases if a.name == "ImageGenerationStreamEvent"]
     assert event_union.discriminator == "type"
     assert event_union.tags == (

@@ -1,0 +1,60 @@
+"""Spec (a dict loaded from YAML) -> `ir.Api`, one module per concern.
+
+Every problem found is collected in a `Diagnostics` with its JSON pointer: errors stop
+generation, listed all at once so one run shows everything that needs fixing; warnings
+stay in the `Diagnostics` for the caller to print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from .. import ir
+from ..diagnostics import Diagnostics
+from ..naming import env_var_prefix, pascal_case
+from . import directions, operations, responses, schemas, security, webhooks
+from .context import ParseContext, text
+
+
+def parse(
+    spec: Mapping[str, Any], package: ir.Package, diagnostics: Diagnostics | None = None
+) -> tuple[ir.Api, ir.Package]:
+    """Build the intermediate model, or raise `SpecError` listing every error."""
+    ctx = ParseContext(spec, Diagnostics() if diagnostics is None else diagnostics)
+    directions.mark_all(ctx)
+    ctx.taken.update(pascal_case(name) for name in ctx.schemas)
+    # Components first, by name: inline models are named in an order the spec's own
+    # ordering of `components.schemas` does not change.
+    for name in sorted(ctx.schemas):
+        schemas.component(ctx, name)
+    resources = operations.resources(ctx)
+    schemes = security.security_schemes(ctx)
+    webhooks.webhooks(ctx)
+    ctx.diagnostics.check()
+    info = spec.get("info", {})
+    api = ir.Api(
+        title=str(info.get("title", "")),
+        description=text(info.get("description")),
+        api_version=str(info.get("version", "")),
+        servers=tuple(str(s["url"]) for s in spec.get("servers", []) or [])
+        or ("http://localhost",),
+        security=schemes,
+        resources=resources,
+        models=_finish_models(ctx),
+        enums=tuple(sorted(ctx.enums.values(), key=lambda e: e.class_name)),
+        aliases=tuple(sorted(ctx.aliases.values(), key=lambda a: a.name)),
+        error_classes=responses.exception_names(ctx.error_models, ctx.taken),
+    )
+    env_var = f"{env_var_prefix(package.sdk_class)}_{schemes[0].name.upper()}" if schemes else ""
+    return api, replace(package, bearer_env_var=env_var)
+
+
+def _finish_models(ctx: ParseContext) -> tuple[ir.Model, ...]:
+    """Models with the discriminator values unions impose on them."""
+    result = []
+    for model in ctx.models.values():
+        tags = tuple(sorted(ctx.tags.get(model.class_name, {}).items()))
+        result.append(replace(model, tag_values=tags) if tags else model)
+    return tuple(sorted(result, key=lambda m: m.class_name))

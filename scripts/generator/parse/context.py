@@ -1,0 +1,91 @@
+"""The parser's shared state: the spec, the problems found, and what has been built."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import ir
+from ..diagnostics import Diagnostics
+
+SCHEMAS = "#/components/schemas/"
+
+
+@dataclass
+class ParseContext:
+    """Everything the parser modules share while turning one spec into an `ir.Api`."""
+
+    spec: Mapping[str, Any]
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    models: dict[str, ir.Model] = field(default_factory=dict)
+    enums: dict[str, ir.EnumDef] = field(default_factory=dict)
+    aliases: dict[str, ir.AliasDef] = field(default_factory=dict)
+    components: dict[str, ir.Type] = field(default_factory=dict)  # schema name -> type
+    directions: dict[str, set[ir.Direction]] = field(default_factory=dict)  # schema name
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # class -> wire -> value
+    taken: set[str] = field(default_factory=set)  # generated class names
+    error_models: dict[str, str] = field(default_factory=dict)  # model -> exception class
+    inline: dict[int, ir.Type] = field(default_factory=dict)  # id(schema) -> its model
+
+    def problem(self, pointer: str, message: str) -> None:
+        """A defect that stops generation."""
+        self.diagnostics.error(pointer, message)
+
+    def warning(self, pointer: str, message: str) -> None:
+        """A defect generation works around; printed once, fatal only with `--strict`."""
+        self.diagnostics.warning(pointer, message)
+
+    def components_of(self, kind: str) -> Mapping[str, Any]:
+        """`components.<kind>` (`schemas`, `parameters`, ...), empty when absent."""
+        found = (self.spec.get("components") or {}).get(kind) or {}
+        return found if isinstance(found, Mapping) else {}
+
+    @property
+    def schemas(self) -> Mapping[str, Any]:
+        return self.components_of("schemas")
+
+    def ref_target(self, ref: object, kind: str, pointer: str) -> tuple[str, Any] | None:
+        """`(name, object)` for a `$ref` to `#/components/<kind>/<name>`; None (and an
+        error) when it points elsewhere or to nothing."""
+        prefix = f"#/components/{kind}/"
+        if not isinstance(ref, str) or not ref.startswith(prefix):
+            self.problem(pointer, f"unsupported $ref {ref!r} (only {prefix}... is supported)")
+            return None
+        name = ref[len(prefix) :]
+        target = self.components_of(kind).get(name)
+        if target is None:
+            self.problem(pointer, f"$ref {ref!r} points to nothing")
+            return None
+        return name, target
+
+    def ref_name(self, ref: object, pointer: str) -> str | None:
+        """The schema name a `$ref` to `#/components/schemas/<name>` points to."""
+        found = self.ref_target(ref, "schemas", pointer)
+        return found[0] if found else None
+
+    def class_name(self, wanted: str) -> str:
+        """A class name not used yet: `wanted`, else `wanted2`, `wanted3`, ..."""
+        name, counter = wanted, 1
+        while name in self.taken:
+            counter += 1
+            name = f"{wanted}{counter}"
+        self.taken.add(name)
+        return name
+
+    def direction_of(self, name: str) -> ir.Direction:
+        """Whether component schema `name` is sent, received, or both."""
+        found = self.directions.get(name, {"output"})
+        if found == {"input", "output"}:
+            return "both"
+        return "input" if "input" in found else "output"
+
+
+def text(value: object) -> str:
+    """A description or summary from the spec, stripped ("" when absent)."""
+    return str(value).strip() if value else ""
+
+
+def escape(segment: str) -> str:
+    """One JSON pointer segment (`/v1/pets` -> `~1v1~1pets`)."""
+    return segment.replace("~", "~0").replace("/", "~1")

@@ -1,0 +1,52 @@
+"""Which component schemas are sent, which are received (request vs response models)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import ir
+from .context import SCHEMAS, ParseContext
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def mark_all(ctx: ParseContext) -> None:
+    """Record the direction of every schema reachable from an operation."""
+    for item in (ctx.spec.get("paths") or {}).values():
+        for method in HTTP_METHODS:
+            op = (item or {}).get(method) or {}
+            for content in ((op.get("requestBody") or {}).get("content") or {}).values():
+                mark(ctx, content.get("schema"), "input")
+            for parameter in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
+                mark(ctx, parameter.get("schema"), "input")
+            for answer in (op.get("responses") or {}).values():
+                for content in (answer.get("content") or {}).values():
+                    mark(ctx, content.get("schema"), "output")
+
+
+def mark(
+    ctx: ParseContext, schema: Any, direction: ir.Direction, seen: set[str] | None = None
+) -> None:
+    """Record `direction` for every component schema reachable from `schema`."""
+    seen = set() if seen is None else seen
+    if isinstance(schema, list):
+        for item in schema:
+            mark(ctx, item, direction, seen)
+    if not isinstance(schema, Mapping):
+        return
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(SCHEMAS):
+        name = ref[len(SCHEMAS) :]
+        if name in seen or name not in ctx.schemas:
+            return
+        seen.add(name)
+        ctx.directions.setdefault(name, set()).add(direction)
+        mark(ctx, ctx.schemas[name], direction, seen)
+        return
+    for key, value in schema.items():
+        if key in ("properties",) and isinstance(value, Mapping):
+            for prop in value.values():
+                mark(ctx, prop, direction, seen)
+        elif key in ("items", "additionalProperties", "oneOf", "anyOf", "allOf", "not"):
+            mark(ctx, value, direction, seen)

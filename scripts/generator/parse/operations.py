@@ -1,0 +1,83 @@
+"""Operations: one `ir.Operation` per path and method, grouped into resources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import ir
+from ..naming import method_name, pascal_case, snake_case
+from . import bodies, parameters, responses, security, streaming
+from .context import ParseContext, escape, text
+from .directions import HTTP_METHODS
+
+
+def resources(ctx: ParseContext) -> tuple[ir.Resource, ...]:
+    """Every operation, grouped by `x-speakeasy-group` (else its first tag), groups sorted."""
+    tag_descriptions = {
+        t["name"]: text(t.get("description")) for t in ctx.spec.get("tags", []) or []
+    }
+    grouped: dict[str, list[ir.Operation]] = {}
+    descriptions: dict[str, str] = {}
+    pointers: dict[tuple[str, str], str] = {}
+    for path, item in (ctx.spec.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            tags = op.get("tags") or ["default"]
+            group = snake_case(op.get("x-speakeasy-group") or tags[0])
+            found = operation(ctx, path, method, item, group)
+            pointer = f"#/paths/{escape(path)}/{method}"
+            first = pointers.setdefault((group, found.method_name), pointer)
+            if first != pointer:
+                ctx.problem(
+                    pointer,
+                    f"two operations are both named {found.method_name!r} in {group} "
+                    f"(the other: {first}; use x-speakeasy-name-override)",
+                )
+            grouped.setdefault(group, []).append(found)
+            descriptions.setdefault(group, tag_descriptions.get(tags[0], ""))
+    return tuple(
+        ir.Resource(group, pascal_case(group), group, descriptions[group], tuple(operations))
+        for group, operations in sorted(grouped.items())
+    )
+
+
+def operation(
+    ctx: ParseContext, path: str, method: str, item: Mapping[str, Any], group: str
+) -> ir.Operation:
+    op = item[method]
+    pointer = f"#/paths/{escape(path)}/{method}"
+    real_path = streaming.real_path(path)
+    operation_id = op.get("operationId") or snake_case(f"{method}_{real_path}")
+    name = method_name(operation_id, group, op.get("x-speakeasy-name-override"))
+    context = pascal_case(name)
+    params = parameters.parameters(ctx, item, op, f"#/paths/{escape(path)}", pointer)
+    body = bodies.request_body(ctx, op, pointer, context)
+    taken = {p.field.name: f"{p.location} parameter {p.field.wire_name!r}" for p in params}
+    for f in body.fields:
+        if f.name in taken:
+            ctx.problem(
+                pointer,
+                f"the {taken[f.name]} and the body property {f.wire_name!r} "
+                f"both become the argument {f.name!r}",
+            )
+    answers = responses.responses(ctx, op, pointer, context)
+    return ir.Operation(
+        operation_id=operation_id,
+        method=method.upper(),
+        path=real_path,
+        method_name=name,
+        summary=text(op.get("summary")),
+        description=text(op.get("description")),
+        parameters=tuple(params),
+        body_fields=body.fields,
+        body_model=body.model,
+        body_type=body.type,
+        body_required=body.required,
+        response=answers.response,
+        stream=answers.stream,
+        requires_auth=security.requires_auth(ctx, op),
+        errors=answers.errors,
+    )
