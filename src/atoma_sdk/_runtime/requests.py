@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import httpx
 
-from .operation import Operation
+from .operation import Operation, Parameter
 
-__all__ = ["base_url", "body_bytes", "operation_url", "override_headers", "place_parameters"]
+__all__ = [
+    "Placement",
+    "base_url",
+    "body_bytes",
+    "cookie_header",
+    "encode",
+    "operation_url",
+    "override_headers",
+    "place_parameters",
+    "query_string",
+]
 
 
 def base_url(
@@ -57,37 +68,136 @@ def body_bytes(operation: Operation[Any], body: Any) -> bytes | None:
     return dumps_json(adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True))
 
 
-def place_parameters(
-    operation: Operation[Any], values: Mapping[str, Any]
-) -> tuple[str, list[tuple[str, str]], dict[str, str]]:
-    """Path with its parameters filled in, query pairs (arrays repeated), and headers."""
-    path = operation.path
-    for name in operation.path_params:
-        path = path.replace("{" + name + "}", quote(_text(values[name]), safe=""))
-    query = [
-        (name, _text(item))
-        for name in operation.query_params
-        if values.get(name) is not None
-        for item in (
-            values[name]
-            if isinstance(values[name], list) and name not in operation.comma_joined
-            else [values[name]]
+class Placement(NamedTuple):
+    """Where a call's parameters go: the path filled in, the query string's `name=value`
+    pairs (already percent-encoded, delimiters kept), headers and cookies."""
+
+    path: str
+    query: list[str]
+    headers: dict[str, str]
+    cookies: list[str]
+
+
+def place_parameters(operation: Operation[Any], values: Mapping[str, Any]) -> Placement:
+    """Serialize each parameter given (JSON-ready values) by its location, style and explode."""
+    placement = Placement(operation.path, [], {}, [])
+    for param in _declared(operation):
+        value = values.get(param.name)
+        if value is None:
+            continue
+        style, explode = param.resolved_style, param.exploded
+        if param.location == "path":
+            text = _path_value(param.name, value, style, explode)
+            placement = placement._replace(path=placement.path.replace(f"{{{param.name}}}", text))
+        elif param.location == "header":
+            placement.headers[param.name] = _header_value(param.name, value, explode)
+        else:
+            pairs = _query_pairs(param.name, value, style, explode)
+            (placement.query if param.location == "query" else placement.cookies).extend(pairs)
+    return placement
+
+
+def _declared(operation: Operation[Any]) -> tuple[Parameter, ...]:
+    """The operation's parameters, also from the per-location name lists of older code."""
+    if operation.parameters:
+        return operation.parameters
+    return (
+        *(Parameter(name, "path") for name in operation.path_params),
+        *(
+            Parameter(name, "query", explode=name not in operation.comma_joined)
+            for name in operation.query_params
+        ),
+        *(Parameter(name, "header") for name in operation.header_params),
+    )
+
+
+def _pieces(value: Any, explode: bool, pair: str, between: str) -> list[str]:
+    """An array's items, or an object's entries as `k<pair>v` (exploded) or `k<between>v`."""
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    if isinstance(value, dict):
+        joiner = pair if explode else between
+        return [f"{encode(k)}{joiner}{encode(v)}" for k, v in value.items()]
+    return [encode(value)]
+
+
+def _path_value(name: str, value: Any, style: str, explode: bool) -> str:
+    """`simple` (`a,b`), `label` (`.a.b` / `.a,b`) or `matrix` (`;id=a;id=b` / `;id=a,b`)."""
+    pieces = _pieces(value, explode, "=", ",")
+    if style == "label":
+        return "." + ("." if explode else ",").join(pieces)
+    if style == "matrix":
+        key = encode(name)
+        if explode and isinstance(value, list):
+            return "".join(f";{key}={piece}" for piece in pieces)
+        if explode and isinstance(value, dict):
+            return "".join(f";{piece}" for piece in pieces)
+        return f";{key}=" + ",".join(pieces)
+    return ",".join(pieces)
+
+
+def _query_pairs(name: str, value: Any, style: str, explode: bool) -> list[str]:
+    """`form`, `spaceDelimited`, `pipeDelimited` or `deepObject` pairs of one parameter."""
+    key = encode(name)
+    if style == "deepObject" and isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _deep(f"{key}[{encode(k)}]", v)]
+    if explode and isinstance(value, dict):
+        return _pieces(value, True, "=", ",")
+    if explode and isinstance(value, list):
+        return [f"{key}={piece}" for piece in _pieces(value, True, "=", ",")]
+    delimiter = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
+    return [f"{key}=" + delimiter.join(_pieces(value, False, "=", ","))]
+
+
+def _deep(key: str, value: Any) -> list[str]:
+    """`deepObject` pairs: nested objects as `key[a][b]=v`, arrays as repeated keys."""
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _deep(f"{key}[{encode(k)}]", v)]
+    if isinstance(value, list):
+        return [f"{key}={encode(item)}" for item in value]
+    return [f"{key}={encode(value)}"]
+
+
+def _header_value(name: str, value: Any, explode: bool) -> str:
+    """A header parameter in `simple` style; refused before any I/O if it cannot be a header."""
+    if isinstance(value, list):
+        text = ",".join(_text(item) for item in value)
+    elif isinstance(value, dict):
+        text = ",".join(
+            f"{k}={_text(v)}" if explode else f"{k},{_text(v)}" for k, v in value.items()
         )
-    ]
-    headers = {
-        name: _text(values[name])
-        for name in operation.header_params
-        if values.get(name) is not None
-    }
-    return path, query, headers
+    else:
+        text = _text(value)
+    if not (text.isascii() and text.isprintable()):
+        raise ValueError(
+            f"the header parameter {name!r} contains characters that are not allowed in an "
+            "HTTP header (control characters such as CR/LF, or non-ASCII)"
+        )
+    return text
+
+
+def query_string(pairs: list[str]) -> bytes:
+    return "&".join(pairs).encode("ascii")
+
+
+def cookie_header(pairs: list[str]) -> str:
+    """The `Cookie` header carrying `name=value` pairs."""
+    return "; ".join(pairs)
+
+
+def encode(value: Any) -> str:
+    """A value percent-encoded for a URL or a cookie (delimiters added around it stay raw)."""
+    return quote(_text(value), safe="")
 
 
 def _text(value: Any) -> str:
-    """A parameter value as text: booleans in JSON spelling, arrays comma-separated."""
+    """A scalar as text: booleans and null in JSON spelling; a nested structure as JSON."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        return ",".join(_text(item) for item in value)
+    if value is None:
+        return "null"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, separators=(",", ":"))
     return str(value)
 
 

@@ -17,10 +17,12 @@ import httpx
 
 from .errors import (
     APIConnectionError,
+    ResponseTooLargeError,
     ResponseValidationError,
     connection_error,
     status_error,
 )
+from .pipeline import DEFAULT_MAX_RESPONSE_BYTES
 
 if TYPE_CHECKING:
     from .errors import APIError
@@ -31,6 +33,9 @@ __all__ = ["AsyncEventStream", "EventStream", "SSEDecoder", "ServerSentEvent"]
 EventT = TypeVar("EventT")
 #: After the sentinel, read on only while the server sends this little per chunk.
 _DRAIN_BYTES = 1024
+#: The largest event (or text without a blank line) a decoder holds, in characters of the
+#: decoded text: as large as a whole response may be by default.
+DEFAULT_MAX_EVENT_SIZE = DEFAULT_MAX_RESPONSE_BYTES
 
 
 class ServerSentEvent(NamedTuple):
@@ -56,28 +61,50 @@ class SSEDecoder:
     a fast path; any other goes through the field-by-field rules.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_event_size: int = DEFAULT_MAX_EVENT_SIZE) -> None:
         self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._partial = ""  # text after the last blank line: the start of the next event
+        # Text after the last blank line (the start of the next event), kept in pieces and
+        # joined only once a blank line ends it: a long event costs linear time, not
+        # quadratic. No piece is empty, and together they hold no blank line.
+        self._partial: list[str] = []
+        self._partial_size = 0
+        self._max_event_size = max_event_size
         self._skip_lf = False  # the previous chunk ended with CR: a leading LF pairs with it
         self._id: str | None = None  # the last event id carries over to later events
 
     def feed(self, chunk: bytes) -> list[RawEvent]:
+        """The events `chunk` completes. Raises `ResponseTooLargeError` once an event (or
+        text with no blank line, such as a stream without newlines) passes the size cap."""
         text = self._text.decode(chunk)
         if not text:
             return []
         if self._skip_lf or "\r" in text:
             if self._skip_lf and text[0] == "\n":
                 text = text[1:]
+                if not text:
+                    self._skip_lf = False
+                    return []
             self._skip_lf = text.endswith("\r")
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        buffer = self._partial + text
-        end = buffer.rfind("\n\n", max(0, len(self._partial) - 1))
-        if end < 0:
-            self._partial = buffer
+        partial = self._partial
+        if not partial:
+            buffer, start = text, 0
+        elif "\n\n" in text or (text[0] == "\n" and partial[-1][-1] == "\n"):
+            buffer, start = "".join(partial) + text, self._partial_size - 1
+        else:  # the event goes on: keep the piece
+            self._check_size(self._partial_size + len(text))
+            partial.append(text)
+            self._partial_size += len(text)
             return []
-        self._partial = buffer[end + 2 :]
+        end = buffer.rfind("\n\n", start)
+        if end < 0:
+            self._keep([text], len(text))
+            return []
+        rest = buffer[end + 2 :]
+        self._keep([rest] if rest else [], len(rest))
         whole = buffer[:end]  # complete events, separated by blank lines
+        if len(whole) > self._max_event_size:
+            self._check_sizes(whole)
         if whole[:6] == "data: ":
             # The usual stream: every event one `data: ...` line. Then cutting at each
             # "\n\ndata: " yields the data itself, and those cuts are the only newlines.
@@ -96,9 +123,26 @@ class SSEDecoder:
 
     def end(self) -> bool:
         """Finish the stream; True if it stopped in the middle of an event."""
-        tail = self._partial + self._text.decode(b"", final=True)
-        self._partial = ""
+        tail = "".join(self._partial) + self._text.decode(b"", final=True)
+        self._keep([], 0)
         return any(line and line[0] != ":" for line in tail.replace("\r", "\n").split("\n"))
+
+    def _keep(self, partial: list[str], size: int) -> None:
+        self._check_size(size)
+        self._partial, self._partial_size = partial, size
+
+    def _check_size(self, size: int) -> None:
+        if size > self._max_event_size:
+            raise self._too_large()
+
+    def _check_sizes(self, whole: str) -> None:
+        """Rare: the events just completed are larger than the cap together; is one?"""
+        if any(len(block) > self._max_event_size for block in whole.split("\n\n")):
+            raise self._too_large()
+
+    def _too_large(self) -> ResponseTooLargeError:
+        limit = self._max_event_size
+        return ResponseTooLargeError(f"A server-sent event is larger than {limit} bytes", limit)
 
     def _block(self, block: str, events: list[RawEvent]) -> None:
         """The field-by-field rules, for an event that is not a single data line."""
@@ -131,10 +175,15 @@ class SSEDecoder:
 class _Stream(Generic[EventT]):
     """What both stream flavours share: decoding, the sentinel, errors and parsing."""
 
-    def __init__(self, response: httpx.Response, operation: Operation[EventT]) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        operation: Operation[EventT],
+        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+    ) -> None:
         self.response = response
         self._operation = operation
-        self._decoder = SSEDecoder()
+        self._decoder = SSEDecoder(max_event_size)
         self._done = False
 
     def _events(self, chunk: bytes) -> list[EventT]:
@@ -262,7 +311,7 @@ def _stream_error(response: httpx.Response, data: str) -> APIError:
 def _status_in(data: str) -> int | None:
     try:
         payload: Any = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return None
     error = payload.get("error") if isinstance(payload, dict) else None
     for key in ("status", "status_code", "code"):
