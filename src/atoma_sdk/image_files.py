@@ -2,8 +2,9 @@
 
 `image_bytes` decodes `b64_json`, or downloads `url` with the SDK's client settings
 (timeouts, retries) but never its `Authorization` header, refusing anything larger than
-`max_bytes` or that is not an image. `save_image` writes it to a file, adding the
-extension of the actual format when the path has none. Async twins end in `_async`.
+`max_bytes` (counted decompressed, as it is read) or that is not an image. `save_image`
+writes it to a file, adding the extension of the actual format when the path has none.
+Async twins end in `_async`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import binascii
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Protocol, Union
 
-from ._runtime.errors import DownloadError
+from ._runtime.errors import DownloadError, DownloadTooLargeError
 from ._runtime.operation import CallOptions
 from ._runtime.retries import RetryConfig
 from ._runtime.sentinel import UNSET, OptionalNullable
@@ -153,7 +154,7 @@ def _decoded(image: ImageSource, max_bytes: int) -> bytes | None:
     if not encoded:
         return None
     if len(encoded) * 3 // 4 > max_bytes:
-        raise DownloadError(f"The image is larger than {max_bytes} bytes")
+        raise DownloadTooLargeError(f"The image is larger than {max_bytes} bytes", max_bytes)
     try:
         return base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as error:

@@ -399,12 +399,13 @@ def slow_body(delay: float, body: bytes = b'{"created": 1, "data": []}') -> Beha
 
 
 def endless_body(interval: float = 0.05, chunk: bytes = b" " * 64) -> Behaviour:
-    """Headers promising a huge body, then a chunk every `interval` s, forever (until the
-    client hangs up or the server stops). Each read gets data well within any read
-    timeout, so only a whole-response deadline can end it."""
+    """Headers promising a large body (under the SDK's size cap, which would refuse it at
+    once), then a chunk every `interval` s, forever (until the client hangs up or the
+    server stops). Each read gets data well within any read timeout, so only a
+    whole-response deadline can end it."""
 
     def behaviour(exchange: Exchange) -> bool:
-        exchange.send_head(200, {"Content-Type": "application/json", "Content-Length": str(10**12)})
+        exchange.send_head(200, {"Content-Type": "application/json", "Content-Length": str(10**7)})
         while True:
             exchange.send(chunk)
             exchange.wait(interval)

@@ -14,28 +14,22 @@ import httpx
 from typing_extensions import Self
 
 from . import deadline
-from .auth import BearerAuth, Credentials, SecurityScheme
+from .auth import BearerAuth, TokenSource
 from .clock import SYSTEM_CLOCK
+from .errors import DownloadTooLargeError
 from .operation import CallOptions, Operation, ResponseT
 from .pipeline import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     Attempts,
     Reading,
     attempts,
+    checked_size_cap,
     raise_for_status,
     read_result,
     run_async,
     run_sync,
 )
-from .requests import (
-    base_url,
-    body_bytes,
-    cookie_header,
-    encode,
-    operation_url,
-    override_headers,
-    place_parameters,
-    query_string,
-)
+from .requests import base_url, body_bytes, operation_url, override_headers, place_parameters
 from .retries import RetryConfig, resolve_policy
 from .sentinel import OptionalNullable
 
@@ -62,8 +56,6 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 #: What `download` checks a response against: no declared error bodies.
 _DOWNLOAD: Operation[bytes] = Operation("download", "GET", "", None, requires_auth=False)
-#: Headers that carry credentials whatever the spec says (an API key's header is added).
-_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
 class Logger(Protocol):
@@ -80,9 +72,7 @@ class SDKSettings:
     sdk_name: str
     version: str
     servers: tuple[str, ...]
-    bearer_env_var: str = ""
-    #: the spec's security schemes, one SDK constructor argument each
-    schemes: tuple[SecurityScheme, ...] = ()
+    bearer_env_var: str
     #: When set in the environment (and no `debug_logger` is given), debug logs go to stderr.
     debug_env_var: str = ""
 
@@ -94,8 +84,7 @@ class SDKCore:
         self,
         settings: SDKSettings,
         *,
-        bearer_auth: BearerAuth = None,
-        credentials: Mapping[str, object] | None = None,
+        bearer_auth: BearerAuth,
         server_url: str | None,
         server_idx: int | None,
         url_params: Mapping[str, str] | None,
@@ -104,8 +93,12 @@ class SDKCore:
         retry_config: OptionalNullable[RetryConfig],
         timeout_ms: int | None,
         debug_logger: Logger | None,
+        max_response_bytes: int | None = None,
     ) -> None:
         self.settings = settings
+        self.max_response_bytes = checked_size_cap(
+            "max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES
+        )
         self.server_url = base_url(settings.servers, server_url, server_idx, url_params)
         self.retry_config = retry_config
         self.timeout_ms = timeout_ms
@@ -118,16 +111,7 @@ class SDKCore:
         ):
             _log_to_stderr(self.logger)
         self.clock = SYSTEM_CLOCK
-        schemes = settings.schemes
-        # Settings generated before `schemes` existed name only the bearer token's variable.
-        self._legacy_bearer = not schemes and bool(settings.bearer_env_var)
-        if self._legacy_bearer:
-            schemes = (SecurityScheme("bearer_auth", "bearer", settings.bearer_env_var),)
-        self._credentials = Credentials(
-            schemes, {"bearer_auth": bearer_auth, **(credentials or {})}
-        )
-        #: lower-case names of the headers debug logs must not show
-        self.sensitive_headers = _CREDENTIAL_HEADERS | self._credentials.sensitive_headers
+        self._tokens = TokenSource(bearer_auth, settings.bearer_env_var)
         self._base_headers = {
             "User-Agent": f"{settings.sdk_name}-python/{settings.version}",
             "Accept": "application/json",
@@ -143,7 +127,7 @@ class SDKCore:
         self._deadline_async_client: httpx.AsyncClient | None = None
 
     def __repr__(self) -> str:
-        return f"SDKCore(server_url={self.server_url!r}, auth={self._credentials!r})"
+        return f"SDKCore(server_url={self.server_url!r}, auth={self._tokens!r})"
 
     # -- HTTP clients: created on first use, closed only if we created them ---------------
 
@@ -250,7 +234,7 @@ class SDKCore:
 
         response = self._run(self._plan(self.client, operation, body, options, params))
         raise_for_status(operation, response, self.clock)
-        return EventStream(response, operation)
+        return EventStream(response, operation, self._response_cap(options))
 
     async def call_stream_async(
         self,
@@ -264,7 +248,7 @@ class SDKCore:
         plan = self._plan(self.async_client, operation, body, options, params)
         response = await self._run_async(plan)
         raise_for_status(operation, response, self.clock)
-        return AsyncEventStream(response, operation)
+        return AsyncEventStream(response, operation, self._response_cap(options))
 
     def download(self, url: str, max_bytes: int, options: CallOptions) -> bytes:
         """GET a URL the API returned (an image), with this SDK's timeouts and retries but
@@ -299,8 +283,16 @@ class SDKCore:
     ) -> _Plan:
         request, budget = self._build_request(client, operation, body, options, params)
         bounded = client is self._deadline_client or client is self._deadline_async_client
-        reading = Reading(budget, operation.stream, bounded_by_transport=bounded)
+        cap = self._response_cap(options)
+        reading = Reading(budget, operation.stream, cap, bounded_by_transport=bounded)
         return self._attempts(request, options, reading)
+
+    def _response_cap(self, options: CallOptions) -> int:
+        """The call's `max_response_bytes`, else the SDK's: the largest body (decoded)
+        or streamed event read."""
+        return checked_size_cap(
+            "max_response_bytes", options.max_response_bytes, self.max_response_bytes
+        )
 
     def _plan_download(
         self,
@@ -318,7 +310,8 @@ class SDKCore:
         for name in ("authorization", "proxy-authorization", "cookie"):
             request.headers.pop(name, None)
         effective = timeout if isinstance(timeout, httpx.Timeout) else client.timeout
-        return self._attempts(request, options, Reading(effective.read, max_bytes=max_bytes))
+        reading = Reading(effective.read, max_bytes=max_bytes, too_large=DownloadTooLargeError)
+        return self._attempts(request, options, reading)
 
     def _attempts(self, request: httpx.Request, options: CallOptions, reading: Reading) -> _Plan:
         policy = resolve_policy(options.retries, self.retry_config)
@@ -342,29 +335,23 @@ class SDKCore:
         content = body_bytes(operation, body)
         if content is not None:
             headers["Content-Type"] = "application/json"
-        values = params.wire_values() if params is not None else {}
-        path, query, param_headers, cookies = place_parameters(operation, values)
-        headers.update(param_headers)
-        security = operation.security
-        if self._legacy_bearer and operation.requires_auth:
-            security = (("bearer_auth",),)
-        for location, name, value in self._credentials.apply(security):
-            if location == "header":
-                headers[name] = value
-            else:
-                pair = f"{encode(name)}={encode(value)}"
-                (query if location == "query" else cookies).append(pair)
-        if cookies:
-            headers["Cookie"] = cookie_header(cookies)
+        path, query = operation.path, None
+        if params is not None:
+            path, query, param_headers = place_parameters(operation, params.wire_values())
+            headers.update(param_headers)
+        if operation.requires_auth:
+            authorization = self._tokens.header()
+            if authorization is not None:
+                headers["Authorization"] = authorization
         if options.http_headers:
             override_headers(headers, options.http_headers)
         server_url = options.server_url or self.server_url
         timeout = self._timeout(client, options.timeout_ms)
-        url = operation_url(server_url, path)
         request = client.build_request(
             operation.method,
-            url.copy_with(query=query_string(query)) if query else url,
+            operation_url(server_url, path),
             content=content,
+            params=tuple(query) if query else None,
             headers=headers,
             timeout=timeout,
         )
@@ -392,11 +379,11 @@ class SDKCore:
     def _log_request(self, request: httpx.Request) -> None:
         if self._debug_enabled():
             headers = {
-                k: ("[redacted]" if k.lower() in self.sensitive_headers else v)
+                k: ("[redacted]" if k.lower() == "authorization" else v)
                 for k, v in request.headers.items()
             }
             (self.debug_logger or self.logger).debug(
-                "Request: %s %s headers=%s", request.method, self._loggable(request.url), headers
+                "Request: %s %s headers=%s", request.method, request.url, headers
             )
 
     def _log_response(self, response: httpx.Response) -> None:
@@ -404,17 +391,9 @@ class SDKCore:
             (self.debug_logger or self.logger).debug(
                 "Response: %s %s -> %d",
                 response.request.method,
-                self._loggable(response.request.url),
+                response.request.url,
                 response.status_code,
             )
-
-    def _loggable(self, url: httpx.URL) -> httpx.URL:
-        """`url` with the values of API keys sent in the query redacted."""
-        hidden = self._credentials.sensitive_query
-        if not (hidden and any(name in hidden for name in url.params)):
-            return url
-        params = [(k, "[redacted]" if k in hidden else v) for k, v in url.params.multi_items()]
-        return url.copy_with(params=params)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,35 @@ import httpx
 
 from .clock import Clock
 from .deadline import attempt_deadline
-from .errors import DownloadError, ResponseValidationError, connection_error, status_error
+from .errors import (
+    ResponseTooLargeError,
+    ResponseValidationError,
+    connection_error,
+    status_error,
+)
 from .operation import Operation, ResponseT
 from .retries import RetryPolicy, retry_after_seconds
 
-__all__ = ["Reading", "attempts", "raise_for_status", "read_result", "run_async", "run_sync"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "Reading",
+    "attempts",
+    "checked_size_cap",
+    "raise_for_status",
+    "read_result",
+    "run_async",
+    "run_sync",
+]
+
+#: The largest response body a call reads, counted decompressed, unless the SDK or the
+#: call sets `max_response_bytes`; also the largest single server-sent event.
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+#: A compressed body goes to httpx's decoder in pieces this small, so that one step of
+#: decoding (gzip and deflate expand at most 1,032-fold) yields about 1 MiB, and a
+#: compression bomb is refused after the cap plus one such step, not after a whole
+#: network read (64 KiB of gzip is 64 MiB decoded).
+DECODE_STEP = 1024
+
 
 #: A step of a call: send this request, or wait this many seconds.
 Step = Union[httpx.Request, float]
@@ -81,18 +105,30 @@ def _next_delay(
     return policy.delay_ms(retries_done, elapsed_ms, clock.jitter, retry_after_ms)
 
 
+def checked_size_cap(name: str, value: object, default: int) -> int:
+    """`value` as a size cap in bytes (`default` for None), refused unless a positive int."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number of bytes, got {value!r}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive number of bytes, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Reading:
     """How a driver reads each response.
 
     `budget`: seconds an attempt may take as a whole (None: no bound beyond httpx's own
     timeouts); `stream`: leave a 2XX body unread for the caller to stream; `max_bytes`:
-    refuse a body larger than this.
+    refuse a body larger than this once decompressed, raising `too_large`.
     """
 
     budget: float | None
     stream: bool = False
-    max_bytes: int | None = None
+    max_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
+    too_large: type[ResponseTooLargeError] = ResponseTooLargeError
     #: the client's transport already bounds the attempt by `budget` (see deadline.py)
     bounded_by_transport: bool = False
 
@@ -160,11 +196,12 @@ def _send_sync(
     started = clock.monotonic()
     with attempt_deadline(reading.budget):
         response = client.send(request, stream=True)
-        if reading.stream and response.is_success:
-            return response
         try:
-            _guard(response, started, clock, reading)
-            response.read()
+            if _guard(response, started, clock, reading):
+                body = _Body(response, reading)
+                for chunk in response.iter_bytes():
+                    body.add(chunk)
+                body.keep()
         except BaseException:
             response.close()
             raise
@@ -178,70 +215,104 @@ async def _send_async(
     started = clock.monotonic()
     with attempt_deadline(reading.budget):
         response = await client.send(request, stream=True)
-        if reading.stream and response.is_success:
-            return response
         try:
-            _guard(response, started, clock, reading)
-            await response.aread()
+            if _guard(response, started, clock, reading):
+                body = _Body(response, reading)
+                async for chunk in response.aiter_bytes():
+                    body.add(chunk)
+                body.keep()
         except BaseException:
             await response.aclose()
             raise
     return response
 
 
-def _guard(response: httpx.Response, started: float, clock: Clock, reading: Reading) -> None:
-    """Bound the body about to be read: by time (`budget`) and by size (`max_bytes`)."""
-    if reading.max_bytes is not None:
+def _guard(response: httpx.Response, started: float, clock: Clock, reading: Reading) -> bool:
+    """Bound the body about to be read: by time (`budget`), and by size (a declared
+    `Content-Length` over the cap, a compressed body decoded in small steps). False for a
+    2XX stream, left for the caller to read (without the attempt's time bound)."""
+    streaming = reading.stream and response.is_success
+    encoded = response.headers.get("content-encoding", "identity").lower() != "identity"
+    limit = reading.max_bytes
+    if limit is not None and not (streaming or encoded):
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > reading.max_bytes:
-            raise _too_large(response, reading.max_bytes)
-    timed = reading.budget is not None and not reading.bounded_by_transport
-    if timed or reading.max_bytes is not None:
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(response, reading)
+    timed = not streaming and reading.budget is not None and not reading.bounded_by_transport
+    if timed or encoded:
         deadline = started + reading.budget if timed and reading.budget is not None else None
-        response.stream = _GuardedStream(response, deadline, reading.max_bytes, clock)
+        step = DECODE_STEP if encoded else None
+        response.stream = _GuardedStream(response, deadline, step, clock)
+    return not streaming
 
 
-def _too_large(response: httpx.Response, max_bytes: int) -> DownloadError:
-    return DownloadError(
-        f"The response from {response.request.url} is larger than {max_bytes} bytes"
-    )
+def _too_large(response: httpx.Response, reading: Reading) -> ResponseTooLargeError:
+    limit = reading.max_bytes or 0
+    url = response.request.url
+    return reading.too_large(f"The response from {url} is larger than {limit} bytes", limit)
+
+
+class _Body:
+    """A body as httpx decodes it, refused as soon as it grows past the cap: what
+    `Response.read()` does, counting the decompressed bytes."""
+
+    def __init__(self, response: httpx.Response, reading: Reading) -> None:
+        self._response = response
+        self._reading = reading
+        self._limit = reading.max_bytes
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._limit is not None and self._size > self._limit:
+            self._chunks.clear()
+            raise _too_large(self._response, self._reading)
+        self._chunks.append(chunk)
+
+    def keep(self) -> None:
+        # `Response.read()` keeps the body in `_content`, which `.content` and `.text` read.
+        self._response._content = b"".join(self._chunks)
 
 
 class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response body that stops once the attempt's time is up or it grows too large.
+    """A raw response body that stops once the attempt's time is up, and that hands a
+    compressed body on in `step`-byte pieces (see `DECODE_STEP`).
 
     httpx's read timeout bounds each wait for data; this bounds the whole body, so a
     server trickling bytes forever cannot hold a call past its timeout.
     """
 
     def __init__(
-        self, response: httpx.Response, deadline: float | None, max_bytes: int | None, clock: Clock
+        self, response: httpx.Response, deadline: float | None, step: int | None, clock: Clock
     ) -> None:
         self._inner: Any = response.stream
         self._response = response
         self._deadline = deadline
-        self._max_bytes = max_bytes
+        self._step = step
         self._clock = clock
-        self._received = 0
 
-    def _check(self, chunk: bytes) -> None:
+    def _pieces(self, chunk: bytes) -> Iterator[bytes]:
         if self._deadline is not None and self._clock.monotonic() > self._deadline:
             raise httpx.ReadTimeout(
                 "The response took longer than the timeout", request=self._response.request
             )
-        self._received += len(chunk)
-        if self._max_bytes is not None and self._received > self._max_bytes:
-            raise _too_large(self._response, self._max_bytes)
+        step = self._step
+        if step is None or len(chunk) <= step:
+            yield chunk
+        else:
+            view = memoryview(chunk)
+            for start in range(0, len(chunk), step):
+                yield bytes(view[start : start + step])
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._inner:
-            self._check(chunk)
-            yield chunk
+            yield from self._pieces(chunk)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._inner:
-            self._check(chunk)
-            yield chunk
+            for piece in self._pieces(chunk):
+                yield piece
 
     def close(self) -> None:
         self._inner.close()
