@@ -14,7 +14,7 @@ import httpx
 from typing_extensions import Self
 
 from . import deadline
-from .auth import BearerAuth, TokenSource
+from .auth import BearerAuth, Credentials, SecurityScheme
 from .clock import SYSTEM_CLOCK
 from .errors import DownloadTooLargeError
 from .operation import CallOptions, Operation, ResponseT
@@ -29,7 +29,16 @@ from .pipeline import (
     run_async,
     run_sync,
 )
-from .requests import base_url, body_bytes, operation_url, override_headers, place_parameters
+from .requests import (
+    base_url,
+    body_bytes,
+    cookie_header,
+    encode,
+    operation_url,
+    override_headers,
+    place_parameters,
+    query_string,
+)
 from .retries import RetryConfig, resolve_policy
 from .sentinel import OptionalNullable
 
@@ -56,6 +65,8 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 #: What `download` checks a response against: no declared error bodies.
 _DOWNLOAD: Operation[bytes] = Operation("download", "GET", "", None, requires_auth=False)
+#: Headers that carry credentials whatever the spec says (an API key's header is added).
+_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
 class Logger(Protocol):
@@ -72,7 +83,9 @@ class SDKSettings:
     sdk_name: str
     version: str
     servers: tuple[str, ...]
-    bearer_env_var: str
+    bearer_env_var: str = ""
+    #: the spec's security schemes, one SDK constructor argument each
+    schemes: tuple[SecurityScheme, ...] = ()
     #: When set in the environment (and no `debug_logger` is given), debug logs go to stderr.
     debug_env_var: str = ""
 
@@ -84,7 +97,8 @@ class SDKCore:
         self,
         settings: SDKSettings,
         *,
-        bearer_auth: BearerAuth,
+        bearer_auth: BearerAuth = None,
+        credentials: Mapping[str, object] | None = None,
         server_url: str | None,
         server_idx: int | None,
         url_params: Mapping[str, str] | None,
@@ -111,7 +125,16 @@ class SDKCore:
         ):
             _log_to_stderr(self.logger)
         self.clock = SYSTEM_CLOCK
-        self._tokens = TokenSource(bearer_auth, settings.bearer_env_var)
+        schemes = settings.schemes
+        # Settings generated before `schemes` existed name only the bearer token's variable.
+        self._legacy_bearer = not schemes and bool(settings.bearer_env_var)
+        if self._legacy_bearer:
+            schemes = (SecurityScheme("bearer_auth", "bearer", settings.bearer_env_var),)
+        self._credentials = Credentials(
+            schemes, {"bearer_auth": bearer_auth, **(credentials or {})}
+        )
+        #: lower-case names of the headers debug logs must not show
+        self.sensitive_headers = _CREDENTIAL_HEADERS | self._credentials.sensitive_headers
         self._base_headers = {
             "User-Agent": f"{settings.sdk_name}-python/{settings.version}",
             "Accept": "application/json",
@@ -127,7 +150,7 @@ class SDKCore:
         self._deadline_async_client: httpx.AsyncClient | None = None
 
     def __repr__(self) -> str:
-        return f"SDKCore(server_url={self.server_url!r}, auth={self._tokens!r})"
+        return f"SDKCore(server_url={self.server_url!r}, auth={self._credentials!r})"
 
     # -- HTTP clients: created on first use, closed only if we created them ---------------
 
@@ -335,23 +358,29 @@ class SDKCore:
         content = body_bytes(operation, body)
         if content is not None:
             headers["Content-Type"] = "application/json"
-        path, query = operation.path, None
-        if params is not None:
-            path, query, param_headers = place_parameters(operation, params.wire_values())
-            headers.update(param_headers)
-        if operation.requires_auth:
-            authorization = self._tokens.header()
-            if authorization is not None:
-                headers["Authorization"] = authorization
+        values = params.wire_values() if params is not None else {}
+        path, query, param_headers, cookies = place_parameters(operation, values)
+        headers.update(param_headers)
+        security = operation.security
+        if self._legacy_bearer and operation.requires_auth:
+            security = (("bearer_auth",),)
+        for location, name, value in self._credentials.apply(security):
+            if location == "header":
+                headers[name] = value
+            else:
+                pair = f"{encode(name)}={encode(value)}"
+                (query if location == "query" else cookies).append(pair)
+        if cookies:
+            headers["Cookie"] = cookie_header(cookies)
         if options.http_headers:
             override_headers(headers, options.http_headers)
         server_url = options.server_url or self.server_url
         timeout = self._timeout(client, options.timeout_ms)
+        url = operation_url(server_url, path)
         request = client.build_request(
             operation.method,
-            operation_url(server_url, path),
+            url.copy_with(query=query_string(query)) if query else url,
             content=content,
-            params=tuple(query) if query else None,
             headers=headers,
             timeout=timeout,
         )
@@ -379,11 +408,11 @@ class SDKCore:
     def _log_request(self, request: httpx.Request) -> None:
         if self._debug_enabled():
             headers = {
-                k: ("[redacted]" if k.lower() == "authorization" else v)
+                k: ("[redacted]" if k.lower() in self.sensitive_headers else v)
                 for k, v in request.headers.items()
             }
             (self.debug_logger or self.logger).debug(
-                "Request: %s %s headers=%s", request.method, request.url, headers
+                "Request: %s %s headers=%s", request.method, self._loggable(request.url), headers
             )
 
     def _log_response(self, response: httpx.Response) -> None:
@@ -391,9 +420,17 @@ class SDKCore:
             (self.debug_logger or self.logger).debug(
                 "Response: %s %s -> %d",
                 response.request.method,
-                response.request.url,
+                self._loggable(response.request.url),
                 response.status_code,
             )
+
+    def _loggable(self, url: httpx.URL) -> httpx.URL:
+        """`url` with the values of API keys sent in the query redacted."""
+        hidden = self._credentials.sensitive_query
+        if not (hidden and any(name in hidden for name in url.params)):
+            return url
+        params = [(k, "[redacted]" if k in hidden else v) for k, v in url.params.multi_items()]
+        return url.copy_with(params=params)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from .sentinel import UNSET, OptionalNullable
 
@@ -17,7 +17,31 @@ if TYPE_CHECKING:
 
 ResponseT = TypeVar("ResponseT")
 
-__all__ = ["CallOptions", "Operation"]
+__all__ = ["CallOptions", "Operation", "Parameter"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """How one parameter travels (OpenAPI `in`, `style`, `explode`).
+
+    `style` defaults to `simple` in the path and headers, `form` in the query and cookies;
+    `explode` defaults to true for `form`, false otherwise (as in OpenAPI).
+    """
+
+    name: str  # the wire name
+    location: Literal["path", "query", "header", "cookie"]
+    style: Literal[
+        "", "simple", "label", "matrix", "form", "spaceDelimited", "pipeDelimited", "deepObject"
+    ] = ""
+    explode: bool | None = None
+
+    @property
+    def resolved_style(self) -> str:
+        return self.style or ("form" if self.location in ("query", "cookie") else "simple")
+
+    @property
+    def exploded(self) -> bool:
+        return self.explode if self.explode is not None else self.resolved_style == "form"
 
 
 @dataclass(frozen=True)
@@ -34,6 +58,10 @@ class Operation(Generic[ResponseT]):
     path: str
     response_type: Any
     requires_auth: bool = True
+    #: the security requirements it accepts (alternatives of scheme names used together);
+    #: empty: no credentials are sent
+    security: tuple[tuple[str, ...], ...] = ()
+    parameters: tuple[Parameter, ...] = ()
     path_params: tuple[str, ...] = ()
     query_params: tuple[str, ...] = ()
     header_params: tuple[str, ...] = ()
