@@ -15,6 +15,7 @@ from typing_extensions import Self
 
 from . import deadline
 from .auth import BearerAuth, Credentials, SecurityScheme
+from .bodies import encode_body
 from .clock import SYSTEM_CLOCK
 from .errors import DownloadTooLargeError
 from .operation import CallOptions, Operation, ResponseT
@@ -31,7 +32,6 @@ from .pipeline import (
 )
 from .requests import (
     base_url,
-    body_bytes,
     cookie_header,
     encode,
     operation_url,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from httpx._client import UseClientDefault
 
     from .models import InputModel
+    from .responses import AsyncBinaryStream, BinaryStream
     from .sse import AsyncEventStream, EventStream
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseSDK", "Logger", "Resource", "SDKCore", "SDKSettings"]
@@ -273,6 +274,36 @@ class SDKCore:
         raise_for_status(operation, response, self.clock)
         return AsyncEventStream(response, operation, self._response_cap(options))
 
+    def call_binary_stream(
+        self,
+        operation: Operation[Any],
+        body: Any,
+        options: CallOptions,
+        params: InputModel | None = None,
+    ) -> BinaryStream:
+        """Start a call whose 2XX body the caller reads (or writes to a file) as it comes;
+        errors before the body starts raise here."""
+        from .responses import BinaryStream
+
+        plan = self._plan(self.client, operation, body, options, params, streamed=True)
+        response = self._run(plan)
+        raise_for_status(operation, response, self.clock)
+        return BinaryStream(response)
+
+    async def call_binary_stream_async(
+        self,
+        operation: Operation[Any],
+        body: Any,
+        options: CallOptions,
+        params: InputModel | None = None,
+    ) -> AsyncBinaryStream:
+        from .responses import AsyncBinaryStream
+
+        plan = self._plan(self.async_client, operation, body, options, params, streamed=True)
+        response = await self._run_async(plan)
+        raise_for_status(operation, response, self.clock)
+        return AsyncBinaryStream(response)
+
     def download(self, url: str, max_bytes: int, options: CallOptions) -> bytes:
         """GET a URL the API returned (an image), with this SDK's timeouts and retries but
         never its credentials; at most `max_bytes`."""
@@ -303,11 +334,14 @@ class SDKCore:
         body: Any,
         options: CallOptions,
         params: InputModel | None,
+        streamed: bool = False,
     ) -> _Plan:
+        """`streamed`: a 2XX body is left unread for the caller (events always are)."""
         request, budget = self._build_request(client, operation, body, options, params)
         bounded = client is self._deadline_client or client is self._deadline_async_client
         cap = self._response_cap(options)
-        reading = Reading(budget, operation.stream, cap, bounded_by_transport=bounded)
+        streaming = streamed or operation.stream
+        reading = Reading(budget, streaming, cap, bounded_by_transport=bounded)
         return self._attempts(request, options, reading)
 
     def _response_cap(self, options: CallOptions) -> int:
@@ -355,9 +389,10 @@ class SDKCore:
         headers["Idempotency-Key"] = str(uuid.uuid4())
         if operation.stream:
             headers["Accept"] = "text/event-stream"
-        content = body_bytes(operation, body)
-        if content is not None:
-            headers["Content-Type"] = "application/json"
+        elif operation.response_kind != "json":
+            headers["Accept"] = operation.response_media_type
+        encoded = encode_body(operation, body)
+        headers.update(encoded.headers)
         values = params.wire_values() if params is not None else {}
         path, query, param_headers, cookies = place_parameters(operation, values)
         headers.update(param_headers)
@@ -380,10 +415,12 @@ class SDKCore:
         request = client.build_request(
             operation.method,
             url.copy_with(query=query_string(query)) if query else url,
-            content=content,
+            content=encoded.content,
             headers=headers,
             timeout=timeout,
         )
+        if encoded.stream is not None:  # read as it is sent, by sync and async clients
+            request.stream = encoded.stream
         self._log_request(request)
         effective = timeout if isinstance(timeout, httpx.Timeout) else client.timeout
         return request, effective.read

@@ -170,10 +170,41 @@ class ResponseValidationError(APIError):
 
 class TypedAPIError(APIError):
     """Base of the exceptions generated for error responses the spec describes: the
-    parsed body is in `.data` (of the model named by `_data_type`)."""
+    parsed body is in `.data`, of type `_data_type` (a model, a list, a union, a
+    primitive; `str` for a `text/*` body, `bytes` for a binary one)."""
 
     data: Any
     _data_type: ClassVar[Any] = None
+    #: the declared media type of the body (how `.data` is read from it)
+    _data_media_type: ClassVar[str] = "application/json"
+
+    @classmethod
+    def parse_data(cls, response: httpx.Response) -> Any:
+        """The body as `_data_type`; raises ValueError when it does not match."""
+        from .operation import media_kind
+
+        kind = media_kind(cls._data_media_type)
+        if kind == "text":
+            return response.text
+        if kind != "json":
+            return response.content
+        parse_model = getattr(cls._data_type, "model_validate_json", None)
+        if parse_model is not None:
+            return parse_model(response.content)
+        return _adapter(cls._data_type).validate_json(response.content)
+
+
+_ADAPTERS: dict[Any, Any] = {}
+
+
+def _adapter(data_type: Any) -> Any:
+    """A pydantic TypeAdapter per error body type that is not a model, built once."""
+    adapter = _ADAPTERS.get(data_type)
+    if adapter is None:
+        from pydantic import TypeAdapter
+
+        adapter = _ADAPTERS[data_type] = TypeAdapter(data_type)
+    return adapter
 
 
 class DownloadError(SDKError):
@@ -248,7 +279,7 @@ def status_error(
     typed = _declared_class(status, declared)
     if typed is not None:
         try:
-            data = typed._data_type.model_validate_json(response.content)
+            data = typed.parse_data(response)
         except ValueError:
             typed = None  # not the declared shape: a plain status error
     if typed is not None:
@@ -258,7 +289,7 @@ def status_error(
             _COMBINED_CLASSES[key] = type(typed.__name__, bases, {"__module__": typed.__module__})
         cls = _COMBINED_CLASSES[key]
     error = cls(error_message_from_body(body, response.reason_phrase), status, body, response)
-    if data is not None:
+    if typed is not None:
         error.data = data  # type: ignore[attr-defined]
     if isinstance(error, RateLimitError):
         error.retry_after = retry_after
@@ -294,7 +325,7 @@ def error_message_from_body(body: str, default: str = "") -> str:
     """The server's own error message when the body carries one, else `default`.
 
     Understands the usual shapes: {"error": {"message": ...}}, {"error": "..."},
-    {"message": ...} and {"detail": "..."}.
+    {"message": ...}, {"detail": "..."} and RFC 9457 problem details ({"title": ...}).
     """
     default = default or DEFAULT_MESSAGE
     if not body or body.lstrip()[:1] not in ("{", "["):
@@ -307,7 +338,7 @@ def error_message_from_body(body: str, default: str = "") -> str:
         error = data.get("error")
         if isinstance(error, dict) and isinstance(error.get("message"), str):
             return _bounded(str(error["message"]))
-        for candidate in (error, data.get("message"), data.get("detail")):
+        for candidate in (error, data.get("message"), data.get("detail"), data.get("title")):
             if isinstance(candidate, str) and candidate:
                 return _bounded(candidate)
     return default

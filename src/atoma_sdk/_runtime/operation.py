@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 ResponseT = TypeVar("ResponseT")
 
-__all__ = ["CallOptions", "Operation", "Parameter"]
+__all__ = ["CallOptions", "MediaKind", "Operation", "Parameter", "media_kind"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Operation(Generic[ResponseT]):
 
     `response_type` is a model class, any other type pydantic can validate (a list, a
     union, a primitive), or None for "no content"; with `stream`, it is the type of each
-    server-sent event's data.
+    server-sent event (its data, or the whole event with `whole_event`).
     """
 
     operation_id: str
@@ -69,10 +69,20 @@ class Operation(Generic[ResponseT]):
     comma_joined: tuple[str, ...] = ()
     #: (status pattern such as "404", "4XX" or "default", exception class)
     errors: tuple[tuple[str, type[TypedAPIError]], ...] = ()
-    #: the type of a body that is not an object model (validated, then sent as JSON)
+    #: the type of a body that is not an object model (validated, then encoded)
     body_type: Any = None
+    #: how the body is encoded (see bodies.py): JSON, multipart, form, text or raw bytes
+    body_media_type: str = "application/json"
+    #: the success response's media type: JSON is parsed into `response_type`, `text/*`
+    #: is returned as `str`, anything else as `bytes`
+    response_media_type: str = "application/json"
     stream: bool = False
     sentinel: str | None = None
+    #: with `stream`: `response_type` describes the whole event (a model with `data` and
+    #: some of `event`, `id`, `retry`), not only its data
+    whole_event: bool = False
+    #: with `stream`: each event's data is plain text, not JSON
+    text_data: bool = False
 
     @cached_property
     def response_adapter(self) -> TypeAdapter[Any]:
@@ -87,6 +97,22 @@ class Operation(Generic[ResponseT]):
 
         return TypeAdapter(self.body_type)
 
+    @cached_property
+    def response_kind(self) -> MediaKind:
+        return media_kind(self.response_media_type)
+
+    @cached_property
+    def event_data_adapter(self) -> TypeAdapter[Any] | None:
+        """For a whole-event model: the type of its `data` field, to parse the data in JSON
+        mode as a data-only event would be (None for a union of event models)."""
+        from pydantic import TypeAdapter
+
+        fields: Mapping[str, Any] = getattr(self.response_type, "model_fields", {})
+        for name, info in fields.items():
+            if (info.alias or name) == "data":
+                return TypeAdapter(info.annotation)
+        return None
+
     def parse(self, content: bytes) -> ResponseT:
         """Validate a JSON response (or event) body into `response_type`."""
         parse_model = getattr(self.response_type, "model_validate_json", None)
@@ -95,6 +121,53 @@ class Operation(Generic[ResponseT]):
             return result
         parsed: ResponseT = self.response_adapter.validate_json(content)
         return parsed
+
+    def parse_event(
+        self, data: str, event: str | None, event_id: str | None, retry: int | None
+    ) -> ResponseT:
+        """One server-sent event as `response_type`: its data alone, or the whole event."""
+        if not self.whole_event:
+            if self.text_data:
+                text: ResponseT = self.response_adapter.validate_python(data)
+                return text
+            return self.parse(data.encode())
+        adapter = self.event_data_adapter
+        payload: Any
+        if self.text_data:
+            payload = data
+        elif adapter is not None:
+            payload = adapter.validate_json(data)
+        else:
+            import json
+
+            payload = json.loads(data)
+        fields = {"data": payload, "event": event, "id": event_id, "retry": retry}
+        given = {name: value for name, value in fields.items() if value is not None}
+        validate = getattr(self.response_type, "model_validate", None)
+        if validate is not None:
+            result: ResponseT = validate(given)
+            return result
+        parsed: ResponseT = self.response_adapter.validate_python(given)
+        return parsed
+
+
+#: How a media type's content is read or written.
+MediaKind = Literal["json", "text", "multipart", "form", "binary"]
+
+
+def media_kind(media_type: str) -> MediaKind:
+    """`json` for `application/json` and every `+json` type; `text` for `text/*`; forms;
+    `binary` for anything else (`application/octet-stream`, `image/png`, `audio/*`, ...)."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    if essence == "application/json" or essence.endswith("+json"):
+        return "json"
+    if essence.startswith("text/"):
+        return "text"
+    if essence == "multipart/form-data":
+        return "multipart"
+    if essence == "application/x-www-form-urlencoded":
+        return "form"
+    return "binary"
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,9 @@ import httpx
 
 from .clock import Clock
 from .deadline import attempt_deadline
-from .errors import (
-    ResponseTooLargeError,
-    ResponseValidationError,
-    connection_error,
-    status_error,
-)
+from .errors import ResponseTooLargeError, connection_error, status_error
 from .operation import Operation, ResponseT
+from .responses import parse_body
 from .retries import RetryPolicy, retry_after_seconds
 
 __all__ = [
@@ -58,10 +54,12 @@ def attempts(
     """Send `request` until a response is final under `policy`; return that response.
 
     A transport error that is not retried, or is the last, is raised as an
-    `APIConnectionError` that is also the original httpx exception's class.
+    `APIConnectionError` that is also the original httpx exception's class. A request
+    whose body cannot be sent again (a stream that cannot seek back) is not retried.
     """
     started = clock.monotonic()
     retries_done = 0
+    resendable = getattr(request.stream, "replayable", True)
     while True:
         try:
             response = yield request
@@ -69,9 +67,9 @@ def attempts(
             if policy is None or not policy.should_retry_error(error):
                 raise connection_error(error) from error
             delay_ms = _next_delay(policy, retries_done, started, clock)
-            if delay_ms is None:
-                raise connection_error(error) from error
             reason = type(error).__name__
+            if delay_ms is None or _not_resent(request, resendable, reason, logger):
+                raise connection_error(error) from error
         else:
             assert response is not None
             if policy is None or not policy.should_retry_status(response.status_code):
@@ -79,9 +77,9 @@ def attempts(
             retry_after = retry_after_seconds(response.headers, clock.time())
             retry_after_ms = None if retry_after is None else retry_after * 1000
             delay_ms = _next_delay(policy, retries_done, started, clock, retry_after_ms)
-            if delay_ms is None:
-                return response
             reason = f"status {response.status_code}"
+            if delay_ms is None or _not_resent(request, resendable, reason, logger):
+                return response
         retries_done += 1
         logger.info(
             "Retrying %s %s (attempt %d) after %s in %.3f s",
@@ -92,6 +90,22 @@ def attempts(
             delay_ms / 1000,
         )
         yield delay_ms / 1000
+
+
+def _not_resent(
+    request: httpx.Request, resendable: bool, reason: str, logger: logging.Logger
+) -> bool:
+    """True (and logged) when a retry is due but the body cannot be sent again: sending
+    it would send an empty body."""
+    if not resendable:
+        logger.warning(
+            "Not retrying %s %s after %s: its body was read from a stream that cannot be "
+            "read again (pass bytes or a seekable file to allow retries)",
+            request.method,
+            request.url.path,
+            reason,
+        )
+    return not resendable
 
 
 def _next_delay(
@@ -333,41 +347,4 @@ def read_result(
 ) -> ResponseT:
     """Parse a final, fully read response into the operation's type, or raise for it."""
     raise_for_status(operation, response, clock)
-    if operation.response_type is None:
-        return None  # type: ignore[return-value]  # an operation with no content
-    status = response.status_code
-    content_type = response.headers.get("content-type", "application/json")
-    if not _is_json(content_type):
-        raise ResponseValidationError(
-            f"Unexpected content type {content_type!r} in a {status} response",
-            status,
-            response.text,
-            response,
-        )
-    try:
-        return operation.parse(response.content)
-    except ValueError as error:  # pydantic.ValidationError, including invalid JSON
-        name = getattr(operation.response_type, "__name__", "the response type")
-        raise ResponseValidationError(
-            f"Response body does not match {name}: {_summary(error)}",
-            status,
-            response.text,
-            response,
-            error,
-        ) from error
-
-
-def _is_json(content_type: str) -> bool:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
-
-
-def _summary(error: Exception) -> str:
-    errors: Any = getattr(error, "errors", None)
-    if callable(errors):
-        details = errors()
-        first = details[0]
-        location = ".".join(str(part) for part in first.get("loc", ())) or "body"
-        more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
-        return f"{location}: {first.get('msg', 'invalid')}{more}"
-    return str(error)
+    return parse_body(operation, response)

@@ -15,7 +15,6 @@ from .operation import Operation, Parameter
 __all__ = [
     "Placement",
     "base_url",
-    "body_bytes",
     "cookie_header",
     "encode",
     "operation_url",
@@ -51,21 +50,6 @@ def operation_url(server_url: str, path: str) -> httpx.URL:
     the same few URLs again and again: parsed once, an `httpx.URL` (immutable) is reused.
     """
     return httpx.URL(server_url.rstrip("/") + path)
-
-
-def body_bytes(operation: Operation[Any], body: Any) -> bytes | None:
-    """The JSON body: a request model's own bytes, or a validated non-object body."""
-    if body is None:
-        return None
-    to_json_bytes = getattr(body, "to_json_bytes", None)  # a request model (InputModel)
-    if to_json_bytes is not None:
-        content: bytes = to_json_bytes()
-        return content
-    from .models import dumps_json  # only for bodies that are not models: lists, unions
-
-    adapter = operation.body_adapter
-    value = adapter.validate_python(body)
-    return dumps_json(adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True))
 
 
 class Placement(NamedTuple):

@@ -188,11 +188,11 @@ class _Stream(Generic[EventT]):
 
     def _events(self, chunk: bytes) -> list[EventT]:
         parsed = []
-        for data, name, _, _ in self._decoder.feed(chunk):
+        for data, name, event_id, retry in self._decoder.feed(chunk):
             if self._operation.sentinel is not None and data == self._operation.sentinel:
                 self._done = True
                 break
-            parsed.append(self._parse(data, name))
+            parsed.append(self._parse(data, name, event_id, retry))
         return parsed
 
     def _finish(self) -> None:
@@ -203,11 +203,13 @@ class _Stream(Generic[EventT]):
             raise connection_error(error) from error
         self._done = True
 
-    def _parse(self, data: str, name: str | None) -> EventT:
+    def _parse(
+        self, data: str, name: str | None, event_id: str | None, retry: int | None
+    ) -> EventT:
         if name == "error" or _carries_error(data):
             raise _stream_error(self.response, data)
         try:
-            return self._operation.parse(data.encode())
+            return self._operation.parse_event(data, name, event_id, retry)
         except ValueError as error:
             raise ResponseValidationError(
                 f"An event does not match the expected type: {error}",
