@@ -1,24 +1,31 @@
 """`scripts/generate`: regenerate this SDK from openapi.yml (`--check`: report drift), or
-generate a stand-alone package from any spec (`--spec PATH --out DIR --package NAME`)."""
+generate a stand-alone package from any spec (`--spec PATH --out DIR --package NAME`).
+
+Errors (what makes correct code impossible) are listed all at once and nothing is
+written (exit 2). Warnings (defects generation works around) are printed once each after
+generating; `--strict` makes them errors."""
 
 from __future__ import annotations
 
 import argparse
+import keyword
 import shutil
 import sys
 import time
 from pathlib import Path
 
 from . import ir
-from .diagnostics import SpecError
+from .diagnostics import Diagnostics, SpecError
 from .load import load_package, load_spec
 from .naming import pascal_case
-from .output import drift, format_python, write
+from .output import GENERATED_MARK, drift, format_python, write
 from .parse import parse
 from .render import Layout, render
 from .runtime import RUNTIME
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# What a generated package imports: a package of the same name would hide it.
+RUNTIME_DEPENDENCIES = ("httpx", "pydantic", "pydantic_core", "typing_extensions")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,28 +35,57 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="with --spec: the folder to write into")
     parser.add_argument("--package", help="with --spec: the package's import name")
     parser.add_argument("--sdk-class", help="with --spec: the SDK class (default: from info.title)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     args = parser.parse_args(argv)
+    if args.spec is not None and (args.out is None or args.package is None or args.check):
+        parser.error("--spec needs --out and --package (and no --check)")
     started = time.perf_counter()
+    diagnostics = Diagnostics()
     try:
-        if args.spec is not None:
-            if args.out is None or args.package is None or args.check:
-                parser.error("--spec needs --out and --package (and no --check)")
-            count = generate_package(args.spec, args.out, args.package, args.sdk_class)
+        if args.spec is None:
+            code = regenerate_project(args.check, diagnostics, strict=args.strict)
+        else:
+            count = generate_package(
+                args.spec,
+                args.out,
+                args.package,
+                args.sdk_class,
+                diagnostics=diagnostics,
+                strict=args.strict,
+            )
             elapsed = time.perf_counter() - started
             print(f"wrote {count} files to {args.out} in {elapsed:.2f} s")
-            return 0
-        return regenerate_project(check=args.check)
+            code = 0
     except SpecError as error:
-        print(f"scripts/generate: {len(error.problems)} problem(s) in the spec:", file=sys.stderr)
+        kind = "problem(s) (warnings count with --strict)" if args.strict else "problem(s)"
+        print(f"scripts/generate: {len(error.problems)} {kind} in the spec:", file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
+        if not args.strict:
+            print_warnings(diagnostics)
         return 2
+    print_warnings(diagnostics)
+    return code
 
 
-def regenerate_project(check: bool) -> int:
+def print_warnings(diagnostics: Diagnostics) -> None:
+    """Each warning once, then how many (stderr)."""
+    warnings = diagnostics.warnings
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if warnings:
+        print(
+            f"scripts/generate: {len(warnings)} warning(s); --strict makes them errors",
+            file=sys.stderr,
+        )
+
+
+def regenerate_project(check: bool, diagnostics: Diagnostics, *, strict: bool = False) -> int:
     package, settings = load_package(PROJECT_ROOT)
     layout = Layout(source_root=settings["source-root"], docs_root=settings["docs-root"])
-    api, package = parse(load_spec(PROJECT_ROOT / settings["spec"]), package)
+    spec = load_spec(PROJECT_ROOT / settings["spec"], diagnostics)
+    api, package = parse(spec, package, diagnostics)
+    diagnostics.check(strict=strict)
     files = format_python(render(api, package, layout))
     folders = [layout.code(package), layout.docs_root]
     if check:
@@ -66,22 +102,34 @@ def regenerate_project(check: bool) -> int:
     return 0
 
 
-def generate_package(spec_path: Path, out: Path, name: str, sdk_class: str | None) -> int:
-    """Write `out/<name>/` (with a copy of this SDK's runtime) and `out/docs/`."""
-    if not name.isidentifier():
-        raise SpecError([f"--package {name!r} is not a valid Python package name"])
-    spec = load_spec(spec_path)
-    title = str(spec.get("info", {}).get("title", "")) or name
-    default_class = pascal_case(title)
+def generate_package(
+    spec_path: Path,
+    out: Path,
+    name: str,
+    sdk_class: str | None,
+    *,
+    diagnostics: Diagnostics | None = None,
+    strict: bool = False,
+) -> int:
+    """Write `out/<name>/` (with a copy of this SDK's runtime) and `out/docs/`; nothing
+    when there are errors (or, with `strict`, warnings)."""
+    diagnostics = Diagnostics() if diagnostics is None else diagnostics
+    check_package_name(name, diagnostics)
+    check_out(out, name, diagnostics)
+    spec = load_spec(spec_path, diagnostics)
+    info = spec.get("info")
+    info = info if isinstance(info, dict) else {}
+    default_class = pascal_case(str(info.get("title", "")) or name)
     package = ir.Package(
         import_name=name,
         distribution=name.replace("_", "-"),
-        version=str(spec.get("info", {}).get("version", "0.1.0")),
+        version=str(info.get("version", "0.1.0")),
         sdk_class=sdk_class
         or (default_class if default_class.endswith("SDK") else f"{default_class}SDK"),
         spec_name=spec_path.name,
     )
-    api, package = parse(spec, package)
+    api, package = parse(spec, package, diagnostics)
+    diagnostics.check(strict=strict)
     layout = Layout(source_root=".", docs_root="docs")
     files = format_python(render(api, package, layout))
     write(out, files, [layout.code(package), layout.docs_root])
@@ -91,6 +139,45 @@ def generate_package(spec_path: Path, out: Path, name: str, sdk_class: str | Non
     shutil.copytree(RUNTIME, runtime, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (out / name / "py.typed").touch()
     return len(files) + len(list(runtime.glob("*.py")))
+
+
+def check_package_name(name: str, diagnostics: Diagnostics) -> None:
+    """A name `import` accepts and that hides nothing the package or its users import."""
+    if not name.isidentifier():
+        diagnostics.error("--package", f"{name!r} is not a valid Python package name")
+    elif keyword.iskeyword(name):
+        diagnostics.error("--package", f"{name!r} is a Python keyword: it cannot be imported")
+    elif name in RUNTIME_DEPENDENCIES:
+        diagnostics.error(
+            "--package", f"{name!r} would hide the {name} package the generated code imports"
+        )
+    elif name in sys.stdlib_module_names:
+        diagnostics.warning(
+            "--package",
+            f"{name!r} hides the standard library module of that name where it is importable",
+        )
+
+
+def check_out(out: Path, name: str, diagnostics: Diagnostics) -> None:
+    """`out` may exist; `out/<name>` only as a package generated before (it is replaced)."""
+    if out.exists() and not out.is_dir():
+        diagnostics.error("--out", f"{out} exists and is not a folder")
+        return
+    package = out / name
+    if package.exists() and (not package.is_dir() or _hand_written(package)):
+        diagnostics.error(
+            "--out",
+            f"{package} exists and was not written by scripts/generate: choose another "
+            "--out or --package, or remove it",
+        )
+
+
+def _hand_written(package: Path) -> bool:
+    init = package / "__init__.py"
+    if not init.is_file():
+        return any(package.iterdir())
+    with init.open(encoding="utf-8", errors="replace") as handle:
+        return GENERATED_MARK not in handle.readline()
 
 
 if __name__ == "__main__":

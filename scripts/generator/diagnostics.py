@@ -8,7 +8,7 @@ the spec, as a JSON pointer (`#/paths/~1pets/get/responses/200`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NoReturn
 
 Severity = Literal["error", "warning"]
 
@@ -39,12 +39,31 @@ class Diagnostics:
 
     problems: list[Problem] = field(default_factory=list)
     _seen: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
+    _origins: dict[str, str] = field(default_factory=dict, repr=False)
 
     def error(self, pointer: str, message: str) -> None:
-        self._add(Problem(pointer or "#", message, "error"))
+        self._add(Problem(self._origin(pointer or "#"), message, "error"))
 
     def warning(self, pointer: str, message: str) -> None:
-        self._add(Problem(pointer or "#", message, "warning"))
+        self._add(Problem(self._origin(pointer or "#"), message, "warning"))
+
+    def fatal(self, pointer: str, message: str) -> NoReturn:
+        """An error after which nothing more can be looked at: raise with every error."""
+        self.error(pointer, message)
+        raise SpecError(self.errors)
+
+    def relocate(self, component: str, origin: str) -> None:
+        """Problems inside `component` (`#/components/schemas/Pet`, bundled from another
+        file) are reported where it is written (`schemas/pet.yaml#`)."""
+        self._origins[component] = origin
+
+    def _origin(self, pointer: str) -> str:
+        if self._origins and pointer.startswith("#/components/"):
+            component = "/".join(pointer.split("/", 4)[:4])
+            origin = self._origins.get(component)
+            if origin is not None:
+                return origin + pointer[len(component) :]
+        return pointer
 
     def _add(self, problem: Problem) -> None:
         key = (problem.pointer, problem.message, problem.severity)

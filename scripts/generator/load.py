@@ -1,15 +1,18 @@
-"""Reading the spec and the generator settings from disk."""
+"""Reading the spec (and the files its `$ref`s name) and the generator settings from disk."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import ir
-from .diagnostics import SpecError
+from .bundle import Bundler
+from .diagnostics import Diagnostics
+from .pointers import join
+from .reader import ReadError, read_document
+from .validation import validate
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,102 +20,77 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 
-def load_spec(path: Path) -> dict[str, Any]:
-    """The spec as a dict, validated against the OpenAPI schema (all errors reported)."""
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise SpecError([f"{path}: cannot read the spec: {error}"]) from error
-    if not isinstance(spec, dict):
-        raise SpecError([f"{path}: the spec must be a YAML or JSON mapping"])
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+_VERSION = re.compile(r"^3\.[01](\.\d+)?(-[0-9A-Za-z.-]+)?$")
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-    version = str(spec.get("openapi", ""))
-    validator_class = (
-        OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    )
-    if not version.startswith(("3.0", "3.1")):
-        raise SpecError([f"{path}#/openapi: unsupported OpenAPI version {version!r} (3.0 or 3.1)"])
-    problems = _parameters_without_location(spec, path)
-    if problems:  # the validator itself raises KeyError on these
-        raise SpecError(problems)
+
+def load_spec(path: Path, diagnostics: Diagnostics | None = None) -> dict[str, Any]:
+    """The spec at `path` as one dict in which every `$ref` is internal (other files
+    bundled in). Warnings stay in `diagnostics`; errors raise `SpecError` listing them all."""
+    diagnostics = Diagnostics() if diagnostics is None else diagnostics
     try:
-        problems = [
-            f"{path}#{_pointer(spec, list(error.absolute_path), error.instance)}: {error.message}"
-            for error in validator_class(spec).iter_errors()
-        ]
-    except Exception as error:  # the validator itself fails on some broken specs
-        detail = str(error).splitlines()[0] if str(error) else ""
-        raise SpecError(
-            [f"{path}#: cannot validate the spec: {type(error).__name__}: {detail}"]
-        ) from error
-    if problems:
-        raise SpecError(problems)
+        document = read_document(path)
+    except ReadError as error:
+        diagnostics.fatal(str(path), f"cannot read the spec: {error}")
+    spec = document.data
+    if not isinstance(spec, dict):
+        diagnostics.fatal("#", "the spec must be a YAML or JSON mapping")
+    for pointer in document.duplicate_keys:
+        diagnostics.warning(pointer, "duplicate key (the last one is used)")
+    version = _version(spec, diagnostics)
+    diagnostics.check()
+    Bundler(path, spec, diagnostics).bundle()
+    _parameters_without_location(spec, diagnostics)
+    diagnostics.check()  # the validator cannot walk a spec with broken `$ref`s
+    validate(spec, version, diagnostics)
     return spec
 
 
-def _parameters_without_location(spec: dict[str, Any], path: Path) -> list[str]:
-    problems = []
-    for key, item in (spec.get("paths") or {}).items():
-        escaped = str(key).replace("~", "~0").replace("/", "~1")
-        places = [(f"/paths/{escaped}", item)] + [
-            (f"/paths/{escaped}/{method}", op)
-            for method, op in (item or {}).items()
-            if isinstance(op, dict)
-        ]
-        for pointer, holder in places:
-            for index, parameter in enumerate((holder or {}).get("parameters") or []):
-                if (
-                    isinstance(parameter, dict)
-                    and "$ref" not in parameter
-                    and ("in" not in parameter or "name" not in parameter)
-                ):
-                    problems.append(
-                        f"{path}#{pointer}/parameters/{index}: a parameter needs `name` and `in`"
-                    )
-    return problems
+def _version(spec: dict[str, Any], diagnostics: Diagnostics) -> str:
+    if "swagger" in spec and "openapi" not in spec:
+        diagnostics.error(
+            "#/swagger",
+            f"unsupported OpenAPI version: Swagger {spec['swagger']} (convert the spec to "
+            "OpenAPI 3, for example with swagger2openapi, and generate from that)",
+        )
+        return ""
+    version = spec.get("openapi")
+    if version is None:
+        diagnostics.error("#", "no `openapi` field: is this an OpenAPI 3.0 or 3.1 spec?")
+        return ""
+    if not _VERSION.match(str(version)):
+        diagnostics.error("#/openapi", f"unsupported OpenAPI version {version!r} (3.0.x or 3.1.x)")
+    return str(version)
 
 
-_TOP_LEVEL = {"openapi", "info", "servers", "paths", "components", "security", "tags", "webhooks",
-              "externalDocs", "jsonSchemaDialect"}  # fmt: skip
-
-
-def _pointer(spec: Any, parts: list[Any], instance: Any) -> str:
-    """A JSON pointer into the spec. The validator reports errors inside a schema relative
-    to that schema; those are found again by where `parts` lead to `instance`."""
-    if parts and parts[0] not in _TOP_LEVEL:
-        found = _locate(spec, parts, instance, [])
-        if found is not None:
-            parts = found + parts
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts) or "/"
-
-
-def _locate(node: Any, parts: list[Any], instance: Any, here: list[Any]) -> list[Any] | None:
-    target: Any = node
-    for part in parts:
-        try:
-            target = target[part]
-        except (KeyError, IndexError, TypeError):
-            target = _MISSING
-            break
-    if target is not _MISSING and target == instance:
-        return here
-    children = (
-        node.items()
-        if isinstance(node, dict)
-        else enumerate(node)
-        if isinstance(node, list)
-        else ()
-    )
-    for key, child in children:
-        if isinstance(child, (dict, list)):
-            found = _locate(child, parts, instance, [*here, key])
-            if found is not None:
-                return found
-    return None
-
-
-_MISSING = object()
+def _parameters_without_location(spec: dict[str, Any], diagnostics: Diagnostics) -> None:
+    """Parameters without `name` or `in` cannot become arguments (and stop the validator)."""
+    lists: list[tuple[list[str], Any]] = []
+    paths = spec.get("paths")
+    for key, item in paths.items() if isinstance(paths, dict) else ():
+        if isinstance(item, dict):
+            lists.append((["paths", key, "parameters"], item.get("parameters")))
+            lists += [
+                (["paths", key, method, "parameters"], item[method].get("parameters"))
+                for method in _METHODS
+                if isinstance(item.get(method), dict)
+            ]
+    components = spec.get("components")
+    if isinstance(components, dict) and isinstance(components.get("parameters"), dict):
+        lists.append((["components", "parameters"], components["parameters"]))
+    for parts, parameters in lists:
+        entries = (
+            parameters.items()
+            if isinstance(parameters, dict)
+            else enumerate(parameters)
+            if isinstance(parameters, list)
+            else ()
+        )
+        for index, parameter in entries:
+            if isinstance(parameter, dict) and not (
+                {"$ref"} & parameter.keys() or {"name", "in"} <= parameter.keys()
+            ):
+                diagnostics.error(join([*parts, index]), "a parameter needs `name` and `in`")
 
 
 def load_package(root: Path) -> tuple[ir.Package, dict[str, str]]:
