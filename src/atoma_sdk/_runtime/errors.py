@@ -15,12 +15,27 @@
     ├── DownloadError                 a downloaded file was too large, or not an image
     │   └── DownloadTooLargeError     ... larger than `max_bytes` (also a ResponseTooLargeError)
     ├── ResponseTooLargeError         a body or one streamed event larger than the SDK's cap
+    ├── ConfidentialComputeError      a confidential call failed a check (never shows secrets)
+    │   ├── ConfidentialDependencyError      the `confidential` extra is not installed
+    │   ├── ConfidentialLockError            no node could be locked for the request
+    │   ├── ConfidentialNodeKeyError         the node key is unusable or unknown to the node
+    │   ├── ConfidentialDecryptionError      the answer does not decrypt (or is malformed)
+    │   ├── ConfidentialMissingHashError     the answer carries no `response_hash`
+    │   ├── ConfidentialHashMismatchError    the decrypted answer does not match its hash
+    │   └── ConfidentialSignatureError       a bad signature, or none when one is required
+    ├── ClientClosedError             the SDK (or the client given to it) is closed
+    ├── EventLoopMismatchError        a given async client used on another event loop
     └── APIConnectionError            the request or response did not get through
         └── APITimeoutError           ... because a timeout expired
 
 Code written for atoma-sdk 0.1.3 catches raw httpx exceptions, so every connection error
 is also an instance of the httpx exception that caused it (`httpx.ConnectError`,
-`httpx.ReadTimeout`, ...), which it chains as `__cause__`.
+`httpx.ReadTimeout`, ...), which it chains as `__cause__`: one class per httpx class,
+declared below. The two state errors are also `RuntimeError`s, what httpx raised for them.
+
+Every exception pickles (for `multiprocessing` and task queues) with its fields; the
+request and response it carries lose their credentials (headers such as `Authorization`
+and `Set-Cookie`, user info in URLs) on the way.
 """
 
 from __future__ import annotations
@@ -37,9 +52,19 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
+    "ConfidentialComputeError",
+    "ConfidentialDecryptionError",
+    "ConfidentialDependencyError",
+    "ConfidentialHashMismatchError",
+    "ConfidentialLockError",
+    "ConfidentialMissingHashError",
+    "ConfidentialNodeKeyError",
+    "ConfidentialSignatureError",
     "ConflictError",
     "DownloadError",
     "DownloadTooLargeError",
+    "EventLoopMismatchError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -51,6 +76,7 @@ __all__ = [
     "UnprocessableEntityError",
     "connection_error",
     "error_message_from_body",
+    "lower_layer_error",
     "status_error",
 ]
 
@@ -60,6 +86,12 @@ BODY_PREVIEW_CHARS = 1_000
 MESSAGE_CHARS = 500
 DEFAULT_MESSAGE = "API error occurred"
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid")
+#: Headers a pickled error leaves out: they carry credentials.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+#: Headers a pickled response leaves out because its body is kept decoded.
+_FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+#: Libraries under httpx whose exceptions mean "the transport failed".
+_LOWER_LAYERS = frozenset({"httpcore", "h11", "h2", "hpack", "anyio"})
 
 
 class SDKError(Exception):
@@ -111,6 +143,53 @@ class APIError(SDKError):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(message={self.message!r}, status_code={self.status_code})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        extra = {k: v for k, v in vars(self).items() if k not in _API_ERROR_FIELDS}
+        return (
+            _rebuild_api_error,
+            (type(self), self.message, self.status_code, self.body, _portable(self), extra),
+        )
+
+
+_API_ERROR_FIELDS = frozenset({"message", "status_code", "body", "raw_response"})
+
+
+def _rebuild_api_error(
+    cls: type[APIError],
+    message: str,
+    status_code: int,
+    body: str,
+    response: httpx.Response,
+    extra: dict[str, Any],
+) -> APIError:
+    error = cls.__new__(cls)
+    APIError.__init__(error, message, status_code, body, response)
+    vars(error).update(extra)
+    return error
+
+
+def _portable(error: APIError) -> httpx.Response:
+    """A copy of the error's response without credentials, its body kept decoded."""
+    response = error.raw_response
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        content = error.body.encode()
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in CREDENTIAL_HEADERS | _FRAMING_HEADERS
+    ]
+    request = _portable_request(response._request)
+    return httpx.Response(response.status_code, headers=headers, content=content, request=request)
+
+
+def _portable_request(request: httpx.Request | None) -> httpx.Request | None:
+    """The request's method and URL (without user info): no headers, no body."""
+    if request is None:
+        return None
+    return httpx.Request(request.method, request.url.copy_with(username=None, password=None))
 
 
 class BadRequestError(APIError):
@@ -211,6 +290,16 @@ class DownloadError(SDKError):
     """A download did not give what was asked: too large, not an image, or unreadable."""
 
 
+class ClientClosedError(SDKError, RuntimeError):
+    """A call on a closed SDK, or through an HTTP client that was closed."""
+
+
+class EventLoopMismatchError(SDKError, RuntimeError):
+    """An `async_client` passed to the SDK used on another event loop than its first one:
+    its connections belong to that loop. Create one client per loop, or let the SDK
+    create its own (it makes one for each loop)."""
+
+
 class ResponseTooLargeError(SDKError):
     """A response body (counted decompressed) or one server-sent event was larger than
     `limit` bytes: a broken or hostile server (a compression bomb), or a cap set too low
@@ -229,6 +318,47 @@ class DownloadTooLargeError(ResponseTooLargeError, DownloadError):
     """A downloaded image larger than `max_bytes` (counted decompressed)."""
 
 
+class ConfidentialComputeError(SDKError):
+    """A confidential call failed one of its checks. The message says which; it never
+    contains the plaintext, a key, the shared secret or the ciphertext."""
+
+
+class ConfidentialDependencyError(ConfidentialComputeError):
+    """`cryptography` is missing: install the SDK's `confidential` extra."""
+
+
+class ConfidentialLockError(ConfidentialComputeError):
+    """No node could be locked: the lock call failed, or the proxy kept refusing the lock
+    (423, 425: expired or too small) after the retries allowed. The API error, if any, is
+    `__cause__`; its status is `status_code` (-1 without one)."""
+
+    def __init__(self, message: str, status_code: int = -1) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class ConfidentialNodeKeyError(ConfidentialComputeError):
+    """The node key the lock gave is not a usable X25519 key, or the node does not know it
+    (it was rotated) after the retries allowed."""
+
+
+class ConfidentialDecryptionError(ConfidentialComputeError):
+    """The answer is malformed (not strict base64, wrong sizes) or does not decrypt with
+    this request's key."""
+
+
+class ConfidentialMissingHashError(ConfidentialComputeError):
+    """The answer has no `response_hash`, so its integrity cannot be checked."""
+
+
+class ConfidentialHashMismatchError(ConfidentialComputeError):
+    """The decrypted answer's BLAKE2b-256 hash differs from `response_hash`."""
+
+
+class ConfidentialSignatureError(ConfidentialComputeError):
+    """The answer's signature does not verify, or it has none and one is required."""
+
+
 class APIConnectionError(SDKError):
     """The request could not be sent, or its response could not be read.
 
@@ -241,9 +371,127 @@ class APIConnectionError(SDKError):
         # httpx's own initialiser stores the request behind its `.request` property.
         httpx.RequestError.__init__(self, message, request=request)  # type: ignore[arg-type]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        request = _portable_request(getattr(self, "_request", None))
+        return (_rebuild_connection_error, (type(self), str(self), request))
+
+
+def _rebuild_connection_error(
+    cls: type[APIConnectionError], message: str, request: httpx.Request | None
+) -> APIConnectionError:
+    return cls(message, request=request)
+
 
 class APITimeoutError(APIConnectionError):
     """A connect, read, write or pool timeout expired, or the whole attempt took too long."""
+
+
+# One class per httpx exception class, each both the SDK's and httpx's: `except
+# httpx.ReadTimeout` and `except atoma_sdk.APITimeoutError` both catch a `ReadTimeout`.
+
+
+class RequestError(APIConnectionError, httpx.RequestError):
+    """httpx.RequestError"""
+
+
+class TransportError(APIConnectionError, httpx.TransportError):
+    """httpx.TransportError, also what failures below httpx (httpcore, h11, h2) become."""
+
+
+class TimeoutException(APITimeoutError, httpx.TimeoutException):
+    """httpx.TimeoutException"""
+
+
+class ConnectTimeout(APITimeoutError, httpx.ConnectTimeout):
+    """httpx.ConnectTimeout"""
+
+
+class ReadTimeout(APITimeoutError, httpx.ReadTimeout):
+    """httpx.ReadTimeout"""
+
+
+class WriteTimeout(APITimeoutError, httpx.WriteTimeout):
+    """httpx.WriteTimeout"""
+
+
+class PoolTimeout(APITimeoutError, httpx.PoolTimeout):
+    """httpx.PoolTimeout"""
+
+
+class NetworkError(APIConnectionError, httpx.NetworkError):
+    """httpx.NetworkError"""
+
+
+class ConnectError(APIConnectionError, httpx.ConnectError):
+    """httpx.ConnectError"""
+
+
+class ReadError(APIConnectionError, httpx.ReadError):
+    """httpx.ReadError"""
+
+
+class WriteError(APIConnectionError, httpx.WriteError):
+    """httpx.WriteError"""
+
+
+class CloseError(APIConnectionError, httpx.CloseError):
+    """httpx.CloseError"""
+
+
+class ProxyError(APIConnectionError, httpx.ProxyError):
+    """httpx.ProxyError"""
+
+
+class UnsupportedProtocol(APIConnectionError, httpx.UnsupportedProtocol):
+    """httpx.UnsupportedProtocol"""
+
+
+class ProtocolError(APIConnectionError, httpx.ProtocolError):
+    """httpx.ProtocolError"""
+
+
+class LocalProtocolError(APIConnectionError, httpx.LocalProtocolError):
+    """httpx.LocalProtocolError"""
+
+
+class RemoteProtocolError(APIConnectionError, httpx.RemoteProtocolError):
+    """httpx.RemoteProtocolError"""
+
+
+class DecodingError(APIConnectionError, httpx.DecodingError):
+    """httpx.DecodingError"""
+
+
+class TooManyRedirects(APIConnectionError, httpx.TooManyRedirects):
+    """httpx.TooManyRedirects"""
+
+
+#: httpx's class -> the SDK's class that is also it.
+_CONNECTION_CLASSES: dict[type[httpx.RequestError], type[APIConnectionError]] = {
+    httpx_class: cls
+    for cls in (
+        RequestError,
+        TransportError,
+        TimeoutException,
+        ConnectTimeout,
+        ReadTimeout,
+        WriteTimeout,
+        PoolTimeout,
+        NetworkError,
+        ConnectError,
+        ReadError,
+        WriteError,
+        CloseError,
+        ProxyError,
+        UnsupportedProtocol,
+        ProtocolError,
+        LocalProtocolError,
+        RemoteProtocolError,
+        DecodingError,
+        TooManyRedirects,
+    )
+    for httpx_class in [cls.__bases__[1]]
+}
 
 
 _STATUS_CLASSES: dict[int, type[APIError]] = {
@@ -255,9 +503,6 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
-_CONNECTION_CLASSES: dict[type[httpx.RequestError], type[APIConnectionError]] = {}
-
-
 _COMBINED_CLASSES: dict[tuple[type[TypedAPIError], type[APIError]], type[APIError]] = {}
 
 
@@ -308,17 +553,28 @@ def _declared_class(
 
 
 def connection_error(error: httpx.RequestError) -> APIConnectionError:
-    """Wrap an httpx error in a class that is both `APIConnectionError` (or
-    `APITimeoutError`) and the httpx error's own class."""
+    """Wrap an httpx error in the class that is both `APIConnectionError` (or
+    `APITimeoutError`) and the httpx error's own class (for a subclass of an httpx error,
+    its nearest httpx base)."""
     if isinstance(error, APIConnectionError):
         return error  # already wrapped
-    cls = _CONNECTION_CLASSES.get(type(error))
-    if cls is None:
-        base = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
-        cls = type(type(error).__name__, (base, type(error)), {"__module__": __name__})
-        _CONNECTION_CLASSES[type(error)] = cls
+    cls = next(
+        _CONNECTION_CLASSES[base] for base in type(error).__mro__ if base in _CONNECTION_CLASSES
+    )
     request = getattr(error, "_request", None)
     return cls(str(error) or type(error).__name__, request=request)
+
+
+def lower_layer_error(error: Exception) -> APIConnectionError | None:
+    """The SDK error for a failure of the transport that is not an `httpx.RequestError`:
+    an invalid URL, a stream misuse, or an exception from a library under httpx (httpcore,
+    h11, h2, anyio) that httpx let through. None for anything else."""
+    if isinstance(error, httpx.RequestError):
+        return connection_error(error)
+    layer = type(error).__module__.partition(".")[0]
+    if isinstance(error, (httpx.InvalidURL, httpx.StreamError)) or layer in _LOWER_LAYERS:
+        return TransportError(f"{type(error).__name__}: {error}")
+    return None
 
 
 def error_message_from_body(body: str, default: str = "") -> str:
@@ -349,3 +605,16 @@ def _bounded(message: str) -> str:
     if len(message) <= MESSAGE_CHARS:
         return message
     return f"{message[:MESSAGE_CHARS]}... [{len(message) - MESSAGE_CHARS} more characters]"
+
+
+def _show_as_public() -> None:
+    """The classes the package re-exports (capitalised names in `__all__` but the base of
+    generated errors) name the package as their module, as users import them; they pickle
+    by that name too."""
+    package = __name__.rpartition("._runtime.")[0]
+    for name in __all__:
+        if name[:1].isupper() and name != "TypedAPIError":
+            globals()[name].__module__ = package
+
+
+_show_as_public()

@@ -17,7 +17,7 @@ import httpx
 
 from .clock import Clock
 from .deadline import attempt_deadline
-from .errors import ResponseTooLargeError, connection_error, status_error
+from .errors import ResponseTooLargeError, connection_error, lower_layer_error, status_error
 from .operation import Operation, ResponseT
 from .responses import parse_body
 from .retries import RetryPolicy, retry_after_seconds
@@ -41,7 +41,6 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 #: compression bomb is refused after the cap plus one such step, not after a whole
 #: network read (64 KiB of gzip is 64 MiB decoded).
 DECODE_STEP = 1024
-
 
 #: A step of a call: send this request, or wait this many seconds.
 Step = Union[httpx.Request, float]
@@ -70,6 +69,11 @@ def attempts(
             reason = type(error).__name__
             if delay_ms is None or _not_resent(request, resendable, reason, logger):
                 raise connection_error(error) from error
+        except Exception as error:
+            failure = lower_layer_error(error)
+            if failure is None:
+                raise
+            raise failure from error
         else:
             assert response is not None
             if policy is None or not policy.should_retry_status(response.status_code):
@@ -145,6 +149,8 @@ class Reading:
     too_large: type[ResponseTooLargeError] = ResponseTooLargeError
     #: the client's transport already bounds the attempt by `budget` (see deadline.py)
     bounded_by_transport: bool = False
+    #: send with the client's own `auth=`; never for a URL of another origin (a download)
+    client_auth: bool = True
 
 
 def run_sync(
@@ -203,13 +209,18 @@ async def run_async(
         steps.close()
 
 
+def _auth(reading: Reading) -> httpx.Auth | httpx._client.UseClientDefault | None:
+    """The client's own `auth` (its default), or none at all."""
+    return httpx.USE_CLIENT_DEFAULT if reading.client_auth else None
+
+
 def _send_sync(
     client: httpx.Client, request: httpx.Request, clock: Clock, reading: Reading
 ) -> httpx.Response:
     """Send and read the body as `reading` says, closing the response if anything fails."""
     started = clock.monotonic()
     with attempt_deadline(reading.budget):
-        response = client.send(request, stream=True)
+        response = client.send(request, stream=True, auth=_auth(reading))
         try:
             if _guard(response, started, clock, reading):
                 body = _Body(response, reading)
@@ -228,7 +239,7 @@ async def _send_async(
     """Send and read the body as `reading` says, closing the response if anything fails."""
     started = clock.monotonic()
     with attempt_deadline(reading.budget):
-        response = await client.send(request, stream=True)
+        response = await client.send(request, stream=True, auth=_auth(reading))
         try:
             if _guard(response, started, clock, reading):
                 body = _Body(response, reading)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 
+from . import checks
 from .sentinel import UNSET, OptionalNullable
 
 __all__ = [
@@ -34,12 +36,38 @@ JITTER_RATIO = 0.25
 
 @dataclass(frozen=True)
 class BackoffStrategy:
-    """Exponential backoff, all times in milliseconds (atoma-sdk 0.1.3 field names)."""
+    """Exponential backoff, all times in milliseconds (atoma-sdk 0.1.3 field names).
+
+    Checked when built: the intervals more than zero and at most a week, `exponent` at
+    least 1 (waits never shrink), `max_elapsed_time` zero (no retries) or more; all finite.
+    """
 
     initial_interval: int = 500
     max_interval: int = 60_000
     exponent: float = 1.5
     max_elapsed_time: int = 3_600_000
+
+    def __post_init__(self) -> None:
+        checks.milliseconds("BackoffStrategy.initial_interval", self.initial_interval)
+        checks.milliseconds("BackoffStrategy.max_interval", self.max_interval)
+        checks.number("BackoffStrategy.exponent", self.exponent, minimum=1)
+        checks.number(
+            "BackoffStrategy.max_elapsed_time",
+            self.max_elapsed_time,
+            minimum=0,
+            unit=" of milliseconds",
+        )
+
+    def interval(self, retries_done: int) -> float:
+        """`initial_interval * exponent**retries_done`, at most `max_interval`, computed
+        without overflow however many retries were done."""
+        ceiling = float(self.max_interval)
+        initial = float(self.initial_interval)
+        if initial >= ceiling or self.exponent == 1:
+            return min(initial, ceiling)
+        if retries_done * math.log(self.exponent) >= math.log(ceiling / initial):
+            return ceiling
+        return initial * float(self.exponent) ** retries_done
 
 
 @dataclass(frozen=True)
@@ -54,6 +82,20 @@ class RetryConfig:
     strategy: str
     backoff: BackoffStrategy | None = None
     retry_connection_errors: bool = False
+
+    def __post_init__(self) -> None:
+        if self.strategy not in ("backoff", "none"):
+            checks.instance_of("RetryConfig.strategy", self.strategy, str, '"backoff" or "none"')
+            raise ValueError(
+                f'RetryConfig.strategy must be "backoff" or "none", got {self.strategy!r}'
+            )
+        if self.backoff is not None:
+            checks.instance_of(
+                "RetryConfig.backoff", self.backoff, BackoffStrategy, "a BackoffStrategy or None"
+            )
+        checks.instance_of(
+            "RetryConfig.retry_connection_errors", self.retry_connection_errors, bool, "a bool"
+        )
 
 
 @dataclass(frozen=True)
@@ -89,8 +131,7 @@ class RetryPolicy:
         b = self.backoff
         if self.max_retries is not None and retries_done >= self.max_retries:
             return None
-        interval = b.initial_interval * b.exponent**retries_done
-        delay = min(interval * (1 + JITTER_RATIO * jitter()), b.max_interval)
+        delay = min(b.interval(retries_done) * (1 + JITTER_RATIO * jitter()), b.max_interval)
         if retry_after_ms is not None:
             if retry_after_ms > b.max_interval:
                 return None

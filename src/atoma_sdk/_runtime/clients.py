@@ -1,0 +1,286 @@
+"""The HTTP clients of one SDK instance: the user's, or the SDK's own, made on first use.
+
+The SDK's own clients belong to one process and, for async calls, to one event loop:
+
+- After `os.fork()` the child forgets the parent's clients (it never closes or reads
+  their sockets, which carry the parent's requests) and makes its own on first use.
+- An `httpx.AsyncClient`'s connections belong to the event loop that opened them. The
+  SDK makes one client per loop and closes it while that loop shuts down: a suspended
+  async generator is the hook, as `asyncio.run()`, `asyncio.Runner` and pytest-asyncio
+  close every async generator before they close the loop. A loop closed without that
+  step leaves its client to the garbage collector.
+
+Clients passed in by the user are theirs: never closed, never replaced after a fork.
+A call on a closed SDK, through a closed client of the user's, or through the user's
+async client on another event loop than its first raises a clear SDK error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import weakref
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from . import deadline
+from .errors import ClientClosedError, EventLoopMismatchError
+
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["HTTPClients"]
+
+_SDK_CLOSED = "the client is closed: this SDK instance was closed (create a new one)"
+
+
+@dataclass
+class _LoopClient:
+    """The SDK's async client for one event loop, and the hook closing it with the loop."""
+
+    client: httpx.AsyncClient
+    bounded: bool
+    hook: Any  # the suspended async generator, or None without an asyncio loop
+
+
+class HTTPClients:
+    """The clients one SDK instance sends with (see the module's docstring)."""
+
+    def __init__(
+        self,
+        client: httpx.Client | None,
+        async_client: httpx.AsyncClient | None,
+        *,
+        headers: Mapping[str, str],
+        timeout: httpx.Timeout,
+        limits: httpx.Limits,
+    ) -> None:
+        self.given = client
+        self.given_async = async_client
+        self.closed = False
+        self._headers = dict(headers)
+        self._timeout = timeout
+        self._limits = limits
+        self._lock = threading.Lock()
+        self._sync: httpx.Client | None = None
+        self._sync_bounded = False
+        self._loops: dict[asyncio.AbstractEventLoop | None, _LoopClient] = {}
+        #: clients close() could not close at once: closed when their loop shuts down
+        self._retired: dict[asyncio.AbstractEventLoop | None, _LoopClient] = {}
+        self._given_async_loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+        self._closing: set[Any] = set()  # closes scheduled by close() on a running loop
+        _ALL.add(self)
+
+    # -- the client for a call ------------------------------------------------------------
+
+    def sync(self) -> httpx.Client:
+        if self.closed:
+            raise ClientClosedError(_SDK_CLOSED)
+        given = self.given
+        if given is not None:
+            if given.is_closed:
+                raise ClientClosedError(
+                    "the client is closed: the httpx.Client passed as `client` was closed"
+                )
+            return given
+        client = self._sync
+        if client is None:
+            with self._lock:
+                if self.closed:
+                    raise ClientClosedError(_SDK_CLOSED)
+                client = self._sync
+                if client is None:
+                    transport = httpx.HTTPTransport(limits=self._limits)
+                    self._sync_bounded = deadline.install(transport)
+                    client = self._sync = httpx.Client(
+                        timeout=self._timeout, transport=transport, headers=self._headers
+                    )
+        return client
+
+    def for_running_loop(self) -> httpx.AsyncClient:
+        if self.closed:
+            raise ClientClosedError(_SDK_CLOSED)
+        loop = _running_loop()
+        given = self.given_async
+        if given is not None:
+            if given.is_closed:
+                raise ClientClosedError(
+                    "the client is closed: the httpx.AsyncClient passed as `async_client` "
+                    "was closed"
+                )
+            self._check_loop(loop)
+            return given
+        entry = self._loops.get(loop)
+        if entry is None:
+            with self._lock:
+                if self.closed:
+                    raise ClientClosedError(_SDK_CLOSED)
+                entry = self._loops.get(loop)
+                if entry is None:
+                    self._forget_closed_loops()
+                    entry = self._loops[loop] = self._new_loop_client(loop)
+        return entry.client
+
+    def _check_loop(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        if loop is None:
+            return
+        if self._given_async_loop is None:
+            self._given_async_loop = weakref.ref(loop)
+        elif self._given_async_loop() is not loop:
+            raise EventLoopMismatchError(
+                "the httpx.AsyncClient passed as `async_client` was first used on another "
+                "event loop, and its connections belong to that loop: create one client "
+                "per event loop (or let the SDK create its own, one per loop)"
+            )
+
+    def _new_loop_client(self, loop: asyncio.AbstractEventLoop | None) -> _LoopClient:
+        transport = httpx.AsyncHTTPTransport(limits=self._limits)
+        bounded = deadline.install(transport)
+        client = httpx.AsyncClient(
+            timeout=self._timeout, transport=transport, headers=self._headers
+        )
+        hook = None
+        if loop is not None:
+            hook = _close_with_loop(weakref.ref(self), loop)
+            # Asking for the first step registers the generator with the running loop
+            # (which closes it at shutdown); the step itself runs to the `yield` at once.
+            first_step: Any = hook.asend(None)
+            with contextlib.suppress(StopIteration):
+                first_step.send(None)
+        return _LoopClient(client, bounded, hook)
+
+    def _forget_closed_loops(self) -> None:
+        """Let go of clients whose loop closed without closing them (their sockets go with
+        the garbage collector): nothing can run on a closed loop."""
+        for loops in (self._loops, self._retired):
+            for loop in [loop for loop in loops if loop is not None and loop.is_closed()]:
+                del loops[loop]
+
+    # -- facts about a client -------------------------------------------------------------
+
+    def owns(self, client: httpx.Client | httpx.AsyncClient) -> bool:
+        return client is not self.given and client is not self.given_async
+
+    def bounded(self, client: httpx.Client | httpx.AsyncClient) -> bool:
+        """Whether the client's transport bounds each attempt (see deadline.py)."""
+        if client is self._sync:
+            return self._sync_bounded
+        return any(entry.client is client and entry.bounded for entry in self._loops.values())
+
+    def current_sync(self) -> httpx.Client | None:
+        return self.given or self._sync
+
+    def current_async(self) -> httpx.AsyncClient | None:
+        """The client async calls on the running loop use (else the latest made)."""
+        if self.given_async is not None:
+            return self.given_async
+        entry = self._loops.get(_running_loop())
+        if entry is None and self._loops:
+            entry = list(self._loops.values())[-1]
+        return entry.client if entry is not None else None
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the SDK's own clients: the sync one now; an async one now if its loop is
+        running in this thread (scheduled) or another (submitted), else when its loop
+        shuts down."""
+        import asyncio
+
+        with self._lock:
+            self.closed = True
+            sync, self._sync = self._sync, None
+            entries = list(self._loops.items())
+            self._retired.update(self._loops)
+            self._loops.clear()
+        if sync is not None:
+            sync.close()
+        running = _running_loop()
+        for loop, entry in entries:
+            if loop is None or entry.hook is None:
+                continue  # not an asyncio loop: only `await aclose()` can close it
+            if loop is running:
+                task = asyncio.ensure_future(entry.hook.aclose())
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
+            elif loop.is_running():
+                asyncio.run_coroutine_threadsafe(_finish(entry.hook), loop)
+
+    async def aclose(self) -> None:
+        """Close the SDK's own clients, awaiting the one of the running loop."""
+        loop = _running_loop()
+        with self._lock:
+            self.closed = True
+            entry = self._loops.get(loop)
+        if entry is not None:
+            if entry.hook is not None:
+                await entry.hook.aclose()
+            else:
+                await self._closed_with(loop)
+        self.close()
+
+    async def _closed_with(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        with self._lock:
+            entry = self._loops.pop(loop, None) or self._retired.pop(loop, None)
+        if entry is not None:
+            await entry.client.aclose()
+
+    def _forget_inherited(self) -> None:
+        """In a forked child: the parent's clients are left alone, new ones made on use."""
+        for entry in (*self._loops.values(), *self._retired.values()):
+            if entry.hook is not None:
+                _INHERITED.append(entry.hook)
+        self._lock = threading.Lock()  # another thread may have held it during the fork
+        self._sync = None
+        self._loops = {}
+        self._retired = {}
+        self._closing = set()
+
+
+async def _close_with_loop(
+    clients: weakref.ref[HTTPClients], loop: asyncio.AbstractEventLoop
+) -> AsyncGenerator[None, None]:
+    """Suspended until the loop shuts down its async generators (or the SDK closes this
+    loop's client): then closes the SDK's client for `loop`, on `loop`."""
+    try:
+        yield
+    finally:
+        owner = clients()
+        if owner is not None:
+            await owner._closed_with(loop)
+
+
+async def _finish(hook: Any) -> None:
+    await hook.aclose()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The running asyncio loop, if asyncio is in use at all (None under trio)."""
+    module = sys.modules.get("asyncio")
+    if module is None:
+        return None
+    try:
+        loop: asyncio.AbstractEventLoop = module.get_running_loop()
+    except RuntimeError:
+        return None
+    return loop
+
+
+#: Every live instance, for the fork handler.
+_ALL: weakref.WeakSet[HTTPClients] = weakref.WeakSet()
+#: In a forked child, the parent's loop hooks: kept, so that no finalizer runs them.
+_INHERITED: list[Any] = []
+
+
+def _after_fork_in_child() -> None:
+    for clients in list(_ALL):
+        clients._forget_inherited()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
