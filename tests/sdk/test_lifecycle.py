@@ -12,7 +12,7 @@ import pytest
 import respx
 from sdk_support import BASE_URL, REQUIRED, TOKEN, Flavour, MakeSDK, UserClients
 
-from atoma_sdk import AtomaSDK
+from atoma_sdk import AtomaSDK, ClientClosedError
 
 # 10. Context managers and client ownership
 
@@ -56,9 +56,9 @@ async def test_context_manager_leaves_user_client_open(
         await flavour.generate(sdk, **REQUIRED)
         assert flavour.created_client(sdk) is user_client
     assert not user_client.is_closed
-    assert flavour.created_client(sdk) is user_client  # still the SDK's client
-    await flavour.generate(sdk, **REQUIRED)  # and still usable
-    assert route.call_count == 2
+    with pytest.raises(ClientClosedError, match="the client is closed"):
+        await flavour.generate(sdk, **REQUIRED)  # the SDK is closed, not the user's client
+    assert route.call_count == 1
 
 
 async def test_close_methods(make_sdk: MakeSDK, route: respx.Route) -> None:
@@ -106,17 +106,23 @@ async def test_sync_with_in_async_code_closes_the_async_client_it_created(
     assert created.is_closed
 
 
-def test_close_without_a_running_loop_keeps_the_async_client_for_aclose(
-    make_sdk: MakeSDK, route: respx.Route
-) -> None:
+def test_the_async_client_closes_with_its_event_loop(make_sdk: MakeSDK, route: respx.Route) -> None:
+    """`asyncio.run()` shuts the loop down: the SDK's client for that loop closes with it,
+    and the next loop gets a client of its own."""
     sdk = make_sdk()
-    asyncio.run(sdk.images.generate_async(**REQUIRED))
-    created = sdk._core._async_client
-    assert created is not None
-    sdk.close()  # cannot await here: the client stays, still owned
-    assert sdk._core._async_client is created
-    asyncio.run(sdk.aclose())
-    assert created.is_closed
+    created: list[httpx.AsyncClient | None] = []
+
+    async def call() -> None:
+        await sdk.images.generate_async(**REQUIRED)
+        created.append(sdk._core._async_client)
+
+    asyncio.run(call())
+    asyncio.run(call())
+    first, second = created
+    assert first is not None and second is not None and first is not second
+    assert first.is_closed and second.is_closed
+    assert sdk._core._async_client is None
+    sdk.close()
 
 
 def test_sync_with_block_without_calls_creates_nothing() -> None:
@@ -187,6 +193,7 @@ def test_sdk_constructor_signature() -> None:
         ("debug_logger", positional, None),
         ("server_idx", inspect.Parameter.KEYWORD_ONLY, None),
         ("url_params", inspect.Parameter.KEYWORD_ONLY, None),
+        ("max_response_bytes", inspect.Parameter.KEYWORD_ONLY, None),
     ]
 
 
@@ -215,6 +222,7 @@ def test_generate_signature(method: str) -> None:
         ("server_url", keyword, None),
         ("timeout_ms", keyword, None),
         ("http_headers", keyword, None),
+        ("max_response_bytes", keyword, None),
     ]
     assert inspect.iscoroutinefunction(getattr(Images, method)) == (method == "generate_async")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,11 +12,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 from typing_extensions import Self
 
-from . import deadline
-from .auth import BearerAuth, Credentials, SecurityScheme
+from . import checks
+from .auth import Credentials, SecurityScheme
 from .bodies import encode_body
+from .clients import HTTPClients
 from .clock import SYSTEM_CLOCK
-from .errors import DownloadTooLargeError
+from .errors import (
+    APIConnectionError,
+    ClientClosedError,
+    DownloadError,
+    DownloadTooLargeError,
+)
 from .operation import CallOptions, Operation, ResponseT
 from .pipeline import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -40,11 +45,9 @@ from .requests import (
     query_string,
 )
 from .retries import RetryConfig, resolve_policy
-from .sentinel import OptionalNullable
+from .sentinel import UNSET, OptionalNullable
 
 if TYPE_CHECKING:
-    import asyncio
-
     from httpx._client import UseClientDefault
 
     from .models import InputModel
@@ -114,7 +117,18 @@ class SDKCore:
         self.max_response_bytes = checked_size_cap(
             "max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES
         )
+        _check_settings(server_url, server_idx, url_params, client, async_client)
+        _check_retries("retry_config", retry_config)
+        if timeout_ms is not None:
+            checks.milliseconds("timeout_ms", timeout_ms)
+        if debug_logger is not None and not callable(getattr(debug_logger, "debug", None)):
+            raise TypeError(
+                "debug_logger must have a debug() method (a logging.Logger does), "
+                f"got {type(debug_logger).__name__}"
+            )
         self.server_url = base_url(settings.servers, server_url, server_idx, url_params)
+        if server_url is not None:  # checked with its {placeholders} filled in
+            checks.server_url("server_url", server_url and self.server_url)
         self.retry_config = retry_config
         self.timeout_ms = timeout_ms
         self.logger: logging.Logger = logging.getLogger(settings.package)
@@ -140,84 +154,65 @@ class SDKCore:
             "User-Agent": f"{settings.sdk_name}-python/{settings.version}",
             "Accept": "application/json",
         }
-        self._lock = threading.Lock()
-        self._client = client
-        self._owns_client = client is None
-        self._async_client = async_client
-        self._owns_async_client = async_client is None
-        self._closing: set[asyncio.Task[None]] = set()  # async closes scheduled by close()
-        # The clients whose transport bounds each attempt (see deadline.py): ours only.
-        self._deadline_client: httpx.Client | None = None
-        self._deadline_async_client: httpx.AsyncClient | None = None
+        self._clients = HTTPClients(
+            client,
+            async_client,
+            headers=self._base_headers,
+            timeout=DEFAULT_TIMEOUT,
+            limits=DEFAULT_LIMITS,
+        )
 
     def __repr__(self) -> str:
         return f"SDKCore(server_url={self.server_url!r}, auth={self._credentials!r})"
 
-    # -- HTTP clients: created on first use, closed only if we created them ---------------
+    # -- HTTP clients: the user's, or the SDK's own (see clients.py) ----------------------
 
     @property
     def client(self) -> httpx.Client:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    transport = httpx.HTTPTransport(limits=DEFAULT_LIMITS)
-                    bounded = deadline.install(transport)
-                    self._client = httpx.Client(
-                        timeout=DEFAULT_TIMEOUT, transport=transport, headers=self._base_headers
-                    )
-                    self._deadline_client = self._client if bounded else None
-        return self._client
+        """The client for a sync call; raises `ClientClosedError` once closed."""
+        return self._clients.sync()
 
     @property
     def async_client(self) -> httpx.AsyncClient:
-        if self._async_client is None:
-            with self._lock:
-                if self._async_client is None:
-                    transport = httpx.AsyncHTTPTransport(limits=DEFAULT_LIMITS)
-                    bounded = deadline.install(transport)
-                    self._async_client = httpx.AsyncClient(
-                        timeout=DEFAULT_TIMEOUT, transport=transport, headers=self._base_headers
-                    )
-                    self._deadline_async_client = self._async_client if bounded else None
-        return self._async_client
+        """The client for an async call on the running event loop."""
+        return self._clients.for_running_loop()
+
+    @property
+    def _client(self) -> httpx.Client | None:
+        """The sync client in use, if any (for tests and diagnostics)."""
+        return self._clients.current_sync()
+
+    @property
+    def _async_client(self) -> httpx.AsyncClient | None:
+        return self._clients.current_async()
 
     def _owns(self, client: httpx.Client | httpx.AsyncClient) -> bool:
         """Whether `client` is one the SDK created, whose default headers are already ours."""
-        if client is self._client:
-            return self._owns_client
-        return client is self._async_client and self._owns_async_client
+        return self._clients.owns(client)
 
     def close(self) -> None:
-        """Close the clients this SDK created; clients the user passed in stay open.
+        """Close the clients this SDK created (clients the user passed in stay open); every
+        later call raises `ClientClosedError`.
 
-        An async client can only be closed by awaiting; from sync code (`with` in an async
-        app) its closing is scheduled on the running event loop.
+        An async client can only be closed by awaiting: from sync code it is closed on its
+        event loop (scheduled there), or when that loop shuts down.
         """
-        if self._owns_client and self._client is not None:
-            self._client.close()
-            self._client = None
-        if self._owns_async_client and self._async_client is not None:
-            self._schedule_async_close()
-
-    def _schedule_async_close(self) -> None:
-        import asyncio
-
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no loop running: keep the client for a later `aclose()`
-        client, self._async_client = self._async_client, None
-        assert client is not None
-        task = loop.create_task(client.aclose())
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
+        self._clients.close()
 
     async def aclose(self) -> None:
         """Close every client this SDK created; clients the user passed in stay open."""
-        if self._owns_async_client and self._async_client is not None:
-            client, self._async_client = self._async_client, None
-            await client.aclose()
-        self.close()
+        await self._clients.aclose()
+
+    def _closed_during(
+        self, client: httpx.Client | httpx.AsyncClient, error: Exception
+    ) -> ClientClosedError | None:
+        """The error for a call that failed because the SDK or the client was closed while
+        it ran (httpx raises a bare `RuntimeError`, or a connection error, then)."""
+        if isinstance(error, ClientClosedError):
+            return error
+        if self._clients.closed or client.is_closed:
+            return ClientClosedError("the client is closed: it was closed during the call")
+        return None
 
     # -- calls ---------------------------------------------------------------------------
 
@@ -318,12 +313,26 @@ class SDKCore:
         return response.content
 
     def _run(self, plan: _Plan) -> httpx.Response:
-        response = run_sync(self.client, plan.steps, self.clock, plan.reading)
+        client = self.client
+        try:
+            response = run_sync(client, plan.steps, self.clock, plan.reading)
+        except (RuntimeError, APIConnectionError) as error:
+            closed = self._closed_during(client, error)
+            if closed is None or closed is error:
+                raise
+            raise closed from error
         self._log_response(response)
         return response
 
     async def _run_async(self, plan: _Plan) -> httpx.Response:
-        response = await run_async(self.async_client, plan.steps, self.clock, plan.reading)
+        client = self.async_client
+        try:
+            response = await run_async(client, plan.steps, self.clock, plan.reading)
+        except (RuntimeError, APIConnectionError) as error:
+            closed = self._closed_during(client, error)
+            if closed is None or closed is error:
+                raise
+            raise closed from error
         self._log_response(response)
         return response
 
@@ -337,8 +346,9 @@ class SDKCore:
         streamed: bool = False,
     ) -> _Plan:
         """`streamed`: a 2XX body is left unread for the caller (events always are)."""
+        _check_call(options)
         request, budget = self._build_request(client, operation, body, options, params)
-        bounded = client is self._deadline_client or client is self._deadline_async_client
+        bounded = self._clients.bounded(client)
         cap = self._response_cap(options)
         streaming = streamed or operation.stream
         reading = Reading(budget, streaming, cap, bounded_by_transport=bounded)
@@ -358,16 +368,28 @@ class SDKCore:
         max_bytes: int,
         options: CallOptions,
     ) -> _Plan:
+        _check_call(options)
         headers = {"User-Agent": self._base_headers["User-Agent"], "Accept": "image/*"}
         if options.http_headers:
             override_headers(headers, options.http_headers)
         timeout = self._timeout(client, options.timeout_ms)
-        request = client.build_request("GET", url, headers=headers, timeout=timeout)
-        # Not even a default header of the user's own client may carry credentials there.
-        for name in ("authorization", "proxy-authorization", "cookie"):
+        try:
+            request = client.build_request("GET", url, headers=headers, timeout=timeout)
+        except httpx.InvalidURL as error:
+            raise DownloadError(f"The image URL is not a valid URL: {error}") from None
+        if request.url.scheme not in ("http", "https") or not request.url.host:
+            raise DownloadError("The image URL is not an absolute http(s) URL")
+        # Not even a default header of the user's own client may carry credentials there,
+        # nor its `auth=` (httpx would add it when sending: `client_auth=False`).
+        for name in self.sensitive_headers:
             request.headers.pop(name, None)
         effective = timeout if isinstance(timeout, httpx.Timeout) else client.timeout
-        reading = Reading(effective.read, max_bytes=max_bytes, too_large=DownloadTooLargeError)
+        reading = Reading(
+            effective.read,
+            max_bytes=max_bytes,
+            too_large=DownloadTooLargeError,
+            client_auth=False,
+        )
         return self._attempts(request, options, reading)
 
     def _attempts(self, request: httpx.Request, options: CallOptions, reading: Reading) -> _Plan:
@@ -462,7 +484,10 @@ class SDKCore:
             )
 
     def _loggable(self, url: httpx.URL) -> httpx.URL:
-        """`url` with the values of API keys sent in the query redacted."""
+        """`url` without user info, and with the values of API keys sent in the query
+        redacted."""
+        if url.userinfo:  # a download URL the server gave can carry a password
+            url = url.copy_with(username=None, password=None)
         hidden = self._credentials.sensitive_query
         if not (hidden and any(name in hidden for name in url.params)):
             return url
@@ -510,6 +535,49 @@ class Resource:
 
     def __init__(self, core: SDKCore) -> None:
         self._core = core
+
+
+def _check_settings(
+    server_url: object,
+    server_idx: object,
+    url_params: object,
+    client: object,
+    async_client: object,
+) -> None:
+    """The constructor's arguments of the right types (see checks.py), before any I/O."""
+    if server_url is not None:
+        checks.instance_of("server_url", server_url, str, "a URL string or None")
+    if server_idx is not None and (isinstance(server_idx, bool) or not isinstance(server_idx, int)):
+        raise TypeError(f"server_idx must be an int or None, got {type(server_idx).__name__}")
+    if url_params is not None and not (
+        isinstance(url_params, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in url_params.items())
+    ):
+        raise TypeError("url_params must be a mapping of names (str) to values (str), or None")
+    if client is not None:
+        checks.instance_of(
+            "client", client, httpx.Client, "an httpx.Client or None (async: async_client)"
+        )
+    if async_client is not None:
+        checks.instance_of(
+            "async_client", async_client, httpx.AsyncClient, "an httpx.AsyncClient or None"
+        )
+
+
+def _check_retries(name: str, value: object) -> None:
+    if value is not UNSET and value is not None:
+        checks.instance_of(name, value, RetryConfig, "a RetryConfig, or None for no retries")
+
+
+def _check_call(options: CallOptions) -> None:
+    """A call's overrides follow the rules of the SDK's own settings."""
+    _check_retries("retries", options.retries)
+    if options.server_url is not None:
+        checks.server_url("server_url", options.server_url)
+    if options.timeout_ms is not None:
+        checks.milliseconds("timeout_ms", options.timeout_ms)
+    if options.http_headers is not None:
+        checks.http_headers("http_headers", options.http_headers)
 
 
 def _log_to_stderr(logger: logging.Logger) -> None:

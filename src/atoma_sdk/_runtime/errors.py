@@ -368,8 +368,12 @@ class APIConnectionError(SDKError):
     request: httpx.Request
 
     def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
-        # httpx's own initialiser stores the request behind its `.request` property.
-        httpx.RequestError.__init__(self, message, request=request)  # type: ignore[arg-type]
+        if isinstance(self, httpx.RequestError):
+            # httpx's own initialiser stores the request behind its `.request` property.
+            httpx.RequestError.__init__(self, message, request=request)
+        else:  # the class itself, built by hand
+            super().__init__(message)
+            self._request = request
 
     def __reduce__(self) -> tuple[Any, ...]:
         request = _portable_request(getattr(self, "_request", None))

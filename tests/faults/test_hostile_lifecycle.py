@@ -1,0 +1,221 @@
+"""The process around the SDK, against real local servers: `os.fork()`, successive event
+loops, and closing (before and during calls, the SDK's clients and the user's)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from fault_server import Behaviour, Exchange, head, json_response, slow_headers
+from fault_support import OK_BODY, REQUIRED, TOKEN, Flavour, MakeSDK, StartServer, stopwatch
+
+from atoma_sdk import AtomaSDK, ClientClosedError, EventLoopMismatchError, SDKError
+
+
+def echo_prompt() -> Behaviour:
+    """Answers each request with its own prompt as the image's `revised_prompt`, so a
+    client can tell its answer from anyone else's; keeps the connection open."""
+
+    def behaviour(exchange: Exchange) -> bool:
+        prompt = exchange.request.json()["prompt"]
+        body = json.dumps(
+            {"created": 1, "data": [{"url": "https://img.test/1.png", "revised_prompt": prompt}]}
+        )
+        data = body.encode()
+        headers = {"Content-Type": "application/json", "Content-Length": str(len(data))}
+        exchange.send(head(200, headers) + data)
+        return True
+
+    return behaviour
+
+
+def established_to(port: int) -> int:
+    """Client sockets of this process connected to `port` and not closed by this side
+    (ESTABLISHED or CLOSE_WAIT), from /proc/net/tcp."""
+    count = 0
+    with open("/proc/net/tcp") as table:
+        next(table)
+        for line in table:
+            fields = line.split()
+            remote_port = int(fields[2].split(":")[1], 16)
+            if remote_port == port and fields[3] in ("01", "08"):
+                count += 1
+    return count
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 2.0) -> bool:
+    """Poll `condition` (sockets close asynchronously on the server's side)."""
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+# -- fork -----------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork() is POSIX only")
+def test_a_forked_child_never_shares_the_parents_connections(start_server: StartServer) -> None:
+    server = start_server(echo_prompt())
+    with AtomaSDK(bearer_auth=TOKEN, server_url=server.url) as sdk:
+        first = sdk.images.generate(**{**REQUIRED, "prompt": "parent-0"})
+        assert first.data[0].revised_prompt == "parent-0"  # a pooled connection is now idle
+        parent_client = sdk._core._client
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its answers must be its own, on its own connections
+            code = 1
+            try:
+                os.close(read_end)
+                answers = [
+                    sdk.images.generate(**{**REQUIRED, "prompt": f"child-{i}"})
+                    .data[0]
+                    .revised_prompt
+                    for i in range(20)
+                ]
+                fresh = sdk._core._client is not parent_client
+                os.write(write_end, json.dumps({"answers": answers, "fresh": fresh}).encode())
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        answers = [
+            sdk.images.generate(**{**REQUIRED, "prompt": f"parent-{i}"}).data[0].revised_prompt
+            for i in range(1, 21)
+        ]
+        _, status = os.waitpid(pid, 0)
+        with os.fdopen(read_end, "rb") as pipe:
+            child = json.loads(pipe.read() or b"{}")
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert answers == [f"parent-{i}" for i in range(1, 21)]
+        assert child["answers"] == [f"child-{i}" for i in range(20)]
+        assert child["fresh"] is True
+        assert sdk._core._client is parent_client  # the parent keeps its pool
+        assert server.connections_accepted == 2  # one each: the child did not reuse ours
+
+
+# -- successive event loops ----------------------------------------------------------------
+
+
+def test_one_sdk_across_successive_asyncio_runs(start_server: StartServer) -> None:
+    """Each `asyncio.run()` gets a working client; its connections close with its loop."""
+    server = start_server(echo_prompt())
+    sdk = AtomaSDK(bearer_auth=TOKEN, server_url=server.url)
+    clients: list[httpx.AsyncClient | None] = []
+
+    async def calls(run: int) -> list[str | None]:
+        results = [
+            await sdk.images.generate_async(**{**REQUIRED, "prompt": f"{run}-{i}"})
+            for i in range(3)
+        ]
+        clients.append(sdk._core._async_client)
+        return [r.data[0].revised_prompt for r in results]
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for run in range(5):
+            assert asyncio.run(calls(run)) == [f"{run}-{i}" for i in range(3)]
+            assert wait_until(lambda: established_to(server.port) == 0), "sockets left open"
+        sdk.close()
+        gc.collect()
+    assert len({id(c) for c in clients}) == 5  # a client per loop
+    assert all(c is not None and c.is_closed for c in clients)
+    assert server.connections_accepted == 5
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_users_async_client_on_another_loop_is_a_clear_error(start_server: StartServer) -> None:
+    server = start_server(json_response(200, OK_BODY))
+    http = httpx.AsyncClient()
+    sdk = AtomaSDK(bearer_auth=TOKEN, server_url=server.url, async_client=http)
+    first_loop = asyncio.new_event_loop()
+    try:
+        first_loop.run_until_complete(sdk.images.generate_async(**REQUIRED))
+        with pytest.raises(EventLoopMismatchError, match="another event loop"):
+            asyncio.run(sdk.images.generate_async(**REQUIRED))
+        assert server.request_count == 1  # refused before any I/O
+        first_loop.run_until_complete(sdk.images.generate_async(**REQUIRED))  # still fine
+    finally:
+        first_loop.run_until_complete(http.aclose())
+        first_loop.close()
+    assert isinstance(EventLoopMismatchError("x"), SDKError)
+
+
+# -- closing -------------------------------------------------------------------------------
+
+
+async def test_a_call_on_a_closed_sdk(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    server = start_server(json_response(200, OK_BODY))
+    sdk = make_sdk(server.url)
+    await flavour.generate(sdk, **REQUIRED)
+    if flavour.is_async:
+        await sdk.aclose()
+    else:
+        sdk.close()
+    for _ in range(2):  # never a silent reopen
+        with pytest.raises(ClientClosedError, match="the client is closed"):
+            await flavour.generate(sdk, **REQUIRED)
+    assert server.request_count == 1
+    assert flavour.owned_client(sdk) is None
+
+
+async def test_a_call_through_a_closed_user_client(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    server = start_server(json_response(200, OK_BODY))
+    user: httpx.Client | httpx.AsyncClient
+    if flavour.is_async:
+        user = httpx.AsyncClient()
+        await user.aclose()
+        sdk = make_sdk(server.url, async_client=user)
+    else:
+        user = httpx.Client()
+        user.close()
+        sdk = make_sdk(server.url, client=user)
+    with pytest.raises(ClientClosedError, match="the client is closed: the httpx"):
+        await flavour.generate(sdk, **REQUIRED)
+    assert server.request_count == 0
+
+
+def test_close_while_calls_run_in_other_threads(start_server: StartServer) -> None:
+    """Calls in flight when `close()` runs end promptly, each with a result or an
+    `SDKError`; none hangs, none raises anything else."""
+    server = start_server(slow_headers(0.5, json_response(200, OK_BODY)))
+    sdk = AtomaSDK(bearer_auth=TOKEN, server_url=server.url)
+    started = threading.Barrier(9)
+
+    def call(_: int) -> Any:
+        started.wait()
+        try:
+            return sdk.images.generate(**REQUIRED)
+        except Exception as error:
+            return error
+
+    with stopwatch() as watch, ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(call, i) for i in range(8)]
+        started.wait()
+        wait_until(lambda: server.request_count == 8)
+        sdk.close()
+        outcomes = [f.result(timeout=10) for f in futures]
+    print(
+        f"close during 8 calls: ended in {watch.elapsed:.2f} s:",
+        [type(o).__name__ for o in outcomes],
+    )
+    unexpected = [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, SDKError)]
+    assert unexpected == []
+    with pytest.raises(ClientClosedError):
+        sdk.images.generate(**REQUIRED)
