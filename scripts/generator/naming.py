@@ -54,7 +54,7 @@ def env_var_prefix(sdk_class: str) -> str:
 # Names a generated field or argument must not take: they would shadow the methods'
 # own keyword arguments or pydantic's model attributes.
 _RESERVED = frozenset(
-    {"self", "retries", "server_url", "timeout_ms", "http_headers"}
+    {"self", "retries", "server_url", "timeout_ms", "http_headers", "max_response_bytes"}
     | {"copy", "dict", "json", "schema", "validate", "construct", "fields"}
 )
 

@@ -45,6 +45,9 @@ class AtomaSDK(BaseSDK):
             in the environment sends them to stderr).
         server_idx: Index into the spec's server list, when `server_url` is not given.
         url_params: Values for `{name}` placeholders in `server_url`.
+        max_response_bytes: The largest response body (counted decompressed) or streamed
+            event a call reads, unless the call passes its own (default 32 MiB); past it
+            the call raises `ResponseTooLargeError`.
     """
 
     def __init__(
@@ -59,6 +62,7 @@ class AtomaSDK(BaseSDK):
         *,
         server_idx: Optional[int] = None,
         url_params: Optional[Mapping[str, str]] = None,
+        max_response_bytes: Optional[int] = None,
     ) -> None:
         self._core = SDKCore(
             _SETTINGS,
@@ -71,6 +75,7 @@ class AtomaSDK(BaseSDK):
             retry_config=retry_config,
             timeout_ms=timeout_ms,
             debug_logger=debug_logger,
+            max_response_bytes=max_response_bytes,
         )
 
     @cached_property

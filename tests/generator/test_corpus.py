@@ -263,7 +263,8 @@ def signature_of(method: Any) -> dict[str, tuple[Any, Any]]:
     return {
         name: (hints[name], parameter.default)
         for name, parameter in parameters.items()
-        if name not in ("self", "retries", "server_url", "timeout_ms", "http_headers")
+        if name
+        not in ("self", "retries", "server_url", "timeout_ms", "http_headers", "max_response_bytes")
     }
 
 

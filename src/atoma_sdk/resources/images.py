@@ -64,6 +64,7 @@ class Images(Resource):
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
+        max_response_bytes: Optional[int] = None,
     ) -> models.CreateImageResponse:
         """Create image
 
@@ -98,6 +99,8 @@ class Images(Resource):
             server_url: Overrides the client's server URL for this call.
             timeout_ms: Overrides the client's timeout for this call, in milliseconds.
             http_headers: Extra headers; they replace the SDK's own of the same name.
+            max_response_bytes: Overrides the client's cap on a response body (counted
+                decompressed) or one streamed event, in bytes.
 
         Raises:
             models.APIError: The server answered with a 4XX or 5XX status.
@@ -119,7 +122,7 @@ class Images(Resource):
             moderation=moderation,
             partial_images=partial_images,
         )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers)
+        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
         return self._core.call(_generate_operation(), body, options)
 
     async def generate_async(
@@ -142,6 +145,7 @@ class Images(Resource):
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
+        max_response_bytes: Optional[int] = None,
     ) -> models.CreateImageResponse:
         """Create image (async)
 
@@ -176,6 +180,8 @@ class Images(Resource):
             server_url: Overrides the client's server URL for this call.
             timeout_ms: Overrides the client's timeout for this call, in milliseconds.
             http_headers: Extra headers; they replace the SDK's own of the same name.
+            max_response_bytes: Overrides the client's cap on a response body (counted
+                decompressed) or one streamed event, in bytes.
 
         Raises:
             models.APIError: The server answered with a 4XX or 5XX status.
@@ -197,7 +203,7 @@ class Images(Resource):
             moderation=moderation,
             partial_images=partial_images,
         )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers)
+        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
         return await self._core.call_async(_generate_operation(), body, options)
 
     def generate_stream(
@@ -220,6 +226,7 @@ class Images(Resource):
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
+        max_response_bytes: Optional[int] = None,
     ) -> EventStream[models.ImageGenerationStreamEvent]:
         """Create image, streaming partial images
 
@@ -251,6 +258,8 @@ class Images(Resource):
             server_url: Overrides the client's server URL for this call.
             timeout_ms: Overrides the client's timeout for this call, in milliseconds.
             http_headers: Extra headers; they replace the SDK's own of the same name.
+            max_response_bytes: Overrides the client's cap on a response body (counted
+                decompressed) or one streamed event, in bytes.
 
         Raises:
             models.APIError: The server answered with a 4XX or 5XX status.
@@ -272,7 +281,7 @@ class Images(Resource):
             moderation=moderation,
             partial_images=partial_images,
         )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers)
+        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
         return self._core.call_stream(_generate_stream_operation(), body, options)
 
     async def generate_stream_async(
@@ -295,6 +304,7 @@ class Images(Resource):
         server_url: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
+        max_response_bytes: Optional[int] = None,
     ) -> AsyncEventStream[models.ImageGenerationStreamEvent]:
         """Create image, streaming partial images (async)
 
@@ -326,6 +336,8 @@ class Images(Resource):
             server_url: Overrides the client's server URL for this call.
             timeout_ms: Overrides the client's timeout for this call, in milliseconds.
             http_headers: Extra headers; they replace the SDK's own of the same name.
+            max_response_bytes: Overrides the client's cap on a response body (counted
+                decompressed) or one streamed event, in bytes.
 
         Raises:
             models.APIError: The server answered with a 4XX or 5XX status.
@@ -347,5 +359,5 @@ class Images(Resource):
             moderation=moderation,
             partial_images=partial_images,
         )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers)
+        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
         return await self._core.call_stream_async(_generate_stream_operation(), body, options)
