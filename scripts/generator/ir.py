@@ -7,7 +7,7 @@ types into annotations and render.py feeds the templates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Union
 
 from .naming import env_var_prefix, pascal_case
@@ -242,14 +242,21 @@ class ErrorResponse:
     type: ModelType | None = None  # the declared JSON schema, if any
 
 
+ParameterLocation = Literal["path", "query", "header", "cookie"]
+ParameterStyle = Literal[
+    "simple", "label", "matrix", "form", "spaceDelimited", "pipeDelimited", "deepObject"
+]
+
+
 @dataclass(frozen=True)
 class Parameter:
-    """A path, query or header parameter."""
+    """A path, query, header or cookie parameter, and how its value is serialized."""
 
-    location: Literal["path", "query", "header"]
+    location: ParameterLocation
     field: ModelField
-    #: query arrays: repeated (`a=1&a=2`) when True, comma-separated (`a=1,2`) when False
-    explode: bool = True
+    style: ParameterStyle
+    #: arrays and objects: one pair per item (`a=1&a=2`) when True, joined (`a=1,2`) when False
+    explode: bool
 
 
 @dataclass(frozen=True)
@@ -277,7 +284,9 @@ class Operation:
     body_required: bool
     response: Type | None  # None: no content
     stream: Stream | None
-    requires_auth: bool
+    #: the security requirements it accepts: alternatives, each a set of `SecurityScheme`
+    #: names used together; empty: no credentials are sent
+    security: tuple[tuple[str, ...], ...]
     errors: tuple[ErrorResponse, ...]
 
     @property
@@ -301,11 +310,25 @@ class Resource:
     operations: tuple[Operation, ...]
 
 
+SecurityKind = Literal["bearer", "basic", "api_key"]
+SecurityLocation = Literal["header", "query", "cookie"]
+
+
 @dataclass(frozen=True)
 class SecurityScheme:
-    name: str  # Python field name on models.Security
-    wire_name: str
+    """A security scheme: an SDK constructor argument and a field of `models.Security`.
+
+    `bearer` (HTTP bearer, OAuth2, OpenID Connect) and `basic` travel in `Authorization`;
+    `api_key` in the header, query parameter or cookie `parameter`.
+    """
+
+    name: str  # Python argument name
+    wire_name: str  # its name in components.securitySchemes
     description: str
+    kind: SecurityKind
+    env_var: str  # read when the argument is not given
+    location: SecurityLocation = "header"
+    parameter: str = "Authorization"
 
 
 @dataclass(frozen=True)
@@ -334,7 +357,6 @@ class Package:
     version: str
     sdk_class: str
     spec_name: str  # file name shown in the generated-file header
-    bearer_env_var: str = field(default="")
 
     @property
     def env_prefix(self) -> str:

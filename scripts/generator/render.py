@@ -247,11 +247,12 @@ def _operation_view(
         returns = "None"
         call = "call"
 
-    locations = {"path": [], "query": [], "header": [], "csv": []}  # type: dict[str, list[str]]
-    for p in op.parameters:
-        locations[p.location].append(p.field.wire_name)
-        if p.location == "query" and not p.explode and isinstance(p.field.type, ir.ListType):
-            locations["csv"].append(p.field.wire_name)
+    parameters = [
+        f"Parameter({p.field.wire_name!r}, {p.location!r}, {p.style!r}, {p.explode})"
+        for p in op.parameters
+    ]
+    if parameters:
+        imports.add(".._runtime.operation", "Parameter")
     errors = [
         f"({e.status!r}, models.{exceptions[e.type.name]})" for e in op.errors if e.type is not None
     ]
@@ -262,11 +263,8 @@ def _operation_view(
         f"    method={op.method!r},\n"
         f"    path={op.path!r},\n"
         f"    response_type={response_type},\n"
-        f"    requires_auth={op.requires_auth},\n"
-        + (f"    path_params={tuple(locations['path'])!r},\n" if locations["path"] else "")
-        + (f"    query_params={tuple(locations['query'])!r},\n" if locations["query"] else "")
-        + (f"    header_params={tuple(locations['header'])!r},\n" if locations["header"] else "")
-        + (f"    comma_joined={tuple(locations['csv'])!r},\n" if locations["csv"] else "")
+        + (f"    security={op.security!r},\n" if op.security else "")
+        + (f"    parameters=({', '.join(parameters)},),\n" if parameters else "")
         + (f"    errors=({', '.join(errors)},),\n" if errors else "")
         + (f"    body_type={body_type},\n" if body_type else "")
         + (f"    stream=True,\n    sentinel={op.stream.sentinel!r},\n" if op.stream else "")

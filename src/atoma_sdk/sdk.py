@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 
 import httpx
 
-from ._runtime.auth import BearerAuth
+from ._runtime.auth import BearerAuth, SecurityScheme
 from ._runtime.client import BaseSDK, Logger, SDKCore, SDKSettings
 from ._runtime.retries import RetryConfig
 from ._runtime.sentinel import UNSET, OptionalNullable
@@ -20,7 +20,7 @@ _SETTINGS = SDKSettings(
     sdk_name="atoma-sdk",
     version="0.2.0",
     servers=("https://api.atoma.network",),
-    bearer_env_var="ATOMASDK_BEARER_AUTH",
+    schemes=(SecurityScheme("bearer_auth", "bearer", "ATOMASDK_BEARER_AUTH"),),
     debug_env_var="ATOMASDK_DEBUG",
 )
 
@@ -66,7 +66,7 @@ class AtomaSDK(BaseSDK):
     ) -> None:
         self._core = SDKCore(
             _SETTINGS,
-            bearer_auth=bearer_auth,
+            credentials={"bearer_auth": bearer_auth},
             server_url=server_url,
             server_idx=server_idx,
             url_params=url_params,

@@ -34,7 +34,7 @@ def test_spec_names_the_resource_and_method_through_extensions() -> None:
         "POST",
         "/v1/images/generations",
     )
-    assert generate.requires_auth and generate.stream is None
+    assert generate.security == (("bearer_auth",),) and generate.stream is None
     # the `#stream` variant goes to the same path and streams typed events
     assert (stream.method_name, stream.path) == ("generate_stream", "/v1/images/generations")
     assert stream.stream is not None and stream.stream.sentinel == "[DONE]"
@@ -45,7 +45,12 @@ def test_spec_names_the_resource_and_method_through_extensions() -> None:
         ("image_generation.partial_image", "ImagePartialImageEvent"),
         ("image_generation.completed", "ImageCompletedEvent"),
     )
-    assert package.bearer_env_var == "ATOMASDK_BEARER_AUTH"
+    (scheme,) = api.security
+    assert (scheme.name, scheme.kind, scheme.env_var) == (
+        "bearer_auth",
+        "bearer",
+        "ATOMASDK_BEARER_AUTH",
+    )
 
 
 def test_request_fields_are_required_first_with_speakeasy_types() -> None:

@@ -24,13 +24,14 @@ def parse(
     """Build the intermediate model, or raise `SpecError` listing every error."""
     ctx = ParseContext(spec, Diagnostics() if diagnostics is None else diagnostics)
     directions.mark_all(ctx)
+    webhooks.mark_directions(ctx)
     ctx.taken.update(pascal_case(name) for name in ctx.schemas)
     # Components first, by name: inline models are named in an order the spec's own
     # ordering of `components.schemas` does not change.
     for name in sorted(ctx.schemas):
         schemas.component(ctx, name)
+    schemes = security.security_schemes(ctx, env_var_prefix(package.sdk_class))
     resources = operations.resources(ctx)
-    schemes = security.security_schemes(ctx)
     webhooks.webhooks(ctx)
     ctx.diagnostics.check()
     info = spec.get("info", {})
@@ -47,8 +48,7 @@ def parse(
         aliases=tuple(sorted(ctx.aliases.values(), key=lambda a: a.name)),
         error_classes=responses.exception_names(ctx.error_models, ctx.taken),
     )
-    env_var = f"{env_var_prefix(package.sdk_class)}_{schemes[0].name.upper()}" if schemes else ""
-    return api, replace(package, bearer_env_var=env_var)
+    return api, package
 
 
 def _finish_models(ctx: ParseContext) -> tuple[ir.Model, ...]:

@@ -27,6 +27,8 @@ class ParseContext:
     taken: set[str] = field(default_factory=set)  # generated class names
     error_models: dict[str, str] = field(default_factory=dict)  # model -> exception class
     inline: dict[int, ir.Type] = field(default_factory=dict)  # id(schema) -> its model
+    #: supported security schemes by their name in components.securitySchemes
+    security_schemes: dict[str, ir.SecurityScheme] = field(default_factory=dict)
 
     def problem(self, pointer: str, message: str) -> None:
         """A defect that stops generation."""

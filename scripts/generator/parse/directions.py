@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import ir
+from . import references
 from .context import SCHEMAS, ParseContext
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
@@ -16,11 +17,14 @@ def mark_all(ctx: ParseContext) -> None:
     for item in (ctx.spec.get("paths") or {}).values():
         for method in HTTP_METHODS:
             op = (item or {}).get(method) or {}
-            for content in ((op.get("requestBody") or {}).get("content") or {}).values():
+            body = references.follow(ctx, op.get("requestBody"), "requestBodies") or {}
+            for content in (body.get("content") or {}).values():
                 mark(ctx, content.get("schema"), "input")
-            for parameter in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
+            for listed in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
+                parameter = references.follow(ctx, listed, "parameters") or {}
                 mark(ctx, parameter.get("schema"), "input")
-            for answer in (op.get("responses") or {}).values():
+            for listed in (op.get("responses") or {}).values():
+                answer = references.follow(ctx, listed, "responses") or {}
                 for content in (answer.get("content") or {}).values():
                     mark(ctx, content.get("schema"), "output")
 

@@ -55,14 +55,8 @@ def operation(
     context = pascal_case(name)
     params = parameters.parameters(ctx, item, op, f"#/paths/{escape(path)}", pointer)
     body = bodies.request_body(ctx, op, pointer, context)
-    taken = {p.field.name: f"{p.location} parameter {p.field.wire_name!r}" for p in params}
-    for f in body.fields:
-        if f.name in taken:
-            ctx.problem(
-                pointer,
-                f"the {taken[f.name]} and the body property {f.wire_name!r} "
-                f"both become the argument {f.name!r}",
-            )
+    body_names = [f.name for f in body.fields] + (["body"] if body.type is not None else [])
+    params = parameters.distinct(ctx, params, body_names, pointer)
     answers = responses.responses(ctx, op, pointer, context)
     return ir.Operation(
         operation_id=operation_id,
@@ -78,6 +72,6 @@ def operation(
         body_required=body.required,
         response=answers.response,
         stream=answers.stream,
-        requires_auth=security.requires_auth(ctx, op),
+        security=security.requirements(ctx, op, pointer),
         errors=answers.errors,
     )

@@ -1,14 +1,25 @@
-"""Path, query and header parameters (path-level and operation-level)."""
+"""Path, query, header and cookie parameters (path-level and operation-level)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from .. import ir
 from ..naming import pascal_case
-from . import schemas
+from . import references, schemas
 from .context import ParseContext
+
+#: The styles OpenAPI allows in each location; the first is the default.
+STYLES: dict[ir.ParameterLocation, tuple[ir.ParameterStyle, ...]] = {
+    "path": ("simple", "label", "matrix"),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+#: Header parameters OpenAPI says to ignore: the SDK sets these itself.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 def parameters(
@@ -18,41 +29,96 @@ def parameters(
     item_pointer: str,
     pointer: str,
 ) -> list[ir.Parameter]:
-    """Path-level and operation-level parameters (the latter win), `$ref`s resolved."""
+    """Path-level and operation-level parameters (the latter win), `$ref`s resolved,
+    path parameters first."""
     merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
     for source_pointer, source in ((item_pointer, item), (pointer, op)):
-        for index, raw in enumerate(source.get("parameters", []) or []):
-            param_pointer = f"{source_pointer}/parameters/{index}"
-            if "$ref" in raw:
-                found = ctx.ref_target(raw["$ref"], "parameters", param_pointer)
-                if found is None:
-                    continue
-                raw = found[1]
-            if not isinstance(raw, Mapping) or "name" not in raw or "in" not in raw:
+        listed = source.get("parameters") or []
+        for index, raw in enumerate(listed if isinstance(listed, list) else []):
+            found = references.resolve(
+                ctx, raw, "parameters", f"{source_pointer}/parameters/{index}"
+            )
+            if found is None:
+                continue
+            raw, param_pointer = found
+            if not isinstance(raw.get("name"), str) or "in" not in raw:
                 ctx.problem(param_pointer, "a parameter needs `name` and `in`")
                 continue
             merged[(raw["name"], raw["in"])] = (raw, param_pointer)
-    result = []
-    for (name, location), (raw, param_pointer) in merged.items():
-        if location not in ("path", "query", "header"):
-            ctx.problem(param_pointer, f"unsupported parameter location {location!r}")
-            continue
-        found_type, nullable = schemas.type_of(
-            ctx, raw.get("schema", {}), f"{param_pointer}/schema", pascal_case(name), "input"
+    built = [parameter(ctx, raw, param_pointer) for raw, param_pointer in merged.values()]
+    result = [param for param in built if param is not None]
+    result.sort(key=lambda p: (not p.field.required, p.location != "path"))
+    return result
+
+
+def parameter(ctx: ParseContext, raw: Mapping[str, Any], pointer: str) -> ir.Parameter | None:
+    name, location = raw["name"], raw["in"]
+    if location not in STYLES:
+        ctx.problem(f"{pointer}/in", f"unknown parameter location {location!r}")
+        return None
+    if location == "header" and name.lower() in _IGNORED_HEADERS:
+        ctx.warning(pointer, f"header parameter {name!r} ignored (the SDK sets it)")
+        return None
+    schema = raw.get("schema")
+    if schema is None and isinstance(raw.get("content"), Mapping) and raw["content"]:
+        media_type = next(iter(raw["content"]))
+        ctx.warning(
+            f"{pointer}/content",
+            f"a parameter serialized as {media_type!r} is sent as the text given",
         )
-        raw_field = {
-            **raw.get("schema", {}),
-            **{k: raw[k] for k in ("description", "example") if k in raw},
-        }
-        explode = raw.get("explode", raw.get("style", "form") == "form")
-        if raw.get("style", "form" if location == "query" else "simple") not in ("form", "simple"):
-            ctx.problem(param_pointer, f"unsupported parameter style {raw.get('style')!r}")
-        result.append(
-            ir.Parameter(
-                location,  # type: ignore[arg-type]
-                schemas.field(name, raw_field, found_type, nullable, bool(raw.get("required"))),
-                explode=bool(explode),
+        schema = {"type": "string"}
+    schema = schema if isinstance(schema, Mapping) else {}
+    found, nullable = schemas.type_of(ctx, schema, f"{pointer}/schema", pascal_case(name), "input")
+    required = bool(raw.get("required"))
+    if location == "path" and not required:
+        ctx.warning(pointer, f"path parameter {name!r} is always required")
+        required = True
+    style = raw.get("style", STYLES[location][0])
+    if style not in STYLES[location]:
+        ctx.warning(
+            f"{pointer}/style",
+            f"style {style!r} is not allowed in the {location}; {STYLES[location][0]!r} is used",
+        )
+        style = STYLES[location][0]
+    explode = raw.get("explode", style == "form")
+    described = {**schema, **{k: raw[k] for k in ("description", "example") if k in raw}}
+    return ir.Parameter(
+        location,
+        schemas.field(ctx, name, described, found, nullable, required, pointer),
+        style=style,
+        explode=bool(explode),
+    )
+
+
+def distinct(
+    ctx: ParseContext,
+    params: list[ir.Parameter],
+    taken: Iterable[str],
+    pointer: str,
+) -> list[ir.Parameter]:
+    """`params` with argument names that differ from each other and from `taken` (the
+    body's properties): a parameter whose snake-cased name is taken gets its location
+    as suffix (`id_query`), with a warning.
+
+    A parameter already spelled in snake case keeps its name, so that no parameter's wire
+    name is another's argument name (the parameters model accepts both spellings).
+    """
+    used = set(taken)
+    names: dict[int, str] = {}
+    for index in sorted(range(len(params)), key=lambda i: params[i].field.aliased):
+        param = params[index]
+        name = wanted = param.field.name
+        if name in used:
+            name = base = f"{wanted.rstrip('_')}_{param.location}"
+            counter = 1
+            while name in used:
+                counter += 1
+                name = f"{base}{counter}"
+            ctx.warning(
+                pointer,
+                f"the {param.location} parameter {param.field.wire_name!r} would be the "
+                f"argument {wanted!r}, which is taken; it is {name!r}",
             )
-        )
-    # path parameters first (always required), then spec order
-    return sorted(result, key=lambda p: (not p.field.required, p.location != "path"))
+        used.add(name)
+        names[index] = name
+    return [replace(p, field=replace(p.field, name=names[i])) for i, p in enumerate(params)]

@@ -1,12 +1,65 @@
-"""Webhooks: requests the API sends, not operations the SDK calls."""
+"""Webhooks (`webhooks` in OpenAPI 3.1, `x-webhooks` before): requests the API sends,
+not operations the SDK calls. Their JSON payloads become models (parsed like responses),
+so a receiver can validate what arrives; they get no methods."""
 
 from __future__ import annotations
 
-from .context import ParseContext
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..naming import pascal_case
+from . import directions, references, schemas
+from .context import ParseContext, escape
+from .directions import HTTP_METHODS
+
+
+def mark_directions(ctx: ParseContext) -> None:
+    """Schemas of webhook payloads are received (before components are built)."""
+    for _, schema, _ in _payloads(ctx):
+        directions.mark(ctx, schema, "output")
 
 
 def webhooks(ctx: ParseContext) -> None:
-    """Webhooks get no methods; say so rather than dropping them silently."""
-    found = ctx.spec.get("webhooks")
-    if found:
-        ctx.warning("#/webhooks", f"webhooks are not generated (skipped: {', '.join(found)})")
+    """A model (or type) for every webhook payload; a payload that is not JSON is skipped
+    with a warning."""
+    for name, schema, pointer in _payloads(ctx):
+        schemas.type_of(ctx, schema, pointer, f"{pascal_case(name)}Payload", "output")
+
+
+def _payloads(ctx: ParseContext) -> Iterator[tuple[str, Any, str]]:
+    """(webhook name, JSON schema of its payload, pointer of that schema). Called twice;
+    a problem found is reported once (`Diagnostics` keeps one of each)."""
+    for key in ("webhooks", "x-webhooks"):
+        found = ctx.spec.get(key)
+        if not isinstance(found, Mapping):
+            continue
+        for name, item in found.items():
+            pointer = f"#/{key}/{escape(str(name))}"
+            methods = [m for m in HTTP_METHODS if isinstance(item, Mapping) and m in item]
+            for method in methods:
+                body_pointer = f"{pointer}/{method}/requestBody"
+                body = (
+                    item[method].get("requestBody") if isinstance(item[method], Mapping) else None
+                )
+                if body is None:
+                    continue
+                resolved = references.resolve(ctx, body, "requestBodies", body_pointer)
+                if resolved is None:
+                    continue
+                body, body_pointer = resolved
+                content = body.get("content")
+                content = content if isinstance(content, Mapping) else {}
+                media = next((m for m in content if _is_json(m)), None)
+                if media is None:
+                    ctx.warning(
+                        f"{body_pointer}/content",
+                        f"webhook {name!r} skipped: its payload is not JSON",
+                    )
+                    continue
+                schema = (content[media] or {}).get("schema", {})
+                yield str(name), schema, f"{body_pointer}/content/{escape(media)}/schema"
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";", 1)[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")

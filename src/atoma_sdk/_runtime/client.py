@@ -68,7 +68,7 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 #: What `download` checks a response against: no declared error bodies.
-_DOWNLOAD: Operation[bytes] = Operation("download", "GET", "", None, requires_auth=False)
+_DOWNLOAD: Operation[bytes] = Operation("download", "GET", "", None)
 #: Headers that carry credentials whatever the spec says (an API key's header is added).
 _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
@@ -87,7 +87,6 @@ class SDKSettings:
     sdk_name: str
     version: str
     servers: tuple[str, ...]
-    bearer_env_var: str = ""
     #: the spec's security schemes, one SDK constructor argument each
     schemes: tuple[SecurityScheme, ...] = ()
     #: When set in the environment (and no `debug_logger` is given), debug logs go to stderr.
@@ -101,8 +100,7 @@ class SDKCore:
         self,
         settings: SDKSettings,
         *,
-        bearer_auth: BearerAuth = None,
-        credentials: Mapping[str, object] | None = None,
+        credentials: Mapping[str, object],
         server_url: str | None,
         server_idx: int | None,
         url_params: Mapping[str, str] | None,
@@ -140,14 +138,7 @@ class SDKCore:
         ):
             _log_to_stderr(self.logger)
         self.clock = SYSTEM_CLOCK
-        schemes = settings.schemes
-        # Settings generated before `schemes` existed name only the bearer token's variable.
-        self._legacy_bearer = not schemes and bool(settings.bearer_env_var)
-        if self._legacy_bearer:
-            schemes = (SecurityScheme("bearer_auth", "bearer", settings.bearer_env_var),)
-        self._credentials = Credentials(
-            schemes, {"bearer_auth": bearer_auth, **(credentials or {})}
-        )
+        self._credentials = Credentials(settings.schemes, credentials)
         #: lower-case names of the headers debug logs must not show
         self.sensitive_headers = _CREDENTIAL_HEADERS | self._credentials.sensitive_headers
         self._base_headers = {
@@ -418,10 +409,7 @@ class SDKCore:
         values = params.wire_values() if params is not None else {}
         path, query, param_headers, cookies = place_parameters(operation, values)
         headers.update(param_headers)
-        security = operation.security
-        if self._legacy_bearer and operation.requires_auth:
-            security = (("bearer_auth",),)
-        for location, name, value in self._credentials.apply(security):
+        for location, name, value in self._credentials.apply(operation.security):
             if location == "header":
                 headers[name] = value
             else:

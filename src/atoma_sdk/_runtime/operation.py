@@ -57,16 +57,10 @@ class Operation(Generic[ResponseT]):
     method: str
     path: str
     response_type: Any
-    requires_auth: bool = True
     #: the security requirements it accepts (alternatives of scheme names used together);
     #: empty: no credentials are sent
     security: tuple[tuple[str, ...], ...] = ()
     parameters: tuple[Parameter, ...] = ()
-    path_params: tuple[str, ...] = ()
-    query_params: tuple[str, ...] = ()
-    header_params: tuple[str, ...] = ()
-    #: query arrays sent comma-separated (`explode: false`) instead of repeated
-    comma_joined: tuple[str, ...] = ()
     #: (status pattern such as "404", "4XX" or "default", exception class)
     errors: tuple[tuple[str, type[TypedAPIError]], ...] = ()
     #: the type of a body that is not an object model (validated, then encoded)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import httpx
 
-from .operation import Operation, Parameter
+from .operation import Operation
 
 __all__ = [
     "Placement",
@@ -65,7 +65,7 @@ class Placement(NamedTuple):
 def place_parameters(operation: Operation[Any], values: Mapping[str, Any]) -> Placement:
     """Serialize each parameter given (JSON-ready values) by its location, style and explode."""
     placement = Placement(operation.path, [], {}, [])
-    for param in _declared(operation):
+    for param in operation.parameters:
         value = values.get(param.name)
         if value is None:
             continue
@@ -79,20 +79,6 @@ def place_parameters(operation: Operation[Any], values: Mapping[str, Any]) -> Pl
             pairs = _query_pairs(param.name, value, style, explode)
             (placement.query if param.location == "query" else placement.cookies).extend(pairs)
     return placement
-
-
-def _declared(operation: Operation[Any]) -> tuple[Parameter, ...]:
-    """The operation's parameters, also from the per-location name lists of older code."""
-    if operation.parameters:
-        return operation.parameters
-    return (
-        *(Parameter(name, "path") for name in operation.path_params),
-        *(
-            Parameter(name, "query", explode=name not in operation.comma_joined)
-            for name in operation.query_params
-        ),
-        *(Parameter(name, "header") for name in operation.header_params),
-    )
 
 
 def _pieces(value: Any, explode: bool, pair: str, between: str) -> list[str]:

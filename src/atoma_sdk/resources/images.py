@@ -23,7 +23,7 @@ def _generate_operation() -> Operation[models.CreateImageResponse]:
         method="POST",
         path="/v1/images/generations",
         response_type=models.CreateImageResponse,
-        requires_auth=True,
+        security=(("bearer_auth",),),
     )
 
 
@@ -35,7 +35,7 @@ def _generate_stream_operation() -> Operation[models.ImageGenerationStreamEvent]
         method="POST",
         path="/v1/images/generations",
         response_type=models.ImageGenerationStreamEvent,
-        requires_auth=True,
+        security=(("bearer_auth",),),
         stream=True,
         sentinel="[DONE]",
     )
