@@ -22,60 +22,9 @@ from .diagnostics import Diagnostics
 from .naming import pascal_case
 from .pointers import MISSING, follow, join, split
 from .reader import ReadError, read_document
+from .structure import CONTAINERS, SECTIONS, child_kind
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-SECTIONS = {
-    "schema": "schemas",
-    "response": "responses",
-    "parameter": "parameters",
-    "example": "examples",
-    "requestBody": "requestBodies",
-    "header": "headers",
-    "securityScheme": "securitySchemes",
-    "link": "links",
-    "callback": "callbacks",
-}
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_SCHEMA_ONE = ("items", "additionalProperties", "additionalItems", "not", "if", "then", "else",
-               "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties",
-               "contentSchema")  # fmt: skip
-_PARAMETER = {"schema": "schema", "content": "map:mediaType", "examples": "map:example"}
-_CHILDREN: dict[str, dict[str, str]] = {
-    "root": {"paths": "map:pathItem", "webhooks": "map:pathItem", "components": "components"},
-    "components": {
-        **{section: f"map:{kind}" for kind, section in SECTIONS.items()},
-        "pathItems": "map:pathItem",
-    },
-    "pathItem": {**dict.fromkeys(_METHODS, "operation"), "parameters": "list:parameter"},
-    "operation": {
-        "parameters": "list:parameter",
-        "requestBody": "requestBody",
-        "responses": "map:response",
-        "callbacks": "map:callback",
-    },
-    "parameter": _PARAMETER,
-    "header": _PARAMETER,
-    "requestBody": {"content": "map:mediaType"},
-    "response": {"content": "map:mediaType", "headers": "map:header", "links": "map:link"},
-    "mediaType": {"schema": "schema", "examples": "map:example", "encoding": "map:encoding"},
-    "encoding": {"headers": "map:header"},
-    "schema": {
-        **dict.fromkeys(_SCHEMA_MAPS, "map:schema"),
-        **dict.fromkeys(_SCHEMA_ONE, "schema"),
-        **dict.fromkeys(("allOf", "anyOf", "oneOf", "prefixItems"), "list:schema"),
-    },
-}
-_CONTAINERS = ("root", "components", "map:", "list:")
 _DEFINITIONS = ("$defs", "definitions")
-
-
-def child_kind(kind: str, key: str) -> str | None:
-    """What the value under `key` of a `kind` object is (None: data, not followed)."""
-    if kind.startswith(("map:", "list:")):
-        return kind.split(":", 1)[1]
-    if kind == "callback":
-        return "pathItem"
-    return _CHILDREN.get(kind, {}).get(key)
 
 
 @dataclass
@@ -131,7 +80,7 @@ class Bundler:
             return node
         self.walked[id(node)] = node
         ref = node.get("$ref")
-        if isinstance(ref, str) and not kind.startswith(_CONTAINERS):
+        if isinstance(ref, str) and not kind.startswith(CONTAINERS):
             found = self._reference(ref, kind, file, parts)
             if isinstance(found, dict):
                 return {**found, **{k: v for k, v in node.items() if k != "$ref"}}

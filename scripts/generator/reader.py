@@ -9,77 +9,15 @@ are numbers, `yes`/`no`/`on`/`off` are strings, `2024-01-01` is a string (not a 
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
-from .pointers import pointer_of
-
-if TYPE_CHECKING:
-    _BaseLoader = yaml.SafeLoader
-else:  # libyaml's parser when PyYAML was built with it: several times faster
-    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
-_FLOAT = re.compile(
-    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-)
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_MERGE = re.compile(r"^(?:<<)$")
-_MAP_TAG = "tag:yaml.org,2002:map"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-class SpecLoader(_BaseLoader):
-    """PyYAML's safe loader (the C one when built) with YAML 1.2 core schema scalars."""
-
-    yaml_implicit_resolvers = {}  # noqa: RUF012  (PyYAML's per-class table; filled below)
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[dict[str, Any], str]] = []
-
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
-        text = str(self.construct_scalar(node))
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        if text.startswith("0x"):
-            return int(text[2:], 16)
-        return int(text, 10)
-
-    def construct_spec_map(self, node: yaml.MappingNode) -> Iterator[dict[str, Any]]:
-        data: dict[str, Any] = {}
-        yield data
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if key_node.tag != _MERGE_TAG:
-                key = self._key(key_node)
-                if key in seen:
-                    self.duplicates.append((data, key))
-                seen.add(key)
-        self.flatten_mapping(node)  # `<<: *anchor` merges; keys written here override
-        for key_node, value_node in node.value:
-            data[self._key(key_node)] = self.construct_object(value_node, deep=False)
-
-    def _key(self, node: yaml.Node) -> str:
-        if isinstance(node, yaml.ScalarNode):
-            return str(node.value)
-        return json.dumps(self.construct_object(node, deep=True), sort_keys=True, default=str)
-
-
-SpecLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
-SpecLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
-SpecLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+.0123456789"))
-SpecLoader.add_implicit_resolver("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""])
-SpecLoader.add_implicit_resolver(_MERGE_TAG, _MERGE, ["<"])
-SpecLoader.add_constructor("tag:yaml.org,2002:int", SpecLoader.construct_yaml_int)
-SpecLoader.add_constructor(_MAP_TAG, SpecLoader.construct_spec_map)
+from .pointers import escape, pointer_of
 
 
 class ReadError(Exception):
@@ -107,15 +45,161 @@ def read_document(path: Path) -> Document:
         except json.JSONDecodeError as error:
             raise ReadError(f"invalid JSON: {error}") from error
     else:
-        loader = SpecLoader(text)
         try:
-            data = loader.get_single_data()
+            data, pointers = _load_yaml(text)
         except yaml.YAMLError as error:
             raise ReadError(f"invalid YAML: {_yaml_message(error)}") from error
-        finally:
-            loader.dispose()
-        duplicates = loader.duplicates
+        return Document(data, pointers)
     return Document(data, _duplicate_pointers(data, duplicates))
+
+
+_Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when built
+
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
+         "FALSE": False}  # fmt: skip
+_NULL = {"", "~", "null", "Null", "NULL"}
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, "+.inf": math.inf,
+                   "+.Inf": math.inf, "+.INF": math.inf, "-.inf": -math.inf,
+                   "-.Inf": -math.inf, "-.INF": -math.inf, ".nan": math.nan, ".NaN": math.nan,
+                   ".NAN": math.nan}  # fmt: skip
+_MAYBE_NOT_TEXT = set("0123456789+-.~tTfFnN")
+_TAG = "tag:yaml.org,2002:"
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    """A scalar's value under YAML 1.2's core schema (a tag names its type outright)."""
+    text: str = event.value
+    tag = event.tag
+    if tag is None or tag == "!":
+        if not event.implicit[0]:  # quoted
+            return text
+        tag = _resolve(text)
+    kind = tag.removeprefix(_TAG)
+    if kind == "int":
+        return (
+            int(text[2:], 8)
+            if text.startswith("0o")
+            else int(text, 0 if text.startswith("0x") else 10)
+        )
+    if kind == "float":
+        return _SPECIAL_FLOATS[text] if text in _SPECIAL_FLOATS else float(text)
+    if kind == "bool":
+        return _BOOL.get(text, bool(text))
+    if kind == "null":
+        return None
+    return text
+
+
+def _resolve(text: str) -> str:
+    if text and text[0] not in _MAYBE_NOT_TEXT:
+        return _TAG + "str"
+    if text in _NULL:
+        return _TAG + "null"
+    if text in _BOOL:
+        return _TAG + "bool"
+    if _INT.fullmatch(text):
+        return _TAG + "int"
+    if _FLOAT.fullmatch(text) or text in _SPECIAL_FLOATS:
+        return _TAG + "float"
+    return _TAG + "str"
+
+
+class _Frame:
+    """A mapping or sequence being built, and where it is."""
+
+    __slots__ = ("container", "explicit", "key", "merges", "pointer")
+
+    def __init__(self, container: dict[str, Any] | list[Any], pointer: str) -> None:
+        self.container = container
+        self.pointer = pointer
+        self.key: str | None = None
+        self.explicit: set[str] = set()
+        self.merges: list[Any] = []
+
+
+def _load_yaml(text: str) -> tuple[Any, list[str]]:
+    """The document, built from libyaml's events (several times faster than PyYAML's
+    constructor), and the pointers of the keys written twice, in document order."""
+    anchors: dict[str, Any] = {}
+    stack: list[_Frame] = []
+    duplicates: list[str] = []
+    documents: list[Any] = []
+
+    def place(value: Any, anchor: str | None) -> None:
+        if anchor is not None:
+            anchors[anchor] = value
+        if not stack:
+            documents.append(value)
+            return
+        frame = stack[-1]
+        container = frame.container
+        if isinstance(container, list):
+            container.append(value)
+        elif frame.key is None:
+            frame.key = value if isinstance(value, str) else json.dumps(value, default=str)
+        else:
+            key, frame.key = frame.key, None
+            if key == "<<":
+                frame.merges.append(value)
+                return
+            if key in frame.explicit:
+                duplicates.append(f"{frame.pointer}/{escape(key)}")
+            frame.explicit.add(key)
+            container[key] = value
+
+    def child_pointer() -> str:
+        if not stack:
+            return "#"
+        frame = stack[-1]
+        if isinstance(frame.container, list):
+            return f"{frame.pointer}/{len(frame.container)}"
+        return f"{frame.pointer}/{escape(frame.key or '')}"
+
+    for event in yaml.parse(text, Loader=_Parser):
+        if isinstance(event, yaml.ScalarEvent):
+            frame = stack[-1] if stack else None
+            if frame is not None and isinstance(frame.container, dict) and frame.key is None:
+                place(event.value, event.anchor)  # a key: the text written
+            else:
+                place(_scalar(event), event.anchor)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            container: dict[str, Any] | list[Any] = (
+                {} if isinstance(event, yaml.MappingStartEvent) else []
+            )
+            pointer = child_pointer()
+            if event.anchor is not None:
+                anchors[event.anchor] = container
+            stack.append(_Frame(container, pointer))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            frame = stack.pop()
+            if frame.merges:
+                _merge(frame)
+            place(frame.container, None)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise ReadError(f"invalid YAML: unknown alias *{event.anchor}")
+            place(anchors[event.anchor], None)
+    if len(documents) != 1:
+        raise ReadError(f"invalid YAML: expected one document, found {len(documents)}")
+    return documents[0], duplicates
+
+
+def _merge(frame: _Frame) -> None:
+    """`<<: *base` (or a list of them): their keys, unless written here; earlier first."""
+    mapping = frame.container
+    assert isinstance(mapping, dict)
+    merged: dict[str, Any] = {}
+    for source in frame.merges:
+        for part in source if isinstance(source, list) else [source]:
+            if isinstance(part, dict):
+                for key, value in part.items():
+                    merged.setdefault(key, value)
+    written = list(mapping.items())
+    mapping.clear()
+    mapping.update((key, value) for key, value in merged.items() if key not in frame.explicit)
+    mapping.update(written)
 
 
 def _json_object(
@@ -141,11 +225,7 @@ def _duplicate_pointers(data: Any, duplicates: list[tuple[dict[str, Any], str]])
     for mapping, key in duplicates:
         keys.setdefault(id(mapping), []).append(key)
     where = pointer_of(data, set(keys))
-    return [f"{pointer}/{_escape(key)}" for found, pointer in where.items() for key in keys[found]]
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
+    return [f"{pointer}/{escape(key)}" for found, pointer in where.items() for key in keys[found]]
 
 
 def _yaml_message(error: yaml.YAMLError) -> str:

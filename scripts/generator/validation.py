@@ -1,106 +1,285 @@
-"""openapi-spec-validator's findings as warnings, each at the real place in the spec.
+"""Defects of a spec that generation works around, as warnings at their place in the file.
 
-The validator checks the document against the OpenAPI schema (its errors carry a path from
-the root), then walks the spec itself, checking each schema against its dialect and each
-`default` against its schema; those errors carry a path relative to the schema or value
-checked, and the validator reached that schema through `$ref`s. The walkers are wrapped to
-note where each error was raised, and that path is then followed through the spec, jumping
-along each `$ref` it passes, so the pointer names a place that is written in the file.
-A crash inside the validator is a warning that validation stopped, never fatal.
+Two passes, each linear in the size of the spec (every `$ref` is internal by now):
+
+1. The document against the OpenAPI 3.0 / 3.1 JSON Schema that openapi-spec-validator
+   ships, with every Schema Object emptied first (pass 2 checks schemas, with messages of
+   its own). In the 3.1 schema, a Schema Object is a `$dynamicRef` that resolves to
+   "an object or a boolean" unless a dialect overrides it; jsonschema resolves each one
+   dynamically, which made a spec of 1,500 schemas take a minute, so the plain type is
+   written in its place.
+2. One walk over the spec: each schema's keywords have the value types the OpenAPI
+   version's schema dialect requires (`exclusiveMinimum` is a number in 3.1, a flag in
+   3.0; `required` lists each name once; ...), each `default` matches its schema, and
+   no operationId, parameter or path template variable is used twice or left undeclared.
+
+Each problem is one line at a JSON pointer written in the file. A crash in a pass is a
+warning that validation stopped there, never fatal.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
-from itertools import chain
 from typing import Any
 
 from jsonschema.exceptions import (  # type: ignore[import-untyped]
     ValidationError,
     best_match,
 )
-from jsonschema_path.paths import SchemaPath
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation.keywords import ValueValidator
+from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+from openapi_schema_validator import (
+    OAS30Validator,
+    OAS31Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+)
+from openapi_spec_validator.schemas.utils import get_schema_content
 
 from .diagnostics import Diagnostics
 from .pointers import MISSING, follow, join, split
+from .structure import METHODS, child_kind
 
 _LONGEST_MESSAGE = 200
 _LONGEST_VALUE = 60
-_MAX_REF_HOPS = 64
+_TEMPLATE_VARIABLE = re.compile(r"\{([^{}]+)\}")
 
 
 def validate(spec: dict[str, Any], version: str, diagnostics: Diagnostics) -> None:
-    """Add a warning for each problem the validator finds in `spec` (all `$ref`s internal)."""
-    base = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    where: tuple[Any, ...] = ()
+    """Add a warning for each defect found in `spec`."""
+    v31 = version.startswith("3.1")
     try:
-        validator = _locating_validator(base)(spec)
-        errors = chain(
-            validator.schema_validator.iter_errors(spec),
-            validator.root_validator(validator.schema_path),
-        )
-        for error in errors:
-            found: _Found = getattr(error, "_found", _Found((), False))
+        validator = _document_validator("3.1" if v31 else "3.0")
+        for error in validator.iter_errors(_skeleton(spec, "root")):
             for specific in _specific(error):
-                pointer = real_pointer(spec, [*found.parts, *specific.absolute_path])
-                diagnostics.warning(pointer, _message(specific, found.default))
+                diagnostics.warning(join(specific.absolute_path), _message(specific))
     except Exception as crash:
-        if isinstance(crash, _Stopped):
-            where, crash = crash.parts, crash.crash
-        detail = _one_line((str(crash).strip().splitlines() or [""])[0])
-        diagnostics.warning(
-            real_pointer(spec, list(where)),
-            f"validation could not finish ({type(crash).__name__}"
-            f"{': ' + detail if detail else ''}); the rest of the spec was not validated",
-        )
+        diagnostics.warning("#", _stopped(crash, "; the document's structure was not checked"))
+    _Walk(spec, v31, diagnostics).node(spec, "root", [])
 
 
-def real_pointer(spec: Any, parts: list[Any]) -> str:
-    """The pointer of the place the validator's path `parts` leads to, as written: each
-    `$ref` on the way is followed, so the pointer goes through its target, not through it.
-    Where the path cannot be followed, the deepest place it reached."""
-    node, real = spec, []
-    index, hops = 0, 0
-    while index < len(parts):
-        part = parts[index]
-        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node, index = node[part], index + 1
-            real.append(str(part))
-            continue
-        if not isinstance(node, dict):
-            break
-        key = str(part)
-        if key in node:
-            node, index = node[key], index + 1
-            real.append(key)
-            continue
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#") and hops < _MAX_REF_HOPS:
-            target = follow(spec, split(ref[1:]))
-            if target is not MISSING:
-                node, real, hops = target, split(ref[1:]), hops + 1
+@functools.cache
+def _document_validator(version: str) -> Any:
+    schema = get_schema_content(version)
+    if version == "3.1":
+        schema = _plain_schema_objects(schema)
+    return validator_for(schema)(schema)
+
+
+def _plain_schema_objects(node: Any) -> Any:
+    if isinstance(node, dict):
+        if node.get("$dynamicRef") == "#meta":
+            return {"type": ["object", "boolean"]}
+        return {key: _plain_schema_objects(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain_schema_objects(value) for value in node]
+    return node
+
+
+def _skeleton(node: Any, kind: str) -> Any:
+    """`node` with each Schema Object replaced by `{}` (a copy of what changes)."""
+    if kind == "schema":
+        return {} if isinstance(node, dict) else node
+    if isinstance(node, list):
+        element = kind.removeprefix("list:")
+        return [_skeleton(item, element) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {}
+    for key, value in node.items():
+        child = child_kind(kind, key)
+        result[key] = value if child is None else _skeleton(value, child)
+    return result
+
+
+class _Walk:
+    """Pass 2: schemas, defaults and operations, each object once."""
+
+    def __init__(self, spec: dict[str, Any], v31: bool, diagnostics: Diagnostics) -> None:
+        self.spec = spec
+        self.v31 = v31
+        self.diagnostics = diagnostics
+        self.seen: set[int] = set()
+        self.operation_ids: dict[str, str] = {}
+        # Defaults are checked against their schema by a validator whose root is the spec,
+        # so that `#/components/...` resolves.
+        values = OAS31Validator if v31 else OAS30Validator
+        checker = oas31_format_checker if v31 else oas30_format_checker
+        self.values: Any = values(spec, format_checker=checker)
+
+    def node(self, node: Any, kind: str, parts: list[str]) -> None:
+        if isinstance(node, list):
+            element = kind.removeprefix("list:")
+            for index, item in enumerate(node):
+                self.node(item, element, [*parts, str(index)])
+            return
+        if not isinstance(node, dict) or id(node) in self.seen:
+            return
+        self.seen.add(id(node))
+        try:
+            if kind == "schema":
+                self.schema(node, parts)
+            elif kind == "pathItem":
+                self.path_item(node, parts)
+        except Exception as crash:
+            self.diagnostics.warning(join(parts), _stopped(crash))
+        for key, value in node.items():
+            child = child_kind(kind, key)
+            if child is not None and isinstance(value, (dict, list)):
+                self.node(value, child, [*parts, key])
+
+    def schema(self, schema: dict[str, Any], parts: list[str]) -> None:
+        for keyword, message in _keyword_problems(schema, self.v31):
+            self.diagnostics.warning(join([*parts, keyword]), message)
+        if "default" in schema and not (
+            schema.get("nullable") is True and schema["default"] is None
+        ):
+            errors = list(self.values.evolve(schema=schema).iter_errors(schema["default"]))
+            if errors:
+                error = best_match(errors)
+                self.diagnostics.warning(
+                    join([*parts, "default", *error.absolute_path]),
+                    _message(error, "the default does not match its schema: "),
+                )
+
+    def path_item(self, item: dict[str, Any], parts: list[str]) -> None:
+        shared = self.parameters(item.get("parameters"), [*parts, "parameters"])
+        for method in METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
                 continue
-        joined = _rejoined(node, parts, index)  # a key with '#' the validator split
-        if joined is None:
-            break
-        node, index = node[joined[0]], joined[1]
-        real.append(joined[0])
-    return join(real)
+            here = [*parts, method]
+            operation_id = operation.get("operationId")
+            if isinstance(operation_id, str):
+                first = self.operation_ids.setdefault(operation_id, join(here))
+                if first != join(here):
+                    self.diagnostics.warning(
+                        join([*here, "operationId"]),
+                        f"operationId {operation_id!r} is also the operationId of {first}",
+                    )
+            own = self.parameters(operation.get("parameters"), [*here, "parameters"])
+            if parts[0] == "paths":
+                declared = {name for name, where in shared | own if where == "path"}
+                for name in _TEMPLATE_VARIABLE.findall(parts[1]):
+                    if name not in declared:
+                        self.diagnostics.warning(
+                            join(here), f"the path parameter {name!r} is not declared"
+                        )
+
+    def parameters(self, parameters: Any, parts: list[str]) -> set[tuple[str, str]]:
+        """The (name, location) of each parameter; one declared twice is a warning."""
+        found: set[tuple[str, str]] = set()
+        for index, parameter in enumerate(parameters if isinstance(parameters, list) else []):
+            if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
+                target = follow(self.spec, split(parameter["$ref"][1:]))
+                parameter = target if target is not MISSING else {}
+            if not isinstance(parameter, dict):
+                continue
+            key = (str(parameter.get("name")), str(parameter.get("in")))
+            if key in found:
+                self.diagnostics.warning(
+                    join([*parts, str(index)]),
+                    f"the {key[1]} parameter {key[0]!r} is declared twice",
+                )
+            found.add(key)
+        return found
 
 
-def _rejoined(node: dict[str, Any], parts: list[Any], index: int) -> tuple[str, int] | None:
-    for end in range(index + 2, len(parts) + 1):
-        key = "#".join(str(part) for part in parts[index:end])
-        if key in node:
-            return key, end
+# -- schema keywords --------------------------------------------------------------------
+
+_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
+_COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties",
+           "minContains", "maxContains")  # fmt: skip
+_NUMBERS = ("minimum", "maximum", "multipleOf")
+_FLAGS = ("uniqueItems", "readOnly", "writeOnly", "deprecated")
+_TEXTS = ("title", "description", "format", "pattern", "$ref", "$id", "$anchor", "$comment",
+          "contentMediaType", "contentEncoding")  # fmt: skip
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SUBSCHEMAS = ("items", "additionalProperties", "not", "if", "then", "else", "contains",
+               "propertyNames", "unevaluatedItems", "unevaluatedProperties")  # fmt: skip
+
+
+def _keyword_problems(schema: dict[str, Any], v31: bool) -> Iterator[tuple[str, str]]:
+    """(keyword, message) for each keyword whose value the dialect does not allow."""
+    for keyword, value in schema.items():
+        expected = _expected(keyword, value, v31)
+        if expected is not None:
+            yield keyword, f"`{keyword}` must be {expected} (found {_short(value)})"
+    required = schema.get("required")
+    if isinstance(required, list):
+        names = [name for name in required if isinstance(name, str)]
+        for name in sorted({name for name in names if names.count(name) > 1}):
+            yield "required", f"{name!r} is listed more than once in `required`"
+
+
+def _expected(keyword: str, value: Any, v31: bool) -> str | None:
+    """What `value` should have been for `keyword`, or None when it is fine."""
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    is_schema = isinstance(value, dict) or (v31 and isinstance(value, bool))
+    schema_kind = "a schema (an object or a boolean)" if v31 else "a schema object"
+    if keyword == "type":
+        allowed = _TYPES if v31 else tuple(t for t in _TYPES if t != "null")
+        if isinstance(value, str) and value in allowed:
+            return None
+        if v31 and isinstance(value, list) and value and all(t in allowed for t in value):
+            return None if len(set(value)) == len(value) else "a list of distinct type names"
+        if v31:
+            return f"one of {', '.join(allowed)} or a list of them"
+        return f"one of {', '.join(allowed)} in OpenAPI 3.0 (null is `nullable: true`)"
+    if keyword in ("exclusiveMinimum", "exclusiveMaximum"):
+        bound = "minimum" if keyword == "exclusiveMinimum" else "maximum"
+        if v31 and not is_number:
+            return f"a number in OpenAPI 3.1: the bound itself, not a flag beside `{bound}`"
+        if not v31 and not isinstance(value, bool):
+            return f"true or false in OpenAPI 3.0: a flag beside `{bound}`"
+        return None
+    if keyword in _COUNTS:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return None if ok else "a non-negative integer"
+    if keyword in _NUMBERS:
+        if keyword == "multipleOf" and is_number and value <= 0:
+            return "a number above 0"
+        return None if is_number else "a number"
+    if keyword in _FLAGS or (keyword == "nullable" and not v31):
+        return None if isinstance(value, bool) else "true or false"
+    if keyword in _TEXTS:
+        return None if isinstance(value, str) else "a string"
+    if keyword in ("required", "enum"):
+        if not isinstance(value, list):
+            return "a list"
+        if keyword == "required" and not all(isinstance(name, str) for name in value):
+            return "a list of property names"
+        return None
+    if keyword in _SUBSCHEMA_LISTS:
+        ok = isinstance(value, list) and bool(value) and all(_is_schema(v, v31) for v in value)
+        return None if ok else f"a non-empty list of schemas ({schema_kind})"
+    if keyword in _SUBSCHEMA_MAPS:
+        ok = isinstance(value, dict) and all(_is_schema(item, v31) for item in value.values())
+        return None if ok else f"an object whose values are schemas ({schema_kind})"
+    if keyword in _SUBSCHEMAS:
+        if keyword == "additionalProperties" and isinstance(value, bool):
+            return None
+        return None if is_schema else schema_kind
+    if keyword == "discriminator":
+        ok = isinstance(value, dict) and isinstance(value.get("propertyName"), str)
+        mapping = value.get("mapping", {}) if isinstance(value, dict) else {}
+        ok = ok and isinstance(mapping, dict) and all(isinstance(v, str) for v in mapping.values())
+        return None if ok else "an object with a string `propertyName` (and a `mapping` of strings)"
     return None
 
 
+def _is_schema(value: Any, v31: bool) -> bool:
+    return isinstance(value, dict) or (v31 and isinstance(value, bool))
+
+
+# -- messages ---------------------------------------------------------------------------
+
+
 def _specific(error: ValidationError) -> list[ValidationError]:
-    """For "not valid under any of the given schemas" (`oneOf`: a Schema or a Reference),
-    the errors of the alternative the value came closest to, each at its own place."""
+    """For "not valid under any of the given schemas" (`oneOf`: a Parameter or a
+    Reference, ...), the errors of the alternative the value came closest to."""
     if error.validator not in ("oneOf", "anyOf") or not error.context:
         return [error]
     closest = best_match([error])
@@ -117,81 +296,19 @@ def _specific(error: ValidationError) -> list[ValidationError]:
     return found or [error]
 
 
-class _Found:
-    """Where the walker that raised an error was: the path it reached its object by."""
-
-    __slots__ = ("default", "parts")
-
-    def __init__(self, parts: tuple[Any, ...], default: bool) -> None:
-        self.parts = parts
-        self.default = default
-
-
-class _Stopped(Exception):
-    def __init__(self, parts: tuple[Any, ...], crash: Exception) -> None:
-        super().__init__(str(crash))
-        self.parts = parts
-        self.crash = crash
-
-
-class _SeenIds(set[int]):
-    """The validator keeps the ids of the schemas it visited in a list (quadratic on a
-    large spec); this is a set with the list's `append`."""
-
-    def append(self, value: int) -> None:
-        self.add(value)
-
-
-def _locating_validator(base: type[Any]) -> type[Any]:
-    walkers = {name: _locating(walker) for name, walker in base.keyword_validators.items()}
-    return type(f"Locating{base.__name__}", (base,), {"keyword_validators": walkers})
-
-
-def _locating(walker: type[Any]) -> type[Any]:
-    """`walker` (one of the validator's keyword classes) noting on each error where it was."""
-    checks_default = issubclass(walker, ValueValidator)
-
-    def init(self: Any, registry: Any) -> None:
-        walker.__init__(self, registry)
-        for name in ("visited_schema_ids", "meta_checked_schema_ids"):
-            if isinstance(getattr(self, name, None), list):
-                setattr(self, name, _SeenIds())
-
-    def call(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
-        here = next((arg for arg in args if isinstance(arg, SchemaPath)), None)
-        parts = tuple(here.parts) if here is not None else ()
-        if checks_default:
-            parts += ("default",)
-        try:
-            for error in walker.__call__(self, *args, **kwargs):
-                if not hasattr(error, "_found"):
-                    error._found = _Found(parts, checks_default)
-                yield error
-        except _Stopped:
-            raise
-        except Exception as crash:
-            raise _Stopped(parts, crash) from crash
-
-    return type(f"Locating{walker.__name__}", (walker,), {"__init__": init, "__call__": call})
-
-
-def _message(error: ValidationError, default: bool) -> str:
+def _message(error: ValidationError, prefix: str = "") -> str:
     text = error.message
     instance = getattr(error, "instance", None)
     written = repr(instance)
     if len(written) > _LONGEST_VALUE and written in text:
         text = text.replace(written, _short(instance))
-    if default:
-        text = f"the default does not match its schema: {text}"
-    keyword = error.path[-1] if error.path else None
-    if keyword in ("exclusiveMinimum", "exclusiveMaximum"):
-        bound = "minimum" if keyword == "exclusiveMinimum" else "maximum"
-        text += (
-            f" (OpenAPI 3.1: `{keyword}` is the bound itself, not a flag beside `{bound}`)"
-            if isinstance(instance, bool)
-            else f" (OpenAPI 3.0: `{keyword}: true` is a flag beside `{bound}`)"
-        )
-    return _one_line(text, _LONGEST_MESSAGE)
+    return _one_line(prefix + text)
+
+
+def _stopped(crash: Exception, consequence: str = "") -> str:
+    detail = (str(crash).strip().splitlines() or [""])[0]
+    reason = f"{type(crash).__name__}: {detail}" if detail else type(crash).__name__
+    return _one_line(f"validation could not finish ({reason}){consequence}")
 
 
 def _short(value: Any) -> str:
@@ -199,12 +316,14 @@ def _short(value: Any) -> str:
     if isinstance(value, dict):
         keys = ", ".join(repr(key) for key in list(value)[:4])
         return f"an object with keys {keys}{', ...' if len(value) > 4 else ''}"
-    if isinstance(value, list):
+    if isinstance(value, list) and len(repr(value)) > _LONGEST_VALUE:
         return f"a list of {len(value)} items"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     written = repr(value)
     return written[: _LONGEST_VALUE - 3] + "..." if len(written) > _LONGEST_VALUE else written
 
 
-def _one_line(text: str, limit: int = _LONGEST_MESSAGE) -> str:
+def _one_line(text: str) -> str:
     line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 3] + "..."
+    return line if len(line) <= _LONGEST_MESSAGE else line[: _LONGEST_MESSAGE - 3] + "..."

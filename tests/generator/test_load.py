@@ -77,14 +77,18 @@ def test_yaml_scalars_follow_yaml_1_2_like_json(tmp_path: Path) -> None:
     assert list(data)[3:] == ["on", "yes", "200", "1e-08"]
 
 
-def test_yaml_is_read_with_the_c_loader_when_pyyaml_has_it() -> None:
-    assert issubclass(reader.SpecLoader, yaml.CSafeLoader) == yaml.__with_libyaml__
+def test_yaml_is_parsed_by_libyaml_when_pyyaml_has_it() -> None:
+    assert (reader._Parser is yaml.CSafeLoader) == yaml.__with_libyaml__
 
 
-def test_yaml_merge_keys_merge_and_are_not_duplicates(tmp_path: Path) -> None:
-    text = HEAD + "paths: {}\nx-base: &base {a: 1, b: 2}\nx-merged: {<<: *base, b: 3}\n"
+def test_yaml_anchors_and_merge_keys(tmp_path: Path) -> None:
+    text = HEAD + (
+        "paths: {}\nx-base: &base {a: 1, b: 2}\nx-more: &more {c: 4}\n"
+        "x-merged: {<<: [*base, *more], b: 3}\nx-same: *base\n"
+    )
     spec, diagnostics = load(write(tmp_path, "merge.yml", text))
-    assert spec["x-merged"] == {"a": 1, "b": 3}
+    assert spec["x-merged"] == {"a": 1, "c": 4, "b": 3}
+    assert spec["x-same"] is spec["x-base"]
     assert not [p for p in diagnostics.warnings if "duplicate" in p.message]
 
 
@@ -216,23 +220,59 @@ components:
 def test_exclusive_minimum_in_the_other_versions_form_is_a_warning(tmp_path: Path) -> None:
     path = write(tmp_path, "v31.yml", KEYWORD_FORMS.format(version="3.1.0", flag="true"))
     problems = load(path)[1].problems
-    assert [str(p) for p in problems] == [
-        "#/components/schemas/Range/properties/low/exclusiveMinimum: True is not of type "
-        "'number' (OpenAPI 3.1: `exclusiveMinimum` is the bound itself, not a flag beside "
-        "`minimum`)"
-    ]
-    assert [p.severity for p in problems] == ["warning"]
-    path = write(tmp_path, "v30.yml", KEYWORD_FORMS.format(version="3.0.3", flag="0"))
-    pointers = {p.pointer: p.message for p in load(path)[1].problems}
     low = "#/components/schemas/Range/properties/low/exclusiveMinimum"
-    assert "(OpenAPI 3.0: `exclusiveMinimum: true` is a flag beside `minimum`)" in pointers[low]
+    assert [str(p) for p in problems if p.pointer == low] == [
+        f"{low}: `exclusiveMinimum` must be a number in OpenAPI 3.1: the bound itself, not a "
+        "flag beside `minimum` (found true)"
+    ]
+    assert {p.severity for p in problems} == {"warning"}
+    path = write(tmp_path, "v30.yml", KEYWORD_FORMS.format(version="3.0.3", flag="0"))
+    assert [str(p) for p in load(path)[1].problems if p.pointer == low] == [
+        f"{low}: `exclusiveMinimum` must be true or false in OpenAPI 3.0: a flag beside "
+        "`minimum` (found 0)"
+    ]
 
 
 def test_duplicate_required_entries_are_a_warning(tmp_path: Path) -> None:
-    path = write(tmp_path, "spec.yml", KEYWORD_FORMS.format(version="3.1.0", flag="1"))
-    assert warnings_of(path) == [
-        "#/components/schemas/Range/required: ['low', 'low'] has non-unique elements"
+    for version in ("3.0.3", "3.1.0"):
+        flag = "true" if version == "3.0.3" else "1"
+        path = write(tmp_path, "spec.yml", KEYWORD_FORMS.format(version=version, flag=flag))
+        assert warnings_of(path) == [
+            "#/components/schemas/Range/required: 'low' is listed more than once in `required`"
+        ]
+
+
+def test_schema_keywords_of_the_wrong_type_are_warnings(tmp_path: Path) -> None:
+    schema = {
+        "type": ["string", "null"],
+        "minLength": -1,
+        "maximum": "9",
+        "nullable": "yes",
+        "allOf": [],
+        "discriminator": {"mapping": {}},
+        "properties": {"a": {"type": "object", "properties": []}},
+    }
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"S": schema}},
+    }
+    path = write(tmp_path, "spec.json", json.dumps(spec))
+    problems = load(path)[1].problems
+    assert [str(p).removeprefix("#/components/schemas/S/") for p in problems] == [
+        "type: `type` must be one of array, boolean, integer, number, object, string in "
+        "OpenAPI 3.0 (null is `nullable: true`) (found ['string', 'null'])",
+        "minLength: `minLength` must be a non-negative integer (found -1)",
+        "maximum: `maximum` must be a number (found '9')",
+        "nullable: `nullable` must be true or false (found 'yes')",
+        "allOf: `allOf` must be a non-empty list of schemas (a schema object) (found [])",
+        "discriminator: `discriminator` must be an object with a string `propertyName` "
+        "(and a `mapping` of strings) (found an object with keys 'mapping')",
+        "properties/a/properties: `properties` must be an object whose values are schemas "
+        "(a schema object) (found [])",
     ]
+    assert_written_in(path, problems)
 
 
 INVALID = """\
@@ -272,8 +312,8 @@ def test_validator_findings_are_warnings_at_pointers_written_in_the_file(tmp_pat
         "#/paths/~1pets~1{id}#x/get/parameters/1/style: 'bogus' is not one of "
         "['form', 'spaceDelimited', 'pipeDelimited', 'deepObject']",
         "#/paths/~1pets~1{id}#x/get/responses/404: 'description' is a required property",
-        "#/components/schemas/Pet/properties/name/type: 7 is not valid under any of the "
-        "given schemas",
+        "#/components/schemas/Pet/properties/name/type: `type` must be one of array, boolean, "
+        "integer, null, number, object, string or a list of them (found 7)",
         "#/components/schemas/Detail/properties/size/default: the default does not match "
         "its schema: 'big' is not of type 'integer'",
     ]
@@ -306,48 +346,74 @@ def test_messages_are_one_short_line_without_a_dump_of_the_value(tmp_path: Path)
 def test_a_crash_inside_the_validator_is_a_warning_not_fatal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from openapi_spec_validator.validation import keywords
+    checks = validation._keyword_problems
 
-    def crash(self: object, parameter: object) -> None:
-        raise KeyError("in")
+    def crash(schema: dict[str, Any], v31: bool) -> Any:
+        if "size" in schema.get("properties", {}):
+            raise KeyError("in")
+        return checks(schema, v31)
 
-    monkeypatch.setattr(keywords.ParameterValidator, "__call__", crash)
+    monkeypatch.setattr(validation, "_keyword_problems", crash)
     path = write(tmp_path, "spec.yml", INVALID)
     spec, diagnostics = load(path)
-    assert spec["paths"]["/pets/{id}#x"]["get"]["parameters"][0]["name"] == "id"
-    stopped = [p for p in diagnostics.problems if "could not finish" in p.message]
-    assert [str(p) for p in stopped] == [
-        "#/paths/~1pets~1{id}#x/get/parameters/0: validation could not finish (KeyError: "
-        "'in'); the rest of the spec was not validated"
+    assert spec["components"]["schemas"]["Detail"]["properties"]["size"]["default"] == "big"
+    assert [str(p) for p in diagnostics.problems if "could not" in p.message] == [
+        "#/components/schemas/Detail: validation could not finish (KeyError: 'in')"
     ]
     assert {p.severity for p in diagnostics.problems} == {"warning"}
+    # the walk goes on: other schemas and the default below are still checked
+    pointers = {p.pointer for p in diagnostics.problems}
+    assert "#/components/schemas/Pet/properties/name/type" in pointers
+    assert "#/components/schemas/Detail/properties/size/default" in pointers
 
 
 def test_a_validator_that_cannot_start_is_a_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(base: type) -> type:
+    def broken(version: str) -> Any:
         raise RuntimeError("no schema for you\nsecond line")
 
-    monkeypatch.setattr(validation, "_locating_validator", broken)
+    monkeypatch.setattr(validation, "_document_validator", broken)
     path = write(tmp_path, "spec.yml", ARRAY_DEFAULT)
     assert warnings_of(path) == [
-        "#: validation could not finish (RuntimeError: no schema for you); the rest of the "
-        "spec was not validated"
+        "#: validation could not finish (RuntimeError: no schema for you); the document's "
+        "structure was not checked",
+        "#/components/schemas/ChatRequest/properties/stop/default: the default does not "
+        "match its schema: '[]' is not of type 'array', 'null'",
     ]
 
 
-def test_pointer_recovery_follows_refs_and_stops_where_the_file_ends() -> None:
-    spec = {
-        "paths": {"/a#b": {"get": {"schema": {"$ref": "#/components/schemas/A"}}}},
-        "components": {"schemas": {"A": {"allOf": [{"$ref": "#/components/schemas/B"}]},
-                                   "B": {"properties": {"x": {"type": "string"}}}}},
-    }  # fmt: skip
-    through_refs = ["paths", "/a#b", "get", "schema", "allOf", 0, "properties", "x", "type"]
-    assert validation.real_pointer(spec, through_refs) == "#/components/schemas/B/properties/x/type"
-    split_at_hash = ["paths", "/a", "b", "get", "schema"]
-    assert validation.real_pointer(spec, split_at_hash) == "#/paths/~1a#b/get/schema"
-    assert validation.real_pointer(spec, ["paths", "/nowhere", "get"]) == "#/paths"
+OPERATIONS = """\
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /a/{id}/{other}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: same
+      parameters:
+        - {$ref: '#/components/parameters/Q'}
+        - {name: q, in: query, schema: {type: string}}
+      responses: {'204': {description: ok}}
+  /b:
+    post:
+      operationId: same
+      responses: {'204': {description: ok}}
+components:
+  parameters:
+    Q: {name: q, in: query, schema: {type: string}}
+"""
+
+
+def test_operations_are_checked_for_ids_parameters_and_path_variables(tmp_path: Path) -> None:
+    path = write(tmp_path, "spec.yml", OPERATIONS)
+    assert warnings_of(path) == [
+        "#/paths/~1a~1{id}~1{other}/get/parameters/1: the query parameter 'q' is declared twice",
+        "#/paths/~1a~1{id}~1{other}/get: the path parameter 'other' is not declared",
+        "#/paths/~1b/post/operationId: operationId 'same' is also the operationId of "
+        "#/paths/~1a~1{id}~1{other}/get",
+    ]
 
 
 # -- $refs to other files ----------------------------------------------------------------
