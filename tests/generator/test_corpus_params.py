@@ -318,6 +318,16 @@ def test_parameters_operation_level_wins_and_accept_is_ignored(
     ) in warnings_of(corpus, "parameters_world")
 
 
+async def test_parameters_async_method_sends_the_same_request(catalog: ModuleType) -> None:
+    with respx.mock(base_url="https://catalog.test/v1") as router:
+        route = router.get(path__startswith="/stores/7/products").respond(200, json=[])
+        async with sdk_of(catalog) as sdk:
+            await sdk.products.list_async(store_id=7, ids=[1, 2], session_id="s")
+    request = route.calls.last.request
+    assert request.url.raw_path == b"/v1/stores/7/products?ids=1,2"
+    assert request.headers["cookie"] == "session_id=s"
+
+
 def test_parameters_label_and_matrix_paths(catalog: ModuleType) -> None:
     owner = uuid.UUID("12345678-1234-5678-1234-567812345678")
     with respx.mock(base_url="https://catalog.test/v1", assert_all_mocked=True) as router:
@@ -401,12 +411,15 @@ def test_webhook_payloads_become_models_without_methods(corpus: Corpus, hooks: M
     assert m.RefundPayload.model_validate({"refundId": "r"}).refund_id == "r"
     user = m.UserDeletedPayload.model_validate({"userId": "12345678-1234-5678-1234-567812345678"})
     assert user.user_id == uuid.UUID("12345678-1234-5678-1234-567812345678")
-    with sdk_of(hooks) as sdk:
+    with respx.mock(base_url="https://hooks.test") as router, sdk_of(hooks) as sdk:
         assert [name for name in dir(type(sdk)) if not name.startswith("_")] == [
             "aclose",
             "close",
             "subscriptions",
         ]
+        route = router.post("/subscriptions").respond(204)
+        assert sdk.subscriptions.create(url="https://me.test/hook") is None
+    assert route.calls.last.request.content == b'{"url":"https://me.test/hook"}'
     assert warnings_of(corpus, "webhooks") == [
         "#/webhooks/logLine/post/requestBody/content: "
         "webhook 'logLine' skipped: its payload is not JSON"
