@@ -296,7 +296,7 @@ def _request_model(
     `false`, which OpenAI-compatible servers treat as a plain request)."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return CreateImageRequest, body  # validation reports the bad JSON
     if not isinstance(data, dict) or "stream" not in data:
         return CreateImageRequest, body

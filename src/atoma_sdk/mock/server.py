@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import http
+import json
 import socket
 import threading
 from collections.abc import Sequence
@@ -15,11 +17,15 @@ import httpx
 
 from .api import DROP, MockAPI
 
-__all__ = ["BACKLOG", "MockServer"]
+__all__ = ["BACKLOG", "BODY_TIMEOUT_SECONDS", "MAX_BODY_BYTES", "MockServer"]
 
 #: The listen backlog. socketserver's default, 5, makes the kernel turn away bursts of
 #: clients (100 connecting at once) before the accept loop gets to them.
 BACKLOG = 128
+#: The largest request body the mock reads; a larger one is refused (413) unread.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+#: How long the mock waits for the body a `Content-Length` announced (then 408).
+BODY_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass
@@ -36,10 +42,19 @@ class _HTTPServer(ThreadingHTTPServer):
 
     request_queue_size = BACKLOG
 
-    def __init__(self, address: tuple[str, int], api: MockAPI, stats: _ConnectionStats) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        api: MockAPI,
+        stats: _ConnectionStats,
+        max_body_bytes: int,
+        body_timeout: float,
+    ) -> None:
         super().__init__(address, _Handler)
         self.api = api
         self.stats = stats
+        self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
         self.stopping = threading.Event()
         self.connections: dict[socket.socket, threading.Thread] = {}
         self.lock = threading.Lock()
@@ -77,14 +92,22 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
+    # Also what a request line too broken to name a version is answered in (http.server's
+    # default, HTTP/0.9, would send the JSON error without a status line or headers).
+    default_request_version = "HTTP/1.1"
     server: _HTTPServer
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self._read_body()
+        if body is None:
+            return  # already answered (or the client went away)
         headers = httpx.Headers([(k, str(v)) for k, v in self.headers.items()])
         api = self.server.api
-        answer = api.handle(self.command, self.path, headers, body)
+        try:
+            answer = api.handle(self.command, self.path, headers, body)
+        except Exception as error:  # a bug of the mock: still an answer, not a hang-up
+            self.send_error(500, f"The mock failed: {type(error).__name__}: {error}")
+            return
         if api.delay_seconds:
             self.server.stopping.wait(api.delay_seconds)
         if answer.status == DROP:
@@ -99,6 +122,51 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
         self.wfile.write(answer.body)
+
+    def _read_body(self) -> bytes | None:
+        """The request body its `Content-Length` announces (none without one), or None
+        once a request whose body cannot be read was answered with a 4XX."""
+        if "Transfer-Encoding" in self.headers:
+            self.send_error(411, "Send the body with a Content-Length; chunked is not read")
+            return None
+        declared = self.headers.get_all("Content-Length") or []
+        if not declared:
+            return b""
+        value = declared[0].strip()
+        if len(set(declared)) > 1 or not (value.isascii() and value.isdigit()):
+            self.send_error(400, f"Invalid Content-Length: {', '.join(declared)[:100]}")
+            return None
+        length = int(value)
+        if length > self.server.max_body_bytes:
+            self.send_error(413, f"The body is larger than {self.server.max_body_bytes} bytes")
+            return None
+        self.connection.settimeout(self.server.body_timeout)
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            self.send_error(408, f"The body did not arrive within {self.server.body_timeout} s")
+            return None
+        finally:
+            self.connection.settimeout(None)
+        if len(body) < length:  # the client closed its end: nobody to answer
+            self.close_connection = True
+            return None
+        return body
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Every error the mock or `http.server` answers is the API's JSON error, and ends
+        the connection (what follows a malformed request cannot be trusted)."""
+        status = http.HTTPStatus(code)
+        error = {"message": message or status.phrase, "type": "invalid_request_error"}
+        body = json.dumps({"error": {**error, "param": None}}).encode()
+        self.close_connection = True
+        self.send_response(code, status.phrase)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD":
+            self.wfile.write(body)
 
     def _send_chunked(self, chunks: Sequence[bytes], cut: bool, interval: float) -> None:
         """Send an event stream as it would be generated: one HTTP chunk per event, each
@@ -128,7 +196,9 @@ class MockServer:
     """`with MockServer() as server:` serves `server.api` on `server.url` from a daemon thread.
 
     Binds 127.0.0.1 on a free port by default and points `api.base_url` at itself, so the
-    image URLs it returns are fetchable.
+    image URLs it returns are fetchable. A request it cannot read (a bad `Content-Length`,
+    a body over `max_body_bytes`, one that does not arrive within `body_timeout` seconds,
+    a malformed request line or header) gets a JSON 4XX error and the connection closes.
     """
 
     def __init__(
@@ -138,10 +208,14 @@ class MockServer:
         host: str = "127.0.0.1",
         port: int = 0,
         require_auth: bool = False,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        body_timeout: float = BODY_TIMEOUT_SECONDS,
     ) -> None:
         self.api = api if api is not None else MockAPI(require_auth=require_auth)
         self.host = host
         self.port = port
+        self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
         self.thread: threading.Thread | None = None
         self._httpd: _HTTPServer | None = None
         self._stats = _ConnectionStats()
@@ -170,7 +244,9 @@ class MockServer:
     def start(self) -> MockServer:
         if self._httpd is not None:
             return self
-        self._httpd = _HTTPServer((self.host, self.port), self.api, self._stats)
+        self._httpd = _HTTPServer(
+            (self.host, self.port), self.api, self._stats, self.max_body_bytes, self.body_timeout
+        )
         self.port = self._httpd.server_port
         self.api.base_url = self.url
         self.thread = threading.Thread(
