@@ -12,6 +12,7 @@ from typing import Any
 import anyio
 import h11
 import httpx
+import pydantic
 import pytest
 from fault_server import Behaviour, Exchange
 from fault_support import (
@@ -236,3 +237,28 @@ async def test_a_real_connection_error_pickles(
     copy = pickle.loads(data)
     assert type(copy) is type(info.value) and isinstance(copy, httpx.RemoteProtocolError)
     assert copy.request.url.path == "/v1/images/generations"
+
+
+class Missing(pydantic.BaseModel):
+    order_id: str
+
+
+class MissingError(errors.TypedAPIError):
+    """What a generated package declares for an error body (see the generator)."""
+
+    data: Missing
+    _data_type = Missing
+
+
+def test_a_declared_error_body_pickles_as_its_status_class() -> None:
+    response = httpx.Response(
+        404, json={"order_id": "o1"}, request=httpx.Request("GET", "https://api.test/o/o1")
+    )
+    error = errors.status_error(response, declared=[("4XX", MissingError)])
+    assert isinstance(error, MissingError) and isinstance(error, atoma_sdk.NotFoundError)
+    assert type(error).__name__ == "MissingError[NotFoundError]"  # one class per name
+    assert type(errors.status_error(response, declared=[("4XX", MissingError)])) is type(error)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert copy.data == Missing(order_id="o1")
+    assert copy.status_code == 404

@@ -146,9 +146,10 @@ class APIError(SDKError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         extra = {k: v for k, v in vars(self).items() if k not in _API_ERROR_FIELDS}
+        kind = _COMBINED_PAIRS.get(type(self), type(self))
         return (
             _rebuild_api_error,
-            (type(self), self.message, self.status_code, self.body, _portable(self), extra),
+            (kind, self.message, self.status_code, self.body, _portable(self), extra),
         )
 
 
@@ -156,13 +157,14 @@ _API_ERROR_FIELDS = frozenset({"message", "status_code", "body", "raw_response"}
 
 
 def _rebuild_api_error(
-    cls: type[APIError],
+    kind: type[APIError] | tuple[type[TypedAPIError], type[APIError]],
     message: str,
     status_code: int,
     body: str,
     response: httpx.Response,
     extra: dict[str, Any],
 ) -> APIError:
+    cls = _as_status(*kind) if isinstance(kind, tuple) else kind
     error = cls.__new__(cls)
     APIError.__init__(error, message, status_code, body, response)
     vars(error).update(extra)
@@ -508,6 +510,7 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
     429: RateLimitError,
 }
 _COMBINED_CLASSES: dict[tuple[type[TypedAPIError], type[APIError]], type[APIError]] = {}
+_COMBINED_PAIRS: dict[type[APIError], tuple[type[TypedAPIError], type[APIError]]] = {}
 
 
 def status_error(
@@ -532,17 +535,29 @@ def status_error(
         except ValueError:
             typed = None  # not the declared shape: a plain status error
     if typed is not None:
-        key = (typed, cls)
-        if key not in _COMBINED_CLASSES:
-            bases = (typed,) if issubclass(typed, cls) else (typed, cls)
-            _COMBINED_CLASSES[key] = type(typed.__name__, bases, {"__module__": typed.__module__})
-        cls = _COMBINED_CLASSES[key]
+        cls = _as_status(typed, cls)
     error = cls(error_message_from_body(body, response.reason_phrase), status, body, response)
     if typed is not None:
         error.data = data  # type: ignore[attr-defined]
     if isinstance(error, RateLimitError):
         error.retry_after = retry_after
     return error
+
+
+def _as_status(typed: type[TypedAPIError], status_class: type[APIError]) -> type[APIError]:
+    """`typed` as an error of `status_class` too: `typed` itself when it already is one,
+    else a subclass of both, made once per pair and named for both
+    (`OrderMissingError[NotFoundError]`); it pickles as the pair."""
+    if issubclass(typed, status_class):
+        return typed
+    key = (typed, status_class)
+    combined = _COMBINED_CLASSES.get(key)
+    if combined is None:
+        name = f"{typed.__name__}[{status_class.__name__}]"
+        combined = type(name, (typed, status_class), {"__module__": typed.__module__})
+        _COMBINED_CLASSES[key] = combined
+        _COMBINED_PAIRS[combined] = key
+    return combined
 
 
 def _declared_class(
