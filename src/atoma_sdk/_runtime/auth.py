@@ -65,15 +65,18 @@ class Credentials:
         An empty requirement (anonymous access allowed) adds nothing, so it is chosen only
         when no other is satisfied: a credential the user gave is sent.
         """
-        placed: dict[str, Placed | None] = {}
+        placed: dict[str, Placed | None] = {}  # each credential looked up once per request
         for requirement in filter(None, security):
+            found = []
             for name in requirement:
                 if name not in placed:
                     placed[name] = self._placed(name)
-                if placed[name] is None:
+                value = placed[name]
+                if value is None:
                     break
+                found.append(value)
             else:
-                return [found for name in requirement if (found := placed[name]) is not None]
+                return found
         return []
 
     def _placed(self, name: str) -> Placed | None:
