@@ -81,19 +81,20 @@ def place_parameters(operation: Operation[Any], values: Mapping[str, Any]) -> Pl
     return placement
 
 
-def _pieces(value: Any, explode: bool, pair: str, between: str) -> list[str]:
-    """An array's items, or an object's entries as `k<pair>v` (exploded) or `k<between>v`."""
+def _pieces(value: Any, explode: bool) -> list[str]:
+    """A value's encoded pieces: an array's items, an object's entries as `k=v` (exploded)
+    or `k,v`, or the value itself."""
     if isinstance(value, list):
         return [encode(item) for item in value]
     if isinstance(value, dict):
-        joiner = pair if explode else between
+        joiner = "=" if explode else ","
         return [f"{encode(k)}{joiner}{encode(v)}" for k, v in value.items()]
     return [encode(value)]
 
 
 def _path_value(name: str, value: Any, style: str, explode: bool) -> str:
     """`simple` (`a,b`), `label` (`.a.b` / `.a,b`) or `matrix` (`;id=a;id=b` / `;id=a,b`)."""
-    pieces = _pieces(value, explode, "=", ",")
+    pieces = _pieces(value, explode)
     if style == "label":
         return "." + ("." if explode else ",").join(pieces)
     if style == "matrix":
@@ -112,11 +113,11 @@ def _query_pairs(name: str, value: Any, style: str, explode: bool) -> list[str]:
     if style == "deepObject" and isinstance(value, dict):
         return [pair for k, v in value.items() for pair in _deep(f"{key}[{encode(k)}]", v)]
     if explode and isinstance(value, dict):
-        return _pieces(value, True, "=", ",")
+        return _pieces(value, True)
     if explode and isinstance(value, list):
-        return [f"{key}={piece}" for piece in _pieces(value, True, "=", ",")]
+        return [f"{key}={piece}" for piece in _pieces(value, True)]
     delimiter = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
-    return [f"{key}=" + delimiter.join(_pieces(value, False, "=", ","))]
+    return [f"{key}=" + delimiter.join(_pieces(value, False))]
 
 
 def _deep(key: str, value: Any) -> list[str]:
