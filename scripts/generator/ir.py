@@ -204,11 +204,8 @@ class Model:
     fields: tuple[ModelField, ...]
     direction: Direction
     pointer: str  # JSON pointer in the spec, for messages and docs
-    #: wire name -> the only value the property may take (set by a discriminated union)
-    tag_values: tuple[tuple[str, str], ...] = ()
-
-    def tag_value(self, wire_name: str) -> str | None:
-        return dict(self.tag_values).get(wire_name)
+    #: wire name -> the values the property may take (set by discriminated unions)
+    tag_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

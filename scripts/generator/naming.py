@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Collection
+
+import pydantic
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_IDENTIFIER = re.compile(r"[^0-9a-zA-Z]+")
@@ -20,24 +23,41 @@ def snake_case(name: str) -> str:
     return result
 
 
+def field_name(name: str) -> str:
+    """A model field or method argument: `snake_case`, and never a name the generated
+    code needs for something else (a type in its annotations, a pydantic or runtime
+    model attribute, the `models` package the methods use): `date` -> `date_`."""
+    result = snake_case(name)
+    if result in _FIELD_RESERVED or result.startswith("model_"):
+        result += "_"
+    return result
+
+
 def pascal_case(name: str) -> str:
     """`image data` / `image_data` / `imageData` -> `ImageData`; keeps existing capitals."""
     words = _NON_IDENTIFIER.sub(" ", _WORD_BOUNDARY.sub(" ", name)).split()
     result = "".join(word[:1].upper() + word[1:] for word in words) or "Model"
-    return f"Model{result}" if result[0].isdigit() else result
+    result = f"Model{result}" if result[0].isdigit() else result
+    return f"{result}Model" if keyword.iskeyword(result) else result
 
 
-def method_name(operation_id: str, group: str, override: str | None = None) -> str:
-    """The SDK method of an operation: `override` (`x-speakeasy-name-override`) in
-    snake_case, else the operationId's, with the group's name removed as prefix or suffix."""
-    if override:
-        return snake_case(override)
+def method_name(operation_id: str, group: str, siblings: Collection[str] = ()) -> str:
+    """The SDK method of an operation: its operationId in snake_case, without the group's
+    name where that is only a namespace: as a prefix (`items_list` -> `list`), or as the
+    suffix of a lone verb (`count_items` -> `count`). `buy_museum_tickets` keeps its
+    words, and so does `get_bookings` beside a `get_booking` (`siblings`: the group's
+    operationIds in snake_case), so the two stay told apart."""
     name = snake_case(operation_id)
-    for affix in (f"{group}_", f"_{group}"):
-        if name.startswith(affix) and len(name) > len(affix):
-            return snake_case(name[len(affix) :])
-        if name.endswith(affix) and len(name) > len(affix):
-            return snake_case(name[: -len(affix)])
+    prefix, suffix = f"{group}_", f"_{group}"
+    if name.startswith(prefix) and len(name) > len(prefix):
+        return snake_case(name[len(prefix) :])
+    verb = name[: -len(suffix)] if name.endswith(suffix) else ""
+    singular = group[:-1] if group.endswith("s") else ""
+    names_one = bool(singular) and any(
+        s == singular or s.endswith(f"_{singular}") for s in siblings
+    )
+    if verb and "_" not in verb and not names_one:
+        return snake_case(verb)
     return name
 
 
@@ -56,6 +76,24 @@ def env_var_prefix(sdk_class: str) -> str:
 _RESERVED = frozenset(
     {"self", "retries", "server_url", "timeout_ms", "http_headers", "max_response_bytes"}
     | {"copy", "dict", "json", "schema", "validate", "construct", "fields"}
+)
+
+
+# Field names that would shadow what a generated model or method uses: the types its
+# annotations name, the runtime models' methods, the `models` package in method bodies.
+_FIELD_RESERVED = frozenset(
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "tuple", "date", "datetime"}
+    | {"build", "to_json_bytes", "wire_values", "models"}
+    | {name for name in dir(pydantic.BaseModel) if not name.startswith("_")}
+)
+
+#: Class names generated code imports or defines itself, which no schema may take.
+RESERVED_CLASSES = frozenset(
+    {"Security", "UnknownVariant", "BaseModel", "InputModel", "OutputModel", "SharedModel"}
+    | {"TypedAPIError", "Enum", "Field", "Strict", "Discriminator", "Tag", "UUID"}
+    | {"Optional", "Annotated", "Literal", "Union", "Any", "TypedDict", "NotRequired"}
+    | {"TypeAlias", "Nullable", "OptionalNullable", "UNSET", "UnrecognizedStr"}
+    | {"UnrecognizedInt", "TYPE_CHECKING"}
 )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import ir
-from .naming import enum_member_names, snake_case
+from .naming import enum_member_names, field_name
 
 #: "both": a model used in requests and responses: strict like input, open like output.
 Mode = Literal["input", "output", "both", "param", "typeddict", "doc"]
@@ -92,17 +92,24 @@ def annotation(t: ir.Type, ctx: Context, imports: Imports) -> str:
 
 
 def _scalar(t: ir.ScalarType, ctx: Context, imports: Imports) -> str:
-    if t.name in _STDLIB:
+    parsed = t.name in _STDLIB
+    if parsed:
         imports.add(_STDLIB[t.name], t.name)
+    if parsed and ctx.mode in ("param", "typeddict"):
+        # IDs and dates usually arrive as strings: the string form is accepted (and
+        # validated by the request model, which parses it).
+        imports.add("typing", "Union")
+        return f"Union[{t.name}, str]"
     if ctx.mode not in ("input", "both"):
         return t.name
     imports.add("typing", "Annotated")
-    imports.add("pydantic", "Strict")
-    extra = ""
+    arguments = [] if parsed else ["Strict()"]  # parsed types also take their string form
+    if not parsed:
+        imports.add("pydantic", "Strict")
     if t.constraints.items():
         imports.add("pydantic", "Field")
-        extra = f", Field({t.constraints.field_arguments()})"
-    return f"Annotated[{t.name}, Strict(){extra}]"
+        arguments.append(f"Field({t.constraints.field_arguments()})")
+    return f"Annotated[{t.name}, {', '.join(arguments)}]" if arguments else t.name
 
 
 def _builtin(name: str, ctx: Context, imports: Imports) -> str:
@@ -154,7 +161,7 @@ def _union(t: ir.UnionType, ctx: Context, imports: Imports) -> str:
     imports.add("typing", "Annotated")
     if ctx.mode == "input":
         imports.add("pydantic", "Field")
-        python_name = snake_case(t.discriminator)  # pydantic wants the field's Python name
+        python_name = field_name(t.discriminator)  # pydantic wants the field's Python name
         return f"Annotated[Union[{', '.join(members)}], Field(discriminator={python_name!r})]"
     # Output: an unknown tag value parses as UnknownVariant instead of failing.
     imports.add("pydantic", "Discriminator", "Tag")

@@ -16,7 +16,7 @@ import jinja2
 
 from . import ir
 from .graph import strongly_connected
-from .naming import enum_member_names
+from .naming import enum_member_names, field_name
 from .pytypes import (
     Context,
     Imports,
@@ -99,23 +99,31 @@ class ResourceView:
 
 
 def _tagged(model: ir.Model) -> ir.Model:
-    """A union member's tag property becomes `Literal[value] = value`."""
+    """A union member's tag property becomes `Literal[...]` (with one value, also its
+    default: sent without an argument); a member whose schema lacks it gets it."""
     if not model.tag_values:
         return model
+    tags = dict(model.tag_values)
     fields = []
     for f in model.fields:
-        value = model.tag_value(f.wire_name)
-        if value is not None:
-            f = replace(
-                f,
-                type=ir.LiteralType((value,)),
-                required=True,
-                nullable=False,
-                default=value,
-                has_default=True,
-            )
-        fields.append(f)
+        values = tags.pop(f.wire_name, None)
+        fields.append(f if values is None else _tag_field(f, values))
+    for wire, values in tags.items():
+        untyped = ir.ModelField(field_name(wire), wire, ir.AnyType(), True, False, "")
+        fields.insert(0, _tag_field(untyped, values))
     return replace(model, fields=tuple(fields))
+
+
+def _tag_field(f: ir.ModelField, values: tuple[str, ...]) -> ir.ModelField:
+    single = len(values) == 1
+    return replace(
+        f,
+        type=ir.LiteralType(values),
+        required=True,
+        nullable=False,
+        default=values[0] if single else None,
+        has_default=single,
+    )
 
 
 def model_view(model: ir.Model, cyclic: set[str], exception: str | None) -> ModelView:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from generator import ir
 from generator.__main__ import PROJECT_ROOT
-from generator.diagnostics import SpecError
+from generator.diagnostics import Diagnostics, SpecError
 from generator.load import load_package, load_spec
 from generator.output import drift, format_python
 from generator.parse import parse
@@ -140,11 +140,10 @@ def _spec(**paths: Any) -> dict[str, Any]:
     }
 
 
-def test_unsupported_constructs_are_all_reported_with_pointers(tmp_path: Path) -> None:
+def test_schema_keywords_once_unsupported_now_generate(tmp_path: Path) -> None:
+    """`not` is accepted (and not enforced); schema defects are warnings (test_spec_problems)."""
     operation = {
         "operationId": "get_thing",
-        "parameters": [{"name": "session", "in": "cookie", "schema": {"type": "string"}}],
-        "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
         "responses": {
             "200": {
                 "description": "ok",
@@ -155,14 +154,10 @@ def test_unsupported_constructs_are_all_reported_with_pointers(tmp_path: Path) -
     spec_path = tmp_path / "spec.yml"
     spec_path.write_text(yaml.safe_dump(_spec(**{"/things": {"post": operation}})))
     package = ir.Package("pkg", "pkg", "0.1.0", "PkgSDK", "spec.yml")
-    with pytest.raises(SpecError) as caught:
-        parse(load_spec(spec_path), package)
-    assert caught.value.problems == [
-        "#/components/schemas/Thing/properties/kind/not: unsupported schema keyword 'not'",
-        "#/paths/~1things/post/parameters/0: unsupported parameter location 'cookie'",
-        "#/paths/~1things/post/requestBody/content: unsupported media types "
-        "['multipart/form-data'] (supported: ('application/json',))",
-    ]
+    diagnostics = Diagnostics()
+    api, _ = parse(load_spec(spec_path), package, diagnostics)
+    assert diagnostics.errors == []
+    assert [o.method_name for r in api.resources for o in r.operations] == ["get_thing"]
 
 
 def test_invalid_spec_is_reported_by_the_validator(tmp_path: Path) -> None:

@@ -3,17 +3,20 @@ JSON pointer and exits 2, without a traceback and without writing anything."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from generator import ir
 from generator.__main__ import PROJECT_ROOT, generate_package, main
-from generator.diagnostics import SpecError
+from generator.diagnostics import Diagnostics
+from generator.load import load_spec
+from generator.parse import parse
 
 GENERATE = PROJECT_ROOT / "scripts" / "generate"
+PACKAGE = ir.Package("pkg", "pkg", "0.1.0", "PkgSDK", "spec.yml")
 
 
 def write_spec(tmp_path: Path, spec: dict[str, Any] | str, name: str = "spec.yml") -> Path:
@@ -122,51 +125,28 @@ def test_missing_file_and_bad_package_name_are_reported(
     assert (code, "not a valid Python package name" in capsys.readouterr().err) == (2, True)
 
 
-# -- constructs the generator does not support -----------------------------------------
+# -- schema defects: warnings with their pointer, and the package is generated ---------
 
-UNSUPPORTED = """\
+DEFECTS = """\
 openapi: 3.1.0
-info: {title: Unsupported, version: 1.0.0}
+info: {title: Defects, version: 1.0.0}
 paths:
   /things:
     post:
       operationId: things_create
       tags: [things]
-      parameters:
-        - {name: session, in: cookie, schema: {type: string}}
       requestBody:
         content:
-          multipart/form-data:
-            schema: {type: object, properties: {file: {type: string, format: binary}}}
+          application/json:
+            schema: {$ref: '#/components/schemas/Thing'}
       responses:
-        '200':
-          $ref: '#/components/responses/Ok'
-        '400':
-          description: bad
-          content:
-            application/json:
-              schema: {type: array, items: {type: string}}
-  /things/{id}:
-    get:
-      operationId: things_get
-      tags: [things]
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/xml:
-              schema: {$ref: '#/components/schemas/Thing'}
+        '204': {description: done}
 components:
-  securitySchemes:
-    apiKey: {type: apiKey, in: header, name: X-Key}
-  responses:
-    Ok: {description: ok}
   schemas:
     Other: {type: object, properties: {a: {type: string}}}
     Thing:
       type: object
+      required: [either, either]
       properties:
         notString: {not: {type: string}}
         either: {type: [string, integer]}
@@ -179,58 +159,51 @@ components:
             - {$ref: '#/components/schemas/Other'}
             - {type: string}
         pattern: {type: object, patternProperties: {'^x': {type: string}}}
+        count: {type: integer, exclusiveMinimum: true, minimum: 0, default: 'none'}
+        label: {type: string, example: 5, maxLength: -1}
+        grade: {type: string, enums: [a, b]}
+        look: {type: string, pattern: '(?<=a)b'}
 """
 
-UNSUPPORTED_PROBLEMS = [
-    "#/paths/~1things/post/parameters/0: unsupported parameter location 'cookie'",
-    "#/paths/~1things/post/requestBody/content: unsupported media types "
-    "['multipart/form-data'] (supported: ('application/json',))",
-    "#/paths/~1things/post/responses/200: response $refs are not supported",
-    "#/paths/~1things/post/responses/400: error response schemas must be objects",
-    "#/paths/~1things~1{id}/get/responses/200/content: unsupported media types "
-    "['application/xml'] (supported: ('application/json', 'text/event-stream'))",
-    "#/components/securitySchemes/apiKey: only http bearer security is supported",
-    "#/components/schemas/Thing/properties/notString/not: unsupported schema keyword 'not'",
-    "#/components/schemas/Thing/properties/either: unsupported type list "
-    "['string', 'integer'] (use oneOf)",
-    "#/components/schemas/Thing/properties/mixed: enum values must be all strings or all integers",
-    "#/components/schemas/Thing/properties/shape: discriminated union members must be object "
-    "schemas",
-    "#/components/schemas/Thing/properties/merged/allOf/1: allOf parts must be object schemas",
-    "#/components/schemas/Thing/properties/pattern/patternProperties: unsupported schema "
-    "keyword 'patternProperties'",
+DEFECT_WARNINGS = [
+    "#/components/schemas/Thing/required: duplicate entries in required",
+    "#/components/schemas/Thing/properties/shape/discriminator: a member is not an object "
+    "schema: the discriminator is ignored",
+    "#/components/schemas/Thing/properties/merged/allOf: objects merged with other schemas "
+    "cannot be sent as a model; typed as a dict",
+    "#/components/schemas/Thing/properties/count/exclusiveMinimum: exclusiveMinimum: true is "
+    "OpenAPI 3.0's form (3.1 takes the bound); read as 3.0",
+    "#/components/schemas/Thing/properties/count/default: default 'none' does not fit the "
+    "schema; dropped",
+    "#/components/schemas/Thing/properties/label/maxLength: maxLength -1 is not valid; ignored",
+    "#/components/schemas/Thing/properties/label/example: example 5 does not fit the schema; "
+    "dropped",
+    "#/components/schemas/Thing/properties/grade/enums: unknown keyword 'enums' ignored "
+    "(not 'enum')",
+    "#/components/schemas/Thing/properties/look/pattern: pattern '(?<=a)b' is not valid; ignored",
 ]
 
 
-def test_unsupported_constructs_are_listed_all_at_once(tmp_path: Path) -> None:
-    spec = write_spec(tmp_path, UNSUPPORTED)
-    with pytest.raises(SpecError) as caught:
-        generate_package(spec, tmp_path / "out", "pkg", None)
-    assert sorted(set(caught.value.problems)) == sorted(UNSUPPORTED_PROBLEMS)
-    assert not (tmp_path / "out").exists()
+def test_schema_defects_are_warnings_and_the_package_is_generated(tmp_path: Path) -> None:
+    diagnostics = Diagnostics()
+    api, _ = parse(load_spec(write_spec(tmp_path, DEFECTS)), PACKAGE, diagnostics)
+    assert diagnostics.errors == []
+    assert sorted(str(w) for w in diagnostics.warnings) == sorted(DEFECT_WARNINGS)
+    (thing,) = [m for m in api.models if m.class_name == "Thing"]
+    types = {f.wire_name: f.type for f in thing.fields}
+    assert types["either"] == ir.UnionType((ir.ScalarType("str"), ir.ScalarType("int")))
+    assert types["mixed"] == ir.LiteralType((1, "two"))
+    assert types["merged"] == ir.DictType(ir.AnyType())
+    assert types["pattern"] == ir.DictType(ir.ScalarType("str"))
+    assert types["count"] == ir.ScalarType("int", ir.Constraints(gt=0))
+    assert types["look"] == ir.ScalarType("str")
+    assert not any(f.has_default or f.example is not None for f in thing.fields)
+    generate_package(write_spec(tmp_path, DEFECTS), tmp_path / "out", "pkg", None)
+    assert (tmp_path / "out" / "pkg" / "models" / "thing.py").is_file()
 
 
-def test_unsupported_constructs_cli_exit_2_and_leave_output_untouched(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    good = write_spec(
-        tmp_path, spec_with({"/things": {"get": operation(operationId="get")}}), "good.yml"
-    )
-    generate_package(good, out, "pkg", None)
-    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    result = run_cli(write_spec(tmp_path, UNSUPPORTED), out)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    lines = problem_lines(result.stderr)
-    assert set(lines) == set(UNSUPPORTED_PROBLEMS)
-    assert (
-        result.stderr.splitlines()[0] == f"scripts/generate: {len(lines)} problem(s) in the spec:"
-    )
-    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
-
-
-def test_every_problem_starts_with_a_json_pointer(tmp_path: Path) -> None:
-    """Two operations of a group with the same method name: the problem points at one of
-    them (today: `#/paths (things): ...`, which is not a JSON pointer)."""
+def test_two_operations_with_one_name_are_renamed_with_a_warning(tmp_path: Path) -> None:
+    """The later one takes its operationId, numbered when that is taken too."""
     paths = {
         "/things": {"get": operation(operationId="things_get")},
         "/things/{id}": {
@@ -242,11 +215,13 @@ def test_every_problem_starts_with_a_json_pointer(tmp_path: Path) -> None:
             )
         },
     }
-    with pytest.raises(SpecError) as caught:
-        generate_package(write_spec(tmp_path, spec_with(paths)), tmp_path / "out", "pkg", None)
-    (problem,) = caught.value.problems
-    assert "two operations are both named 'get'" in problem
-    assert re.match(r"^#/paths/~1things(~1\{id\}/delete|/get): ", problem), problem
+    diagnostics = Diagnostics()
+    api, _ = parse(spec_with(paths), PACKAGE, diagnostics)
+    assert [o.method_name for o in api.resources[0].operations] == ["get", "get_2"]
+    assert [str(w) for w in diagnostics.warnings] == [
+        "#/paths/~1things~1{id}/delete: 'get' is already a method of things "
+        "(#/paths/~1things/get); generated as 'get_2'"
+    ]
 
 
 # -- valid specs that must not crash the generator ---------------------------------------

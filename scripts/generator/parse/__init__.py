@@ -13,8 +13,8 @@ from typing import Any
 
 from .. import ir
 from ..diagnostics import Diagnostics
-from ..naming import env_var_prefix, pascal_case
-from . import directions, operations, responses, schemas, security, webhooks
+from ..naming import env_var_prefix
+from . import directions, names, operations, responses, schemas, security, webhooks
 from .context import ParseContext, text
 
 
@@ -25,12 +25,13 @@ def parse(
     ctx = ParseContext(spec, Diagnostics() if diagnostics is None else diagnostics)
     directions.mark_all(ctx)
     webhooks.mark_directions(ctx)
-    ctx.taken.update(pascal_case(name) for name in ctx.schemas)
+    names.component_classes(ctx)
     # Components first, by name: inline models are named in an order the spec's own
     # ordering of `components.schemas` does not change.
     for name in sorted(ctx.schemas):
         schemas.component(ctx, name)
     schemes = security.security_schemes(ctx, env_var_prefix(package.sdk_class))
+    names.method_names(ctx)
     resources = operations.resources(ctx)
     webhooks.webhooks(ctx)
     ctx.diagnostics.check()
@@ -55,6 +56,7 @@ def _finish_models(ctx: ParseContext) -> tuple[ir.Model, ...]:
     """Models with the discriminator values unions impose on them."""
     result = []
     for model in ctx.models.values():
-        tags = tuple(sorted(ctx.tags.get(model.class_name, {}).items()))
+        found = ctx.tags.get(model.class_name, {})
+        tags = tuple((wire, tuple(values)) for wire, values in sorted(found.items()))
         result.append(replace(model, tag_values=tags) if tags else model)
     return tuple(sorted(result, key=lambda m: m.class_name))

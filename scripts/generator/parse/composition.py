@@ -7,8 +7,12 @@ from typing import Any
 
 from .. import ir
 from ..naming import pascal_case
-from . import schemas
-from .context import SCHEMAS, ParseContext
+from . import keywords, schemas
+from .context import SCHEMAS, ParseContext, escape
+
+#: Keywords that give an allOf part a type of its own; a part without them only
+#: describes or constrains (`{description: ...}`, `{nullable: true}`).
+_SUBSTANTIVE = keywords.TYPING - {"nullable", "format", "discriminator", "required"}
 
 
 def union(
@@ -22,8 +26,10 @@ def union(
     """A `oneOf`/`anyOf`: a union (discriminated when the schema says how), and whether
     one of its members is null."""
     members: list[ir.Type] = []
+    sources: list[str | None] = []  # the component each member refers to, if any
     null_member = False
-    for index, member in enumerate(schema[keyword]):
+    raw_members = schema[keyword] if isinstance(schema[keyword], list) else []
+    for index, member in enumerate(raw_members):
         if isinstance(member, Mapping) and member.get("type") == "null":
             null_member = True
             continue
@@ -32,51 +38,102 @@ def union(
             ctx,
             member,
             f"{pointer}/{keyword}/{index}",
-            f"{context}{pascal_case(label) if label else index + 1}",
+            f"{context}{pascal_case(label) if isinstance(label, str) else index + 1}",
             direction,
         )
         null_member = null_member or nullable
-        members.append(found)
+        if found not in members:
+            members.append(found)
+            sources.append(_component_name(member))
+    if not members:
+        return ir.AnyType(), null_member
     if len(members) == 1:
         return members[0], null_member
+    if any(isinstance(m, ir.AnyType) for m in members):
+        return ir.AnyType(), null_member
     discriminator = schema.get("discriminator")
     if discriminator is None:
         return ir.UnionType(tuple(members)), null_member
-    wire = discriminator.get("propertyName", "")
-    mapping = {
-        target[len(SCHEMAS) :]: value
-        for value, target in (discriminator.get("mapping") or {}).items()
-    }
-    inverse = {pascal_case(name): value for name, value in mapping.items()}
-    tags: list[tuple[str, str]] = []
-    for member in members:
+    tags = _tags(ctx, discriminator, members, sources, f"{pointer}/discriminator")
+    if tags is None:
+        return ir.UnionType(tuple(members)), null_member
+    wire, pairs = tags
+    return ir.UnionType(tuple(members), wire, pairs), null_member
+
+
+def _component_name(member: Any) -> str | None:
+    ref = member.get("$ref") if isinstance(member, Mapping) else None
+    return ref[len(SCHEMAS) :] if isinstance(ref, str) and ref.startswith(SCHEMAS) else None
+
+
+def _tags(
+    ctx: ParseContext,
+    discriminator: Any,
+    members: list[ir.Type],
+    sources: list[str | None],
+    pointer: str,
+) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """The tag property and (value, member class) pairs; None (with a warning: the union
+    is then told apart by shape) when a member has no known tag value."""
+    wire = discriminator.get("propertyName") if isinstance(discriminator, Mapping) else None
+    if not isinstance(wire, str) or not wire:
+        ctx.warning(pointer, "a discriminator needs a propertyName; ignored")
+        return None
+    by_class: dict[str, list[str]] = {}
+    for value, target in (discriminator.get("mapping") or {}).items():
+        name = target[len(SCHEMAS) :] if str(target).startswith(SCHEMAS) else str(target)
+        class_name = ctx.component_classes.get(name)
+        if class_name is not None:
+            by_class.setdefault(class_name, []).append(str(value))
+    pairs: list[tuple[str, str]] = []
+    for member, source in zip(members, sources, strict=True):
         if not isinstance(member, ir.ModelType):
-            ctx.problem(pointer, "discriminated union members must be object schemas")
-            continue
-        value = inverse.get(member.name) or _own_tag(ctx, member.name, wire)
-        if value is None:
-            ctx.problem(pointer, f"no value of {wire!r} is known for {member.name}")
-            continue
-        known = ctx.tags.setdefault(member.name, {})
-        if known.get(wire, value) != value:
-            ctx.problem(pointer, f"{member.name} takes two values of {wire!r}")
-        known[wire] = value
-        tags.append((value, member.name))
-    return ir.UnionType(tuple(members), wire, tuple(tags)), null_member
+            ctx.warning(pointer, "a member is not an object schema: the discriminator is ignored")
+            return None
+        values = by_class.get(member.name) or _own_tags(ctx, member.name, wire)
+        if not values and source is not None:
+            values = [source]  # implicit mapping: the schema's name
+        if not values:
+            ctx.warning(pointer, f"no value of {wire!r} is known for {member.name}: ignored")
+            return None
+        pairs.extend((value, member.name) for value in values)
+    if len({value for value, _ in pairs}) < len(pairs):
+        ctx.warning(pointer, f"two members share a value of {wire!r}: the discriminator is ignored")
+        return None
+    for value, class_name in pairs:
+        known = ctx.tags.setdefault(class_name, {}).setdefault(wire, [])
+        if value not in known:
+            known.append(value)
+    return wire, tuple(pairs)
 
 
-def _own_tag(ctx: ParseContext, class_name: str, wire: str) -> str | None:
-    """The single value a model's own schema allows for the tag property, if any."""
+def _own_tags(ctx: ParseContext, class_name: str, wire: str) -> list[str]:
+    """The values a model's own schema allows for the tag property (a const or enum)."""
     model = ctx.models.get(class_name)
     found = next((f for f in model.fields if f.wire_name == wire), None) if model else None
     if found is None:
-        return None
-    if isinstance(found.type, ir.LiteralType) and len(found.type.values) == 1:
-        return str(found.type.values[0])
-    if isinstance(found.type, ir.EnumType):
-        values = ctx.enums[found.type.name].values
-        return str(values[0]) if len(values) == 1 else None
-    return None
+        return []
+    if isinstance(found.type, (ir.LiteralType, ir.EnumType)):
+        values = found.type.values
+        return (
+            [v for v in values if isinstance(v, str)]
+            if all(isinstance(v, str) for v in values)
+            else []
+        )
+    return []
+
+
+def is_object(ctx: ParseContext, schema: Mapping[str, Any], direction: ir.Direction) -> bool:
+    """A schema that becomes a model: properties, or an allOf that merges object parts
+    (in requests only when every part is an object: others could not be sent)."""
+    if any(k in schema for k in ("oneOf", "anyOf", "enum", "const")):
+        return False
+    if schema.get("properties"):
+        return True
+    parts = _substantive_parts(schema)
+    if len(parts) < 2 or not any(_is_object_part(ctx, p) for _, p in parts):
+        return False
+    return direction == "output" or all(_is_object_part(ctx, p) for _, p in parts)
 
 
 def all_of(
@@ -85,52 +142,105 @@ def all_of(
     pointer: str,
     context: str,
     direction: ir.Direction,
-) -> ir.Type:
-    """One part: that part's type; several: one model with all their properties."""
-    parts = schema["allOf"]
-    if len(parts) == 1 and not schema.get("properties"):
-        found, _ = schemas.type_of(ctx, parts[0], f"{pointer}/allOf/0", context, direction)
-        return found
-    name = ctx.class_name(context)
-    model = ir.ModelType(name)
-    ctx.inline[id(schema)] = model
-    schemas.object_model(ctx, name, schema, pointer, direction)
-    return model
+) -> tuple[ir.Type, bool]:
+    """The type of an allOf, and whether it admits null: one typed part (beside parts
+    that only describe) is that part's type; object parts merge into one model."""
+    raw = schema["allOf"] if isinstance(schema["allOf"], list) else []
+    nullable = any(isinstance(p, Mapping) and p.get("nullable") is True for p in raw)
+    if is_object(ctx, schema, direction):
+        name = ctx.class_name(context)
+        model = ir.ModelType(name)
+        ctx.inline[id(schema)] = model
+        schemas.object_model(ctx, name, schema, pointer, direction)
+        return model, nullable
+    parts = _substantive_parts(schema)
+    if len(parts) > 1 and any(_is_object_part(ctx, p) for _, p in parts):
+        ctx.warning(
+            f"{pointer}/allOf",
+            "objects merged with other schemas cannot be sent as a model; typed as a dict",
+        )
+        return ir.DictType(ir.AnyType()), nullable
+    if not parts:
+        rest = {k: v for k, v in schema.items() if k != "allOf"}
+        found, own_null = schemas.type_of(ctx, rest, pointer, context, direction)
+        return found, nullable or own_null
+    if len(parts) > 1:
+        ctx.warning(
+            f"{pointer}/allOf", "several typed parts that are not objects: typed as the first"
+        )
+    index, part = parts[0]
+    found, part_null = schemas.type_of(ctx, part, f"{pointer}/allOf/{index}", context, direction)
+    return found, nullable or part_null
+
+
+def _substantive_parts(schema: Mapping[str, Any]) -> list[tuple[int, Any]]:
+    """(index, part) of the allOf parts that have a type, plus the schema's own
+    properties as a last part."""
+    raw = schema.get("allOf") if isinstance(schema.get("allOf"), list) else []
+    parts = [
+        (index, part)
+        for index, part in enumerate(raw or [])
+        if isinstance(part, Mapping) and any(k in part for k in _SUBSTANTIVE)
+    ]
+    if schema.get("properties"):
+        parts.append((len(raw or []), {"type": "object", "properties": schema["properties"]}))
+    return parts
+
+
+def _is_object_part(ctx: ParseContext, part: Any, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether an allOf part (a `$ref` followed) describes an object."""
+    if not isinstance(part, Mapping):
+        return False
+    ref = part.get("$ref")
+    if isinstance(ref, str):
+        name = _component_name(part)
+        if name is None or name in seen or name not in ctx.schemas:
+            return False
+        return _is_object_part(ctx, ctx.schemas[name], seen | {name})
+    if any(k in part for k in ("oneOf", "anyOf", "enum", "const")):
+        return False
+    if part.get("type") == "object" or "properties" in part:
+        return True
+    nested = _substantive_parts(part)
+    return bool(nested) and all(_is_object_part(ctx, p, seen) for _, p in nested)
 
 
 def merged(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
-    """An allOf schema as one object schema: the parts' properties and `required`."""
+    """An allOf schema as one object schema: the object parts' properties and `required`."""
     if "allOf" not in schema:
         return schema
     result: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
     own = {k: v for k, v in schema.items() if k != "allOf"}
-    for index, part in enumerate([*schema["allOf"], own]):
-        resolved = _resolve_object(ctx, part, f"{pointer}/allOf/{index}")
-        result["properties"].update(resolved.get("properties", {}))
-        result["required"] += resolved.get("required", [])
+    raw = schema["allOf"] if isinstance(schema["allOf"], list) else []
+    for index, part in enumerate([*raw, own]):
+        part_pointer = f"{pointer}/allOf/{index}" if index < len(raw) else pointer
+        resolved = _resolve_object(ctx, part, part_pointer, frozenset())
+        result["properties"].update(resolved.get("properties") or {})
+        result["required"] += [r for r in resolved.get("required") or [] if isinstance(r, str)]
     result["description"] = schema.get("description") or next(
-        (p.get("description") for p in schema["allOf"] if isinstance(p, Mapping)), None
+        (p.get("description") for p in raw if isinstance(p, Mapping)), None
     )
     return result
 
 
-def _resolve_object(ctx: ParseContext, schema: Any, pointer: str) -> Mapping[str, Any]:
-    """An allOf part as a plain object schema (refs followed, nested allOf merged)."""
-    if isinstance(schema, Mapping) and "$ref" in schema:
-        name = ctx.ref_name(schema["$ref"], pointer)
-        return _resolve_object(ctx, ctx.schemas[name], pointer) if name else {}
-    if isinstance(schema, Mapping) and "allOf" in schema:
-        result: dict[str, Any] = {"properties": {}, "required": []}
-        for part in schema["allOf"]:
-            resolved = _resolve_object(ctx, part, pointer)
-            result["properties"].update(resolved.get("properties", {}))
-            result["required"] += resolved.get("required", [])
-        return result
-    if (
-        not isinstance(schema, Mapping)
-        or schema.get("type", "object") != "object"
-        or any(k in schema for k in ("oneOf", "anyOf", "enum"))
-    ):
-        ctx.problem(pointer, "allOf parts must be object schemas")
+def _resolve_object(
+    ctx: ParseContext, part: Any, pointer: str, seen: frozenset[str]
+) -> Mapping[str, Any]:
+    """An allOf part as a plain object schema (refs followed, nested allOf merged); a part
+    that is not an object contributes nothing, with a warning when it has a type."""
+    if not isinstance(part, Mapping):
         return {}
-    return schema
+    if "$ref" in part:
+        name = ctx.ref_name(part["$ref"], f"{pointer}/$ref")
+        if name is None or name in seen:
+            return {}
+        target = f"{SCHEMAS}{escape(name)}"
+        return _resolve_object(ctx, ctx.schemas[name], target, seen | {name})
+    if "allOf" in part:
+        return merged(ctx, part, pointer)
+    if not any(k in part for k in _SUBSTANTIVE):
+        return {}
+    if not _is_object_part(ctx, part, seen):
+        ctx.warning(pointer, "a part that is not an object is not merged into the model")
+        return {}
+    return part

@@ -23,10 +23,15 @@ class ParseContext:
     aliases: dict[str, ir.AliasDef] = field(default_factory=dict)
     components: dict[str, ir.Type] = field(default_factory=dict)  # schema name -> type
     directions: dict[str, set[ir.Direction]] = field(default_factory=dict)  # schema name
-    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # class -> wire -> value
+    #: discriminator values unions give a model: class -> tag's wire name -> values
+    tags: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)  # generated class names
     error_models: dict[str, str] = field(default_factory=dict)  # model -> exception class
     inline: dict[int, ir.Type] = field(default_factory=dict)  # id(schema) -> its model
+    nullable_components: set[str] = field(default_factory=set)  # schemas that admit null
+    component_classes: dict[str, str] = field(default_factory=dict)  # schema name -> class
+    method_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (path, method)
+    _modules: set[str] = field(default_factory=set)  # module names of generated classes
     #: supported security schemes by their name in components.securitySchemes
     security_schemes: dict[str, ir.SecurityScheme] = field(default_factory=dict)
 
@@ -67,13 +72,31 @@ class ParseContext:
         return found[0] if found else None
 
     def class_name(self, wanted: str) -> str:
-        """A class name not used yet: `wanted`, else `wanted2`, `wanted3`, ..."""
+        """A class name not used yet: `wanted`, else `wanted2`, `wanted3`, ... Its
+        `TypedDict` twin and its module (the name in lower case) must be free too."""
         name, counter = wanted, 1
-        while name in self.taken:
+        while not self._free(name):
             counter += 1
             name = f"{wanted}{counter}"
-        self.taken.add(name)
+        self.taken.update((name, f"{name}TypedDict"))
+        self._modules.add(name.lower())
         return name
+
+    def _free(self, name: str) -> bool:
+        return (
+            name not in self.taken
+            and f"{name}TypedDict" not in self.taken
+            and name.lower() not in self._modules
+        )
+
+    def reserve(self, names: set[str] | frozenset[str]) -> None:
+        """Class names (and their modules) no schema may take."""
+        self.taken.update(names)
+        self._modules.update(name.lower() for name in names)
+
+    def component_class(self, name: str) -> str:
+        """The class (or alias) name of component schema `name`."""
+        return self.component_classes[name]
 
     def direction_of(self, name: str) -> ir.Direction:
         """Whether component schema `name` is sent, received, or both."""
@@ -86,6 +109,12 @@ class ParseContext:
 def text(value: object) -> str:
     """A description or summary from the spec, stripped ("" when absent)."""
     return str(value).strip() if value else ""
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value from the spec as one short line of a message."""
+    text = repr(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def escape(segment: str) -> str:

@@ -17,6 +17,8 @@ def mark_all(ctx: ParseContext) -> None:
     for item in (ctx.spec.get("paths") or {}).values():
         for method in HTTP_METHODS:
             op = (item or {}).get(method) or {}
+            if op.get("x-speakeasy-ignore") is True:
+                continue
             body = references.follow(ctx, op.get("requestBody"), "requestBodies") or {}
             for content in (body.get("content") or {}).values():
                 mark(ctx, content.get("schema"), "input")

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import ir
-from ..naming import method_name, pascal_case, snake_case
-from . import bodies, parameters, responses, security, streaming
+from ..naming import pascal_case
+from . import bodies, names, parameters, responses, security, streaming
 from .context import ParseContext, escape, text
 from .directions import HTTP_METHODS
 
@@ -19,23 +19,14 @@ def resources(ctx: ParseContext) -> tuple[ir.Resource, ...]:
     }
     grouped: dict[str, list[ir.Operation]] = {}
     descriptions: dict[str, str] = {}
-    pointers: dict[tuple[str, str], str] = {}
     for path, item in (ctx.spec.get("paths") or {}).items():
         for method in HTTP_METHODS:
             op = item.get(method)
-            if op is None:
+            if op is None or names.ignored(op):
                 continue
             tags = op.get("tags") or ["default"]
-            group = snake_case(op.get("x-speakeasy-group") or tags[0])
+            group = names.group_of(op)
             found = operation(ctx, path, method, item, group)
-            pointer = f"#/paths/{escape(path)}/{method}"
-            first = pointers.setdefault((group, found.method_name), pointer)
-            if first != pointer:
-                ctx.problem(
-                    pointer,
-                    f"two operations are both named {found.method_name!r} in {group} "
-                    f"(the other: {first}; use x-speakeasy-name-override)",
-                )
             grouped.setdefault(group, []).append(found)
             descriptions.setdefault(group, tag_descriptions.get(tags[0], ""))
     return tuple(
@@ -50,8 +41,8 @@ def operation(
     op = item[method]
     pointer = f"#/paths/{escape(path)}/{method}"
     real_path = streaming.real_path(path)
-    operation_id = op.get("operationId") or snake_case(f"{method}_{real_path}")
-    name = method_name(operation_id, group, op.get("x-speakeasy-name-override"))
+    operation_id = names.operation_id(op, method, path)
+    name = ctx.method_names[(path, method)]
     context = pascal_case(name)
     params = parameters.parameters(ctx, item, op, f"#/paths/{escape(path)}", pointer)
     body = bodies.request_body(ctx, op, pointer, context)

@@ -1,4 +1,4 @@
-"""Schemas -> types: scalars, objects (models), arrays, maps, enums, constants,
+"""Schemas -> types: scalars, objects (models), arrays, tuples, maps, enums, constants,
 constraints and defaults. Composition (allOf/oneOf/anyOf) is in composition.py."""
 
 from __future__ import annotations
@@ -8,21 +8,11 @@ from dataclasses import replace
 from typing import Any
 
 from .. import ir
-from ..naming import module_name, pascal_case, snake_case
-from . import composition
-from .context import SCHEMAS, ParseContext, escape, text
+from ..naming import module_name, pascal_case
+from . import composition, keywords, names
+from .context import SCHEMAS, ParseContext, escape, shown, text
+from .values import fits
 
-_CONSTRAINT_KEYWORDS = {
-    "minimum": "ge",
-    "maximum": "le",
-    "exclusiveMinimum": "gt",
-    "exclusiveMaximum": "lt",
-    "minLength": "min_length",
-    "maxLength": "max_length",
-    "minItems": "min_length",
-    "maxItems": "max_length",
-    "pattern": "pattern",
-}
 _INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 #: (type, format) -> Python type name; a missing format falls back to (type, None).
 _SCALARS: dict[tuple[str, str | None], ir.ScalarName] = {
@@ -35,45 +25,49 @@ _SCALARS: dict[tuple[str, str | None], ir.ScalarName] = {
     ("number", None): "float",
     ("boolean", None): "bool",
 }
-_SUPPORTED_KEYWORDS = {
-    "type", "format", "description", "title", "example", "examples", "default", "nullable",
-    "enum", "const", "properties", "required", "additionalProperties", "items", "oneOf",
-    "anyOf", "allOf", "discriminator", "$ref", "deprecated", "readOnly", "writeOnly",
-    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
-    "minItems", "maxItems", "pattern", "uniqueItems", "externalDocs", "xml",
-}  # fmt: skip
+_JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object")
 #: Scalars whose default is written as a call parsing the spec's string.
 _PARSED_DEFAULTS = {"datetime", "date", "UUID"}
 
 
 def component(ctx: ParseContext, name: str) -> ir.Type:
-    """The type of `#/components/schemas/<name>`, built once."""
+    """The type of `#/components/schemas/<name>`, built once (its nullability is kept in
+    `ctx.nullable_components`)."""
     if name in ctx.components:
         return ctx.components[name]
     schema = ctx.schemas[name]
     pointer = f"{SCHEMAS}{escape(name)}"
     direction = ctx.direction_of(name)
-    class_name = pascal_case(name)
-    if is_object(schema):
+    class_name = ctx.component_class(name)
+    if not isinstance(schema, Mapping):
+        ctx.problem(pointer, "a schema must be an object")
+        ctx.components[name] = ir.AnyType()
+        return ctx.components[name]
+    if composition.is_object(ctx, schema, direction):
         model = ir.ModelType(class_name)
         ctx.components[name] = model  # before the fields: a recursive reference finds it
         object_model(ctx, class_name, schema, pointer, direction)
-        return model
-    if "enum" in schema and not non_null(schema.get("oneOf") or schema.get("anyOf")):
-        found, _ = enum(ctx, schema, pointer, class_name, nullable=False, reserved=True)
+        found: ir.Type = model
+        nullable = _nullable_here(schema)
+    elif "enum" in schema and not non_null(schema.get("oneOf") or schema.get("anyOf")):
+        found, nullable = enum(
+            ctx, schema, pointer, class_name, _nullable_here(schema), direction, reserved=True
+        )
         ctx.components[name] = found
-        return found
-    if schema.get("oneOf") or schema.get("anyOf"):
+    elif schema.get("oneOf") or schema.get("anyOf"):
         alias = ir.AliasType(class_name)
         ctx.components[name] = alias
-        target, _ = type_of(ctx, schema, pointer, class_name, direction)
+        target, nullable = type_of(ctx, schema, pointer, class_name, direction)
         ctx.aliases[class_name] = ir.AliasDef(
             class_name, module_name(class_name), text(schema.get("description")),
             target, direction, pointer,
         )  # fmt: skip
-        return alias
-    found, _ = type_of(ctx, schema, pointer, class_name, direction)
-    ctx.components[name] = found
+        found = alias
+    else:
+        found, nullable = type_of(ctx, schema, pointer, class_name, direction)
+        ctx.components[name] = found
+    if nullable:
+        ctx.nullable_components.add(name)
     return found
 
 
@@ -82,6 +76,8 @@ def type_of(
 ) -> tuple[ir.Type, bool]:
     """The Python type of a schema, and whether it admits null. `context` names inline
     models and enums (the parent class name plus the property name)."""
+    if schema is True or schema == {}:
+        return ir.AnyType(), False
     if not isinstance(schema, Mapping):
         ctx.problem(pointer, "a schema must be an object")
         return ir.AnyType(), False
@@ -89,18 +85,19 @@ def type_of(
         name = ctx.ref_name(schema["$ref"], f"{pointer}/$ref")
         if name is None:
             return ir.AnyType(), False
-        return component(ctx, name), bool(schema.get("nullable"))
-    for keyword in schema:
-        if keyword not in _SUPPORTED_KEYWORDS and not keyword.startswith("x-"):
-            ctx.problem(f"{pointer}/{keyword}", f"unsupported schema keyword {keyword!r}")
-    types = schema.get("type")
-    type_list = list(types) if isinstance(types, list) else ([types] if types else [])
-    nullable = "null" in type_list or bool(schema.get("nullable"))
-    type_list = [t for t in type_list if t != "null"]
+        found = component(ctx, name)
+        return found, _nullable_here(schema) or name in ctx.nullable_components
+    keywords.check_unknown(ctx, schema, pointer)
+    nullable = _nullable_here(schema)
     if id(schema) in ctx.inline:  # the same inline schema again: a recursive structure
         return ctx.inline[id(schema)], nullable
+    for dynamic in ("$dynamicRef", "$recursiveRef"):
+        if dynamic in schema:
+            ctx.warning(f"{pointer}/{dynamic}", f"{dynamic} is not resolved; typed as Any")
+            return ir.AnyType(), nullable
     if "allOf" in schema:
-        return composition.all_of(ctx, schema, pointer, context, direction), nullable
+        found, null_part = composition.all_of(ctx, schema, pointer, context, direction)
+        return found, nullable or null_part
     for keyword in ("oneOf", "anyOf"):
         if keyword in schema:
             found, null_member = composition.union(
@@ -108,41 +105,161 @@ def type_of(
             )
             return found, nullable or null_member
     if "const" in schema:
-        return ir.LiteralType((schema["const"],)), nullable
+        return _const(ctx, schema, pointer), nullable or schema["const"] is None
     if "enum" in schema:
-        return enum(ctx, schema, pointer, context, nullable)
-    if len(type_list) > 1:
-        ctx.problem(pointer, f"unsupported type list {types!r} (use oneOf)")
-        return ir.AnyType(), nullable
-    kind = type_list[0] if type_list else ("object" if "properties" in schema else None)
+        return enum(ctx, schema, pointer, context, nullable, direction)
+    kinds = _json_types(ctx, schema, pointer)
+    if len(kinds) > 1:
+        members = [
+            type_of(
+                ctx, {**schema, "type": kind}, pointer, f"{context}{pascal_case(kind)}", direction
+            )[0]
+            for kind in kinds
+        ]
+        return ir.UnionType(tuple(members)), nullable
+    kind = kinds[0] if kinds else _implied_kind(schema)
     if kind is None:
         return ir.AnyType(), nullable
     if kind == "array":
-        item, _ = type_of(ctx, schema.get("items", {}), f"{pointer}/items", context, direction)
-        return ir.ListType(item, constraints(schema)), nullable
+        return _array(ctx, schema, pointer, context, direction), nullable
     if kind == "object":
-        if schema.get("properties"):
-            name = ctx.class_name(context)
-            ctx.inline[id(schema)] = ir.ModelType(name)
-            object_model(ctx, name, schema, pointer, direction)
-            return ir.ModelType(name), nullable
-        extra = schema.get("additionalProperties", True)
-        value: ir.Type = ir.AnyType()
-        if isinstance(extra, Mapping) and extra:
-            value, _ = type_of(
-                ctx, extra, f"{pointer}/additionalProperties", f"{context}Value", direction
-            )
-        return ir.DictType(value), nullable
+        return _object(ctx, schema, pointer, context, direction), nullable
     return scalar(ctx, kind, schema, pointer), nullable
+
+
+def _nullable_here(schema: Mapping[str, Any]) -> bool:
+    """`nullable: true` (3.0), `type: [..., 'null']` (3.1) or null among the enum values."""
+    types = schema.get("type")
+    listed = types if isinstance(types, list) else [types]
+    enum_values = schema.get("enum")
+    return (
+        "null" in listed
+        or schema.get("nullable") is True
+        or schema.get("x-nullable") is True
+        or (isinstance(enum_values, list) and None in enum_values)
+    )
+
+
+def _json_types(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> list[str]:
+    """The non-null JSON types the schema allows, as listed by `type`."""
+    types = schema.get("type")
+    listed = types if isinstance(types, list) else ([types] if types is not None else [])
+    result = []
+    for kind in listed:
+        if kind == "null":
+            continue
+        if isinstance(kind, str) and kind.lower() in _JSON_TYPES:
+            if kind != kind.lower():
+                ctx.warning(f"{pointer}/type", f"type {kind!r} read as {kind.lower()!r}")
+            result.append(kind.lower())
+        elif kind == "file":
+            ctx.warning(f"{pointer}/type", "type 'file' (Swagger 2) read as binary content")
+            result.append("file")
+        else:
+            ctx.warning(f"{pointer}/type", f"unknown type {kind!r}; typed as Any")
+            return []
+    return list(dict.fromkeys(result))
+
+
+def _implied_kind(schema: Mapping[str, Any]) -> str | None:
+    """The type a schema without `type` clearly means (`properties` -> object)."""
+    if any(k in schema for k in ("properties", "additionalProperties", "patternProperties")):
+        return "object"
+    if "items" in schema or "prefixItems" in schema:
+        return "array"
+    return None
+
+
+def _array(
+    ctx: ParseContext,
+    schema: Mapping[str, Any],
+    pointer: str,
+    context: str,
+    direction: ir.Direction,
+) -> ir.Type:
+    """A list, or a tuple (`prefixItems`, or draft 4's list-valued `items`)."""
+    prefix, prefix_key = schema.get("prefixItems"), "prefixItems"
+    items = schema.get("items", {})
+    if isinstance(items, list):
+        ctx.warning(f"{pointer}/items", "a list of schemas in `items` is read as prefixItems")
+        prefix, prefix_key, items = items, "items", schema.get("additionalItems", True)
+    found = keywords.constraints(ctx, schema, pointer, "array")
+    if isinstance(prefix, list) and prefix:
+        types = tuple(
+            type_of(
+                ctx, part, f"{pointer}/{prefix_key}/{index}", f"{context}{index + 1}", direction
+            )[0]
+            for index, part in enumerate(prefix)
+        )
+        closed = items is False or schema.get("maxItems") == len(types)
+        if closed and schema.get("minItems", 0) >= len(types):
+            return ir.TupleType(types)
+        rest = (
+            ir.AnyType()
+            if items in (True, None, {}) or items is False
+            else (type_of(ctx, items, f"{pointer}/items", f"{context}Item", direction)[0])
+        )
+        ctx.warning(
+            f"{pointer}/{prefix_key}",
+            "an array whose length is not fixed is typed as a list (item types per position "
+            "are not checked)",
+        )
+        return ir.ListType(_union_of([*types, rest]), found)
+    if items is False:
+        return ir.TupleType(())
+    item, _ = type_of(ctx, items, f"{pointer}/items", context, direction)
+    return ir.ListType(item, found)
+
+
+def _union_of(members: list[ir.Type]) -> ir.Type:
+    unique = list(dict.fromkeys(members))
+    if any(isinstance(m, ir.AnyType) for m in unique):
+        return ir.AnyType()
+    return unique[0] if len(unique) == 1 else ir.UnionType(tuple(unique))
+
+
+def _object(
+    ctx: ParseContext,
+    schema: Mapping[str, Any],
+    pointer: str,
+    context: str,
+    direction: ir.Direction,
+) -> ir.Type:
+    """A model for an object with properties; otherwise a map of its values' type."""
+    if schema.get("properties"):
+        name = ctx.class_name(context)
+        model = ir.ModelType(name)
+        ctx.inline[id(schema)] = model
+        object_model(ctx, name, schema, pointer, direction)
+        return model
+    values: list[ir.Type] = []
+    for index, (key, sub) in enumerate((schema.get("patternProperties") or {}).items()):
+        sub_pointer = f"{pointer}/patternProperties/{escape(str(key))}"
+        values.append(type_of(ctx, sub, sub_pointer, f"{context}Value{index + 1}", direction)[0])
+    extra_key = (
+        "additionalProperties" if "additionalProperties" in schema else "unevaluatedProperties"
+    )
+    extra = schema.get(extra_key, not values)
+    if isinstance(extra, Mapping) and extra:
+        values.append(
+            type_of(ctx, extra, f"{pointer}/{extra_key}", f"{context}Value", direction)[0]
+        )
+    elif extra is not False:
+        values.append(ir.AnyType())
+    value = _union_of(values) if values else ir.AnyType()
+    return ir.DictType(value, keywords.constraints(ctx, schema, pointer, "object"))
 
 
 def scalar(ctx: ParseContext, kind: str, schema: Mapping[str, Any], pointer: str) -> ir.Type:
     fmt = schema.get("format")
-    python = _SCALARS.get((kind, fmt)) or _SCALARS.get((kind, None))
-    if python is None:
-        ctx.problem(pointer, f"unsupported type {kind!r}")
-        return ir.AnyType()
-    found = constraints(schema)
+    if kind == "file" or (kind == "string" and schema.get("contentEncoding") == "base64"):
+        return ir.ScalarType("bytes")
+    python = _SCALARS.get((kind, fmt)) or _SCALARS[(kind, None)]
+    found = keywords.constraints(
+        ctx, schema, pointer, "number" if kind in ("integer", "number") else kind
+    )
+    if python != "str":  # lengths and patterns apply to the JSON string, not a parsed value
+        found = replace(found, min_length=None, max_length=None, pattern=None)
     bounds = _INTEGER_FORMATS.get(fmt or "") if kind == "integer" else None
     if bounds is not None:
         low = bounds[0] if found.ge is None and found.gt is None else found.ge
@@ -151,28 +268,49 @@ def scalar(ctx: ParseContext, kind: str, schema: Mapping[str, Any], pointer: str
     return ir.ScalarType(python, found)
 
 
+def _const(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> ir.Type:
+    value = schema["const"]
+    if value is None:
+        return ir.AnyType()
+    if isinstance(value, (str, int, float, bool)):
+        return ir.LiteralType((value,))
+    ctx.warning(f"{pointer}/const", "a const that is not a scalar is not enforced")
+    return ir.AnyType()
+
+
 def enum(
     ctx: ParseContext,
     schema: Mapping[str, Any],
     pointer: str,
     name: str,
     nullable: bool,
+    direction: ir.Direction,
     reserved: bool = False,
 ) -> tuple[ir.Type, bool]:
-    """A named Enum (or a Literal, for booleans). `reserved`: `name` is a component's."""
-    values = list(schema["enum"])
-    if None in values:
-        values.remove(None)
-        nullable = True
-    if len(values) == 1 or (values and all(isinstance(v, bool) for v in values)):
-        return ir.LiteralType(tuple(values)), nullable  # a constant
-    if all(isinstance(v, str) for v in values):
+    """A named Enum of strings or integers; a Literal for one value, booleans or mixed
+    scalars. `reserved`: `name` is a component's."""
+    raw = schema["enum"]
+    rest = {k: v for k, v in schema.items() if k != "enum"}
+    if not isinstance(raw, list) or not raw:
+        ctx.warning(f"{pointer}/enum", "enum must be a non-empty list; ignored")
+        return type_of(ctx, rest, pointer, name, direction)
+    nullable = nullable or None in raw
+    values = [v for v in raw if v is not None]
+    if not all(isinstance(v, (str, int, float, bool)) for v in values):
+        ctx.warning(f"{pointer}/enum", "enum values that are not scalars are not enforced")
+        return type_of(ctx, rest, pointer, name, direction)[0], nullable
+    unique = list(dict.fromkeys((type(v), v) for v in values))
+    if len(unique) < len(values):
+        ctx.warning(f"{pointer}/enum", "duplicate enum values ignored")
+    values = [v for _, v in unique]
+    if not values:
+        return ir.AnyType(), nullable
+    if len(values) > 1 and all(isinstance(v, str) for v in values):
         base = "str"
-    elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+    elif len(values) > 1 and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         base = "int"
     else:
-        ctx.problem(pointer, "enum values must be all strings or all integers")
-        return ir.AnyType(), nullable
+        return ir.LiteralType(tuple(values)), nullable  # a constant, booleans, mixed scalars
     class_name = name if reserved else ctx.class_name(name)
     ctx.enums[class_name] = ir.EnumDef(
         class_name, module_name(class_name), text(schema.get("description")),
@@ -188,24 +326,24 @@ def object_model(
     pointer: str,
     direction: ir.Direction,
 ) -> None:
-    ctx.taken.add(class_name)
+    check_required(ctx, schema, pointer)
     schema = composition.merged(ctx, schema, pointer)
-    required = set(schema.get("required", []))
+    required = set(schema.get("required") or [])
     fields = []
     for wire_name, prop in (schema.get("properties") or {}).items():
         prop_pointer = f"{pointer}/properties/{escape(wire_name)}"
+        if isinstance(prop, Mapping) and prop.get("x-speakeasy-ignore") is True:
+            continue
+        wanted = names.property_name(ctx, wire_name, prop, prop_pointer)
         found, nullable = type_of(
-            ctx, prop, prop_pointer, class_name + pascal_case(wire_name), direction
+            ctx, prop, prop_pointer, class_name + pascal_case(wanted), direction
         )
-        fields.append(field(wire_name, prop, found, nullable, wire_name in required))
-    seen: dict[str, str] = {}
-    for f in fields:
-        if f.name in seen:
-            ctx.problem(
-                f"{pointer}/properties/{escape(f.wire_name)}",
-                f"{f.wire_name!r} and {seen[f.name]!r} both become the Python name {f.name!r}",
+        fields.append(
+            field(
+                ctx, wire_name, prop, found, nullable, wire_name in required, prop_pointer, wanted
             )
-        seen[f.name] = f.wire_name
+        )
+    fields = names.unique_fields(ctx, fields, pointer)
     # Required fields first, as atoma-sdk 0.1.3 orders arguments; otherwise spec order.
     fields.sort(key=lambda f: not f.required or f.has_default)
     ctx.models[class_name] = ir.Model(
@@ -214,23 +352,54 @@ def object_model(
     )  # fmt: skip
 
 
+def check_required(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> None:
+    """`required` must be a list of names; duplicates and non-names are ignored with a
+    warning (a property's own `required: true` is Swagger 2's form, not OpenAPI 3's)."""
+    required = schema.get("required")
+    if required is None:
+        return
+    if not isinstance(required, list) or not all(isinstance(n, str) for n in required):
+        ctx.warning(f"{pointer}/required", "required must be a list of property names; ignored")
+    elif len(set(required)) < len(required):
+        ctx.warning(f"{pointer}/required", "duplicate entries in required")
+
+
 def field(
-    wire_name: str, schema: Any, found: ir.Type, nullable: bool, required: bool
+    ctx: ParseContext,
+    wire_name: str,
+    schema: Any,
+    found: ir.Type,
+    nullable: bool,
+    required: bool,
+    pointer: str,
+    python_name: str | None = None,
 ) -> ir.ModelField:
-    """A property (or parameter) of type `found`, with its description, example and default."""
+    """A property (or parameter) of type `found`, with its description, example and
+    default; a default or example that does not fit the type is dropped with a warning."""
     schema = schema if isinstance(schema, Mapping) else {}
     example = schema.get("example")
+    example_key = "example"
     if example is None and isinstance(schema.get("examples"), list) and schema["examples"]:
-        example = schema["examples"][0]
+        example, example_key = schema["examples"][0], "examples/0"
+    if example is not None and not fits(ctx, example, found, nullable):
+        ctx.warning(
+            f"{pointer}/{example_key}", f"example {shown(example)} does not fit the schema; dropped"
+        )
+        example = None
     default, has_default = schema.get("default"), "default" in schema
+    if has_default and not fits(ctx, default, found, nullable):
+        ctx.warning(
+            f"{pointer}/default", f"default {shown(default)} does not fit the schema; dropped"
+        )
+        default, has_default = None, False
     if isinstance(found, ir.LiteralType) and len(found.values) == 1 and not nullable:
         default, has_default = found.values[0], True  # a constant: always that value
     elif has_default and not _plain_default(found, default):
-        # A default the SDK cannot spell as a Python literal (a date, an object): the
-        # argument stays required rather than sending something wrong.
+        # A default the SDK does not spell as a Python literal (a list, an object, null):
+        # the argument stays required rather than sending something wrong.
         default, has_default = None, False
     return ir.ModelField(
-        name=snake_case(wire_name),
+        name=python_name or names.python_name(wire_name),
         wire_name=wire_name,
         type=found,
         required=required,
@@ -242,49 +411,15 @@ def field(
     )
 
 
-def is_object(schema: Mapping[str, Any]) -> bool:
-    """A schema that becomes a model: properties, or an allOf that merges several parts."""
-    if schema.get("oneOf") or schema.get("anyOf") or "enum" in schema:
-        return False
-    parts = schema.get("allOf") or []
-    return (
-        bool(schema.get("properties")) or len(parts) > 1 or (bool(parts) and "properties" in schema)
-    )
-
-
 def non_null(members: Any) -> list[Any]:
     return [m for m in members or [] if not (isinstance(m, Mapping) and m.get("type") == "null")]
 
 
-def constraints(schema: Mapping[str, Any]) -> ir.Constraints:
-    values = {
-        target: schema[key]
-        for key, target in _CONSTRAINT_KEYWORDS.items()
-        if key in schema and not isinstance(schema[key], bool)
-    }
-    # OpenAPI 3.0: `exclusiveMinimum: true` makes `minimum` exclusive (3.1 uses numbers).
-    for flag, inclusive, exclusive in (
-        ("exclusiveMinimum", "ge", "gt"),
-        ("exclusiveMaximum", "le", "lt"),
-    ):
-        if schema.get(flag) is True and inclusive in values:
-            values[exclusive] = values.pop(inclusive)
-    return ir.Constraints(**values)
-
-
 def _plain_default(found: ir.Type, value: object) -> bool:
-    plain: dict[str, type | tuple[type, ...]] = {
-        "str": str,
-        "int": int,
-        "float": (int, float),
-        "bool": bool,
-    }
+    if value is None:
+        return False
     if isinstance(found, ir.EnumType):
         return value in found.values
-    if isinstance(found, ir.ScalarType) and found.name in _PARSED_DEFAULTS:
-        return isinstance(value, str)
-    if isinstance(found, ir.ScalarType) and found.name in plain:
-        return isinstance(value, plain[found.name]) and (
-            found.name == "bool" or not isinstance(value, bool)
-        )
+    if isinstance(found, ir.ScalarType):
+        return found.name != "bytes"
     return False

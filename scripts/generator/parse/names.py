@@ -1,0 +1,162 @@
+"""Python names for properties, checked for collisions within their model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from .. import ir
+from ..naming import RESERVED_CLASSES, field_name, method_name, pascal_case, snake_case
+from ..runtime import error_classes
+from .context import SCHEMAS, ParseContext, escape
+from .directions import HTTP_METHODS
+from .streaming import real_path
+
+NAME_OVERRIDE = "x-speakeasy-name-override"
+
+
+def component_classes(ctx: ParseContext) -> None:
+    """Class names for every component schema, assigned up front and in name order (so a
+    schema's class does not depend on which is used first); names the generated code
+    needs itself (`Security`, `Field`, the runtime's errors) are reserved."""
+    ctx.reserve(RESERVED_CLASSES | set(error_classes()))
+    for name in sorted(ctx.schemas):
+        ctx.component_classes[name] = ctx.class_name(pascal_case(name))
+    for name, class_name in sorted(ctx.component_classes.items()):
+        if class_name != pascal_case(name):
+            ctx.warning(
+                f"{SCHEMAS}{escape(name)}",
+                f"class name {pascal_case(name)!r} is taken; generated as {class_name!r}",
+            )
+
+
+def python_name(wire_name: str) -> str:
+    return field_name(wire_name)
+
+
+def property_name(ctx: ParseContext, wire_name: str, schema: Any, pointer: str) -> str:
+    """A property's Python name: its `x-speakeasy-name-override`, else its wire name."""
+    override = schema.get(NAME_OVERRIDE) if isinstance(schema, Mapping) else None
+    if override is None:
+        return python_name(wire_name)
+    if not isinstance(override, str) or not override.strip():
+        ctx.warning(f"{pointer}/{NAME_OVERRIDE}", "a name override must be a non-empty string")
+        return python_name(wire_name)
+    return python_name(override)
+
+
+def unique_fields(
+    ctx: ParseContext, fields: list[ir.ModelField], pointer: str
+) -> list[ir.ModelField]:
+    """Fields whose Python names clash (`createdAt` and `created_at`) are renamed in spec
+    order (`created_at_2`), with a warning; the wire names stay."""
+    taken = {f.name for f in fields}
+    seen: dict[str, str] = {}
+    result = []
+    for f in fields:
+        if f.name in seen:
+            name, counter = f.name, 1
+            while name in taken:
+                counter += 1
+                name = f"{f.name.rstrip('_')}_{counter}"
+            ctx.warning(
+                f"{pointer}/properties/{escape(f.wire_name)}",
+                f"{f.wire_name!r} and {seen[f.name]!r} both become {f.name!r}; "
+                f"{f.wire_name!r} is {name!r}",
+            )
+            taken.add(name)
+            f = replace(f, name=name)
+        seen[f.name] = f.wire_name
+        result.append(f)
+    return result
+
+
+IGNORE = "x-speakeasy-ignore"
+GROUP = "x-speakeasy-group"
+#: Attributes of the generated SDK class that a resource may not take.
+_SDK_ATTRIBUTES = frozenset({"close", "aclose"})
+
+
+def ignored(node: Any) -> bool:
+    """Whether the spec asks to leave this operation, property or schema out."""
+    return isinstance(node, Mapping) and node.get(IGNORE) is True
+
+
+def group_of(op: Mapping[str, Any]) -> str:
+    """The resource of an operation: `x-speakeasy-group`, else its first tag."""
+    tags = op.get("tags") or ["default"]
+    group = snake_case(str(op.get(GROUP) or tags[0]))
+    return f"{group}_" if group in _SDK_ATTRIBUTES else group
+
+
+def operation_id(op: Mapping[str, Any], method: str, path: str) -> str:
+    """The operationId, or one made of the method and path."""
+    return str(op.get("operationId") or snake_case(f"{method}_{real_path(path)}"))
+
+
+def method_names(ctx: ParseContext) -> None:
+    """Every operation's method name (`ctx.method_names`), decided group by group:
+    `x-speakeasy-name-override` on the operation or in the root list (operationId ->
+    methodNameOverride), else the operationId (see `naming.method_name`). Two methods of
+    a group never share a name: the later one is renamed, with a warning."""
+    overrides = _root_overrides(ctx)
+    groups: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = {}
+    for path, item in (ctx.spec.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            op = item.get(method) if isinstance(item, Mapping) else None
+            if isinstance(op, Mapping) and not ignored(op):
+                groups.setdefault(group_of(op), []).append((path, method, op))
+    for group, entries in groups.items():
+        siblings = [snake_case(operation_id(op, m, p)) for p, m, op in entries]
+        taken: dict[str, str] = {}  # method name (and its `_async` twin) -> pointer
+        for path, method, op in entries:
+            pointer = f"#/paths/{escape(path)}/{method}"
+            identifier = operation_id(op, method, path)
+            override = op.get(NAME_OVERRIDE) or overrides.get(identifier)
+            name = (
+                snake_case(str(override)) if override else method_name(identifier, group, siblings)
+            )
+            if name in taken or f"{name}_async" in taken:
+                other = taken.get(name) or taken[f"{name}_async"]
+                wanted, name = name, _free_name(snake_case(identifier), taken)
+                ctx.warning(
+                    pointer,
+                    f"{wanted!r} is already a method of {group} ({other}); generated as {name!r}",
+                )
+            taken[name] = taken[f"{name}_async"] = pointer
+            ctx.method_names[(path, method)] = name
+
+
+def _free_name(name: str, taken: Mapping[str, str]) -> str:
+    candidate, counter = name, 1
+    while candidate in taken or f"{candidate}_async" in taken:
+        counter += 1
+        candidate = f"{name}_{counter}"
+    return candidate
+
+
+def _root_overrides(ctx: ParseContext) -> dict[str, str]:
+    """The root-level `x-speakeasy-name-override` list: operationId -> method name."""
+    listed = ctx.spec.get(NAME_OVERRIDE)
+    if listed is None:
+        return {}
+    result: dict[str, str] = {}
+    known = {
+        str(op.get("operationId"))
+        for item in (ctx.spec.get("paths") or {}).values()
+        if isinstance(item, Mapping)
+        for op in item.values()
+        if isinstance(op, Mapping) and op.get("operationId")
+    }
+    for index, entry in enumerate(listed if isinstance(listed, list) else []):
+        pointer = f"#/{NAME_OVERRIDE}/{index}"
+        target = entry.get("operationId") if isinstance(entry, Mapping) else None
+        name = entry.get("methodNameOverride") if isinstance(entry, Mapping) else None
+        if not isinstance(target, str) or not isinstance(name, str) or not name.strip():
+            ctx.warning(pointer, "an entry needs operationId and methodNameOverride; ignored")
+        elif target not in known:
+            ctx.warning(pointer, f"no operation has the operationId {target!r}; ignored")
+        else:
+            result[target] = name
+    return result
