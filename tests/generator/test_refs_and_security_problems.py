@@ -139,3 +139,41 @@ def test_path_parameter_marked_optional_is_required_with_a_warning() -> None:
     path, query = api.resources[0].operations[0].parameters
     assert (path.field.required, path.style, path.explode) == (True, "simple", False)
     assert (query.style, query.explode) == ("form", True)
+
+
+def test_path_placeholders_and_parameters_are_matched_with_warnings() -> None:
+    """A `{name}` with no parameter becomes a required string (never sent as `{name}`);
+    a path parameter the path has no place for is dropped; a parameter serialized as a
+    media type is sent as the text given."""
+    spec = spec_with({}, {})
+    spec["paths"] = {
+        "/orgs/{org}/things/{id}": {
+            "get": {
+                "responses": {"204": {"description": "done"}},
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    {"name": "ghost", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {
+                        "name": "filter",
+                        "in": "query",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                ],
+            }
+        }
+    }
+    diagnostics = Diagnostics()
+    api, _ = parse(spec, PACKAGE, diagnostics)
+    pointer = "#/paths/~1orgs~1{org}~1things~1{id}/get"
+    assert [str(p) for p in diagnostics.warnings] == [
+        f"{pointer}/parameters/2/content: "
+        "a parameter serialized as 'application/json' is sent as the text given",
+        f"{pointer}: path parameter 'ghost' is not in the path",
+        f"{pointer}: {{org}} in the path has no parameter: a string is sent",
+    ]
+    params = api.resources[0].operations[0].parameters
+    assert [(p.location, p.field.wire_name, p.field.type, p.field.required) for p in params] == [
+        ("path", "id", ir.ScalarType("int"), True),
+        ("path", "org", ir.ScalarType("str"), True),
+        ("query", "filter", ir.ScalarType("str"), False),
+    ]

@@ -44,7 +44,7 @@ def operation(
     operation_id = names.operation_id(op, method, path)
     name = ctx.method_names[(path, method)]
     context = pascal_case(name)
-    params = parameters.parameters(ctx, item, op, f"#/paths/{escape(path)}", pointer)
+    params = parameters.parameters(ctx, real_path, item, op, pointer)
     body = bodies.request_body(ctx, op, pointer, context)
     body_names = [f.name for f in body.fields] + (["body"] if body.type is not None else [])
     params = parameters.distinct(ctx, params, body_names, pointer)

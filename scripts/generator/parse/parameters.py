@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -18,21 +19,19 @@ STYLES: dict[ir.ParameterLocation, tuple[ir.ParameterStyle, ...]] = {
     "header": ("simple",),
     "cookie": ("form",),
 }
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 #: Header parameters OpenAPI says to ignore: the SDK sets these itself.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 def parameters(
-    ctx: ParseContext,
-    item: Mapping[str, Any],
-    op: Mapping[str, Any],
-    item_pointer: str,
-    pointer: str,
+    ctx: ParseContext, path: str, item: Mapping[str, Any], op: Mapping[str, Any], pointer: str
 ) -> list[ir.Parameter]:
     """Path-level and operation-level parameters (the latter win), `$ref`s resolved,
-    path parameters first."""
+    path parameters first; every `{name}` of `path` has one (a string when the spec
+    forgot it, with a warning)."""
     merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
-    for source_pointer, source in ((item_pointer, item), (pointer, op)):
+    for source_pointer, source in ((pointer.rsplit("/", 1)[0], item), (pointer, op)):
         listed = source.get("parameters") or []
         for index, raw in enumerate(listed if isinstance(listed, list) else []):
             found = references.resolve(
@@ -46,8 +45,30 @@ def parameters(
                 continue
             merged[(raw["name"], raw["in"])] = (raw, param_pointer)
     built = [parameter(ctx, raw, param_pointer) for raw, param_pointer in merged.values()]
-    result = [param for param in built if param is not None]
+    result = _matching_path(ctx, path, [p for p in built if p is not None], pointer)
     result.sort(key=lambda p: (not p.field.required, p.location != "path"))
+    return result
+
+
+def _matching_path(
+    ctx: ParseContext, path: str, params: list[ir.Parameter], pointer: str
+) -> list[ir.Parameter]:
+    """`params` without path parameters `path` has no place for, plus a required string
+    for each placeholder no parameter fills (the request would go to `/{id}` otherwise)."""
+    placeholders = _PLACEHOLDER.findall(path)
+    result = []
+    for param in params:
+        if param.location == "path" and param.field.wire_name not in placeholders:
+            ctx.warning(pointer, f"path parameter {param.field.wire_name!r} is not in the path")
+            continue
+        result.append(param)
+    declared = {p.field.wire_name for p in result if p.location == "path"}
+    for name in placeholders:
+        if name not in declared:
+            declared.add(name)
+            ctx.warning(pointer, f"{{{name}}} in the path has no parameter: a string is sent")
+            found = schemas.field(ctx, name, {}, ir.ScalarType("str"), False, True, pointer)
+            result.append(ir.Parameter("path", found, "simple", False))
     return result
 
 
