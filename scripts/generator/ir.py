@@ -126,6 +126,16 @@ class AnyType:
     """Any JSON value."""
 
 
+@dataclass(frozen=True)
+class FileType:
+    """Content to upload: bytes or a binary file object. `part`: a file part of a
+    multipart body, which also takes a `(filename, content, content_type)` tuple."""
+
+    part: bool = True
+
+
+
+
 #: The type of a schema: one class per kind.
 Type = Union[
     ScalarType,
@@ -138,6 +148,7 @@ Type = Union[
     UnionType,
     AliasType,
     AnyType,
+    FileType,
 ]
 
 #: Types generated as a class or alias of their own, referenced by name.
@@ -236,7 +247,22 @@ class AliasDef:
 class ErrorResponse:
     status: str  # "400", "4XX", "default"
     description: str
-    type: ModelType | None = None  # the declared JSON schema, if any
+    type: Type | None = None  # the declared schema, if any
+    media_type: str = "application/json"
+    #: the generated exception for a type that is not a model (a model's is its own)
+    exception: str | None = None
+
+
+@dataclass(frozen=True)
+class ErrorClass:
+    """An exception for error bodies whose type is not a model (an array, a primitive, a
+    union, a text): raised with the parsed body in `.data`."""
+
+    name: str
+    module: str
+    description: str
+    type: Type
+    media_type: str
 
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
@@ -258,10 +284,13 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Stream:
-    """A `text/event-stream` response: each event's data has type `event`."""
+    """A `text/event-stream` response: events of type `event`: each event's data, or
+    with `whole_event` the whole event (`data` and some of `event`, `id`, `retry`)."""
 
     event: Type
     sentinel: str | None
+    whole_event: bool = False
+    text_data: bool = False  # the data is plain text, not JSON
 
 
 @dataclass(frozen=True)
@@ -285,6 +314,12 @@ class Operation:
     #: names used together; empty: no credentials are sent
     security: tuple[tuple[str, ...], ...]
     errors: tuple[ErrorResponse, ...]
+    body_media_type: str = "application/json"
+    response_media_type: str = "application/json"  # of `response`
+    #: body fields the method sets itself (`stream=True` for a streaming variant)
+    body_constants: tuple[tuple[str, LiteralValue], ...] = ()
+    #: a variant returning the binary `response` unread, to stream it (`BinaryStream`)
+    binary_stream: bool = False
 
     @property
     def operation_function(self) -> str:
@@ -343,6 +378,19 @@ class Api:
     aliases: tuple[AliasDef, ...] = ()
     #: error models that become exception classes: model class name -> exception name
     error_classes: tuple[tuple[str, str], ...] = ()
+    #: exceptions for error bodies that are not models
+    error_types: tuple[ErrorClass, ...] = ()
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """The SDK's default timeouts in seconds, when neither a call nor the user's client
+    sets any (`[tool.atoma-generator] timeouts`, else these)."""
+
+    connect: float = 10.0
+    read: float = 60.0
+    write: float = 60.0
+    pool: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -354,6 +402,7 @@ class Package:
     version: str
     sdk_class: str
     spec_name: str  # file name shown in the generated-file header
+    timeouts: Timeouts = Timeouts()
 
     @property
     def env_prefix(self) -> str:

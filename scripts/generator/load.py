@@ -97,6 +97,7 @@ def load_package(root: Path) -> tuple[ir.Package, dict[str, str]]:
     """This project's package settings from pyproject.toml `[tool.atoma-generator]`."""
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     settings: dict[str, str] = pyproject["tool"]["atoma-generator"]
+    timeouts: dict[str, float] = pyproject["tool"]["atoma-generator"].get("timeouts", {})
     project = pyproject["project"]
     package = ir.Package(
         import_name=settings["package"],
@@ -104,5 +105,6 @@ def load_package(root: Path) -> tuple[ir.Package, dict[str, str]]:
         version=project["version"],
         sdk_class=settings["sdk-class"],
         spec_name=settings["spec"],
+        timeouts=ir.Timeouts(**timeouts),
     )
     return package, settings

@@ -87,6 +87,11 @@ def annotation(t: ir.Type, ctx: Context, imports: Imports) -> str:
         )
     if isinstance(t, ir.UnionType):
         return _union(t, ctx, imports)
+    if isinstance(t, ir.FileType):
+        name = "File" if t.part else "FileContent"
+        if ctx.mode != "doc":
+            imports.add(f"{ctx.runtime}.bodies", name)
+        return name
     imports.add("typing", "Any")
     return "Any"
 

@@ -78,16 +78,23 @@ class ModelView:
 
 @dataclass
 class OperationView:
+    """What the resource template needs of one method (and of its `Operation`, which
+    the template's `operation_constant` macro prints)."""
+
     op: ir.Operation
-    constant: str  # the `Operation(...)` expression
-    operation_type: str  # its type: `Operation[ResponseType]`
+    operation_type: str  # the `Operation`'s type: `Operation[ResponseType]`
+    response_type: str  # its `response_type` (each event's type for a stream)
+    errors: list[tuple[str, str]]  # (status pattern, exception) of declared error bodies
+    body_type: str  # the annotation of a body that is not an object model, or ""
     params_class: str | None  # source of the private parameters model, if any
     signature: list[str]  # "name: annotation = default" lines
     body: str  # expression building the request body
     params: str  # expression building the parameters model, or "None"
     returns: str  # the method's return annotation
-    call: str  # runtime method to call: call / call_stream
+    call: str  # runtime method to call: call / call_stream / call_binary_stream
     args_doc: list[tuple[str, str]]
+    raises: list[tuple[str, str]]  # `Raises:` lines: (exception, when)
+    returns_doc: str  # the `Returns:` text ("" for no content)
 
 
 @dataclass
@@ -200,15 +207,21 @@ def _operation_view(
     out_ctx = Context("output", qualify="models.", runtime=".._runtime")
     signature: list[str] = []
     args_doc: list[tuple[str, str]] = []
-    names = [p.field for p in op.parameters] + [f for f in op.body_fields if not f.constant]
-    for f in names:
+    body_fields = op.body_fields
+    arguments = [
+        (p.field, f"The {p.location} parameter `{p.field.wire_name}`.") for p in op.parameters
+    ]
+    arguments += [
+        (f, f"The request body's `{f.wire_name}`.") for f in body_fields if not f.constant
+    ]
+    for f, undocumented in arguments:
         text = param_annotation(f, param_ctx, imports)
         signature.append(f"{f.name}: {text}")
-        args_doc.append((f.name, f.description or f.name))
+        args_doc.append((f.name, f.description or undocumented))
     if op.body_type is not None:
         body_annotation = annotation(op.body_type, param_ctx, imports)
         signature.insert(0, f"body: {body_annotation}")
-        args_doc.insert(0, ("body", "The request body."))
+        args_doc.insert(0, ("body", f"The request body ({op.body_media_type})."))
 
     # the parameters model (validates path, query and header arguments before any I/O)
     params_class = None
@@ -230,9 +243,11 @@ def _operation_view(
         args = ", ".join(f"{p.field.name}={p.field.name}" for p in op.parameters)
         params_expr = f"{op.params_class}.build({args})"
 
-    if op.body_model is not None:
-        args = ", ".join(f"{f.name}={f.name}" for f in op.body_fields if not f.constant)
-        body = f"models.{op.body_model.class_name}.build({args})"
+    body_model = op.body_model
+    if body_model is not None:
+        given = [f"{f.name}={f.name}" for f in body_fields if not f.constant]
+        given += [f"{name}={value!r}" for name, value in op.body_constants]
+        body = f"models.{body_model.class_name}.build({', '.join(given)})"
     body_type = ""
     if op.body_type is not None:
         body_type = annotation(op.body_type, Context("input", qualify="models."), imports)
@@ -246,6 +261,11 @@ def _operation_view(
         returns = f"EventStream[{event}]"
         call = "call_stream"
         imports.add_type_only(".._runtime.sse", "EventStream", "AsyncEventStream")
+    elif op.binary_stream:
+        response_type = "bytes"
+        returns = "BinaryStream"
+        call = "call_binary_stream"
+        imports.add_type_only(".._runtime.responses", "BinaryStream", "AsyncBinaryStream")
     elif op.response is not None:
         response_type = annotation(op.response, out_ctx, imports)
         returns = response_type
@@ -254,42 +274,89 @@ def _operation_view(
         response_type = "None"
         returns = "None"
         call = "call"
-
-    parameters = [
-        f"Parameter({p.field.wire_name!r}, {p.location!r}, {p.style!r}, {p.explode})"
-        for p in op.parameters
-    ]
-    if parameters:
+    if op.parameters:
         imports.add(".._runtime.operation", "Parameter")
-    errors = [
-        f"({e.status!r}, models.{exceptions[e.type.name]})" for e in op.errors if e.type is not None
-    ]
-    operation_type = f"Operation[{returns if op.stream is None else response_type}]"
-    constant = (
-        f"{operation_type}(\n"
-        f"    operation_id={op.operation_id!r},\n"
-        f"    method={op.method!r},\n"
-        f"    path={op.path!r},\n"
-        f"    response_type={response_type},\n"
-        + (f"    security={op.security!r},\n" if op.security else "")
-        + (f"    parameters=({', '.join(parameters)},),\n" if parameters else "")
-        + (f"    errors=({', '.join(errors)},),\n" if errors else "")
-        + (f"    body_type={body_type},\n" if body_type else "")
-        + (f"    stream=True,\n    sentinel={op.stream.sentinel!r},\n" if op.stream else "")
-        + ")"
-    )
     return OperationView(
         op,
-        constant,
-        operation_type,
-        params_class,
-        signature,
-        body,
-        params_expr,
-        returns,
-        call,
-        args_doc,
+        operation_type=f"Operation[{response_type}]",
+        response_type=response_type,
+        errors=[(e.status, f"models.{name}") for e, name in _declared_errors(op, exceptions)],
+        body_type=body_type,
+        params_class=params_class,
+        signature=signature,
+        body=body,
+        params=params_expr,
+        returns=returns,
+        call=call,
+        args_doc=args_doc,
+        raises=_raises(op, exceptions),
+        returns_doc=_returns_doc(op, returns),
     )
+
+
+def _returns_doc(op: ir.Operation, returns: str) -> str:
+    """What a method's docstring says it returns."""
+    if op.stream is not None:
+        return (
+            f"The events, each a `{returns[len('EventStream[') : -1]}`, as an iterator that is "
+            "also a context manager: leaving the `with` block, or stopping early, closes the "
+            "connection."
+        )
+    if op.binary_stream:
+        return (
+            "The response body, unread: iterate it (`iter_bytes()`), write it to a file "
+            "(`write_to(path)`) or `read()` it, in a `with` block that closes the connection."
+        )
+    if op.response is None:
+        return ""
+    if isinstance(op.response, ir.ScalarType) and op.response.name in ("str", "bytes"):
+        kind = "text" if op.response.name == "str" else "bytes"
+        return f"The response body's {kind} ({op.response_media_type})."
+    return f"The response, a `{returns}`."
+
+
+def _declared_errors(
+    op: ir.Operation, exceptions: dict[str, str]
+) -> list[tuple[ir.ErrorResponse, str]]:
+    """Each error response with a generated exception, and that exception's name."""
+    found = []
+    for e in op.errors:
+        if e.exception is not None:
+            found.append((e, e.exception))
+        elif isinstance(e.type, ir.ModelType):
+            found.append((e, exceptions[e.type.name]))
+    return found
+
+
+#: The runtime's class for an error status without a generated exception.
+_STATUS_CLASSES = {
+    "400": "BadRequestError",
+    "401": "AuthenticationError",
+    "403": "PermissionDeniedError",
+    "404": "NotFoundError",
+    "409": "ConflictError",
+    "422": "UnprocessableEntityError",
+    "429": "RateLimitError",
+}
+
+
+def _raises(op: ir.Operation, exceptions: dict[str, str]) -> list[tuple[str, str]]:
+    """`Raises:` lines of a method's docstring: (exception, when), one per class, the
+    classes the spec declares first."""
+    typed = {id(e): name for e, name in _declared_errors(op, exceptions)}
+    lines: dict[str, list[str]] = {}
+    for e in op.errors:
+        name = (
+            typed.get(id(e))
+            or _STATUS_CLASSES.get(e.status)
+            or ("InternalServerError" if e.status[:1] == "5" else "APIError")
+        )
+        status = "Any other status" if e.status == "default" else f"Status {e.status}"
+        description = e.description.rstrip(".")
+        lines.setdefault(f"models.{name}", []).append(
+            f"{status}: {description}" if description else status
+        )
+    return [(name, "; ".join(whens) + ".") for name, whens in lines.items()]
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -360,6 +427,16 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
             if isinstance(alias.type, ir.UnionType)
             else None,
         )
+    for error in api.error_types:
+        imports = Imports()
+        imports.add(".._runtime.errors", "TypedAPIError")
+        emit(
+            layout.code(package, "models", f"{error.module}.py"),
+            "error.py.jinja",
+            error=error,
+            annotation=annotation(error.type, Context("output"), imports),
+            imports=imports.lines(),
+        )
     emit(layout.doc("models", "utils", "retryconfig.md"), "retryconfig.md.jinja")
     emit(layout.doc("reference.md"), "reference.md.jinja")
     return files
@@ -380,6 +457,8 @@ def _models_init(
     module_of = {name: module for module, name in order}
     for model_name, exception in exceptions.items():
         by_module[module_of[model_name]].append(exception)
+    for error in api.error_types:
+        by_module.setdefault(error.module, []).append(error.name)
     by_module.setdefault("security", []).append("Security")
     cyclic_modules = {module for module, name in order if name in cycles}
     grouped = [(module, sorted(names)) for module, names in by_module.items()]

@@ -71,7 +71,7 @@ def image_bytes(
     if data is None:
         options = CallOptions(retries, None, timeout_ms, None)
         with _client(sdk) as client:
-            data = client._core.download(_url(image), max_bytes, options)
+            data = client._core.download(_url(image), max_bytes, options, accept="image/*")
     return _checked(data)
 
 
@@ -88,7 +88,9 @@ async def image_bytes_async(
     if data is None:
         options = CallOptions(retries, None, timeout_ms, None)
         async with _client(sdk) as client:
-            data = await client._core.download_async(_url(image), max_bytes, options)
+            data = await client._core.download_async(
+                _url(image), max_bytes, options, accept="image/*"
+            )
     return _checked(data)
 
 

@@ -219,3 +219,33 @@ def test_close_while_calls_run_in_other_threads(start_server: StartServer) -> No
     assert unexpected == []
     with pytest.raises(ClientClosedError):
         sdk.images.generate(**REQUIRED)
+
+
+def test_close_from_another_thread_while_async_calls_run(start_server: StartServer) -> None:
+    """`close()` in one thread while an event loop in another runs calls: the SDK's client
+    is closed on that loop; each call ends with a result or an `SDKError`."""
+    server = start_server(slow_headers(0.5, json_response(200, OK_BODY)))
+    sdk = AtomaSDK(bearer_auth=TOKEN, server_url=server.url)
+    outcomes: list[Any] = []
+
+    async def calls() -> None:
+        async def one() -> Any:
+            try:
+                return await sdk.images.generate_async(**REQUIRED)
+            except Exception as error:
+                return error
+
+        outcomes.extend(await asyncio.gather(*(one() for _ in range(8))))
+
+    runner = threading.Thread(target=asyncio.run, args=(calls(),))
+    with stopwatch() as watch:
+        runner.start()
+        assert wait_until(lambda: server.request_count == 8)
+        sdk.close()
+        runner.join(10)
+    assert not runner.is_alive()
+    print(f"\nasync calls closed from another thread: {watch.elapsed:.2f} s,", end=" ")
+    print(sorted({type(o).__name__ for o in outcomes}))
+    assert len(outcomes) == 8
+    assert [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, SDKError)] == []
+    assert wait_until(lambda: established_to(server.port) == 0)

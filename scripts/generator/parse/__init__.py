@@ -48,6 +48,7 @@ def parse(
         enums=tuple(sorted(ctx.enums.values(), key=lambda e: e.class_name)),
         aliases=tuple(sorted(ctx.aliases.values(), key=lambda a: a.name)),
         error_classes=responses.exception_names(ctx.error_models, ctx.taken),
+        error_types=tuple(sorted(ctx.error_types.values(), key=lambda e: e.name)),
     )
     return api, package
 

@@ -1,14 +1,36 @@
-"""Request bodies: which media type is used, and the arguments the body becomes."""
+"""Request bodies: which media type is sent, and the arguments the body becomes.
+
+Of several media types JSON wins, then `multipart/form-data`, the URL-encoded form, text
+and raw bytes. Multipart and form bodies become keyword arguments like JSON ones (a
+multipart file field takes bytes, a binary file or a `(filename, content, type)` tuple);
+text is a `body: str`, raw bytes a `body` of bytes or a binary file. A media type the
+SDK cannot encode is sent as raw bytes, with a warning: the operation is never dropped.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import ir
-from . import schemas
-from .context import ParseContext
+from . import references, schemas
+from .context import ParseContext, escape
+
+JSON = "application/json"
+MULTIPART = "multipart/form-data"
+FORM = "application/x-www-form-urlencoded"
+#: Media types sent as the bytes the caller gives (a `*` matches any subtype).
+BINARY = (
+    "application/octet-stream",
+    "image/*",
+    "audio/*",
+    "video/*",
+    "application/pdf",
+    "application/zip",
+    "application/gzip",
+    "*/*",
+)
 
 
 @dataclass(frozen=True)
@@ -19,33 +41,113 @@ class Body:
     model: ir.Model | None = None  # the model they build
     type: ir.Type | None = None  # the type of a `body` argument (bodies that are not objects)
     required: bool = False
+    media_type: str = JSON
 
 
-def media(ctx: ParseContext, content: Any, pointer: str, kinds: tuple[str, ...]) -> tuple[str, Any]:
-    """The media type and schema of a request or response `content` map."""
-    if not content:
-        return "", None
-    for kind in kinds:
-        if kind in content:
-            return kind, content[kind].get("schema", {})
-    ctx.problem(pointer, f"unsupported media types {sorted(content)} (supported: {kinds})")
-    return "", None
+def is_json(media_type: str) -> bool:
+    """`application/json` and any `+json` type (`application/merge-patch+json`, ...)."""
+    essence = essence_of(media_type)
+    return essence == JSON or essence.endswith("+json")
+
+
+def is_binary(media_type: str) -> bool:
+    """A media type sent and received as the bytes themselves (see `BINARY`)."""
+    essence = essence_of(media_type)
+    return essence in BINARY or f"{essence.split('/', 1)[0]}/*" in BINARY
+
+
+def essence_of(media_type: str) -> str:
+    """The media type without parameters, in lower case (`text/plain; charset=x` ->
+    `text/plain`)."""
+    return media_type.split(";", 1)[0].strip().lower()
+
+
+def choose(content: Mapping[str, Any], preference: tuple[str, ...]) -> str | None:
+    """The media type of `content` to use: the first kind of `preference` it offers
+    (`json`, `multipart`, `form`, `text`, `binary`, `event-stream`), JSON itself before
+    other `+json` types; None when it offers none of them."""
+    kinds = {media_type: kind_of(media_type) for media_type in content}
+    for wanted in preference:
+        found = [media_type for media_type, kind in kinds.items() if kind == wanted]
+        if found:
+            return min(found, key=lambda m: (essence_of(m) != JSON, m))
+    return None
+
+
+def kind_of(media_type: str) -> str:
+    essence = essence_of(media_type)
+    if is_json(essence):
+        return "json"
+    if essence == MULTIPART:
+        return "multipart"
+    if essence == FORM:
+        return "form"
+    if essence == "text/event-stream":
+        return "event-stream"
+    if essence.startswith("text/"):
+        return "text"
+    if is_binary(essence):
+        return "binary"
+    return "unknown"
 
 
 def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context: str) -> Body:
     """The body of operation `op`; `context` names its inline models (`<Method>Request`)."""
-    body = op.get("requestBody") or {}
-    _, schema = media(
-        ctx, body.get("content"), f"{pointer}/requestBody/content", ("application/json",)
+    resolved = references.resolve(
+        ctx, op.get("requestBody") or {}, "requestBodies", f"{pointer}/requestBody"
     )
-    if schema is None:
-        return Body(required=bool(body.get("required")))
-    found, _ = schemas.type_of(
-        ctx, schema, f"{pointer}/requestBody/content/application~1json/schema",
-        f"{context}Request", "input",
-    )  # fmt: skip
+    body, body_pointer = resolved if resolved is not None else ({}, pointer)
     required = bool(body.get("required"))
-    if isinstance(found, ir.ModelType):
-        model = ctx.models[found.name]
-        return Body(fields=model.fields, model=model, required=required)
-    return Body(type=found, required=required)
+    content = body.get("content") or {}
+    if not isinstance(content, Mapping) or not content:
+        return Body(required=required)
+    content_pointer = f"{body_pointer}/content"
+    media_type = choose(content, ("json", "multipart", "form", "text", "binary"))
+    if media_type is None:
+        media_type = sorted(content)[0]
+        ctx.warning(
+            content_pointer,
+            f"no media type the SDK can encode ({', '.join(sorted(content))}); "
+            f"the body is sent as raw {media_type} bytes",
+        )
+        return Body(type=ir.FileType(part=False), required=required, media_type=media_type)
+    media = content[media_type] if isinstance(content[media_type], Mapping) else {}
+    schema_pointer = f"{content_pointer}/{escape(media_type)}/schema"
+    kind = kind_of(media_type)
+    if kind == "text":
+        return Body(type=ir.ScalarType("str"), required=required, media_type=media_type)
+    if kind == "binary":
+        return Body(type=ir.FileType(part=False), required=required, media_type=media_type)
+    schema = media.get("schema", {})
+    typed, _ = schemas.type_of(ctx, schema, schema_pointer, f"{context}Request", "input")
+    if isinstance(typed, ir.ModelType):
+        model = ctx.models[typed.name]
+        if kind == "multipart":
+            model = _with_files(ctx, model)
+        return Body(fields=model.fields, model=model, required=required, media_type=media_type)
+    if kind != "json":
+        ctx.warning(
+            schema_pointer,
+            f"a {media_type} body that is not an object schema is typed dict[str, Any]",
+        )
+        typed = ir.DictType(ir.AnyType())
+    return Body(type=typed, required=required, media_type=media_type)
+
+
+def _with_files(ctx: ParseContext, model: ir.Model) -> ir.Model:
+    """The model of a multipart body, its binary fields (`format: binary`, or arrays of
+    them) typed as files: bytes, a binary file object or a `(filename, content, type)`."""
+    fields = tuple(replace(f, type=_file_type(f.type)) for f in model.fields)
+    if fields == model.fields:
+        return model
+    updated = replace(model, fields=fields)
+    ctx.models[model.class_name] = updated
+    return updated
+
+
+def _file_type(t: ir.Type) -> ir.Type:
+    if isinstance(t, ir.ScalarType) and t.name == "bytes":
+        return ir.FileType()
+    if isinstance(t, ir.ListType) and isinstance(t.item, ir.ScalarType) and t.item.name == "bytes":
+        return replace(t, item=ir.FileType())
+    return t

@@ -27,6 +27,8 @@ class ParseContext:
     tags: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)  # generated class names
     error_models: dict[str, str] = field(default_factory=dict)  # model -> exception class
+    #: exceptions for error bodies that are not models: by their named type, or by name
+    error_types: dict[ir.Type | str, ir.ErrorClass] = field(default_factory=dict)
     inline: dict[int, ir.Type] = field(default_factory=dict)  # id(schema) -> its model
     nullable_components: set[str] = field(default_factory=set)  # schemas that admit null
     component_classes: dict[str, str] = field(default_factory=dict)  # schema name -> class

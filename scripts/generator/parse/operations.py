@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from .. import ir
@@ -26,8 +27,7 @@ def resources(ctx: ParseContext) -> tuple[ir.Resource, ...]:
                 continue
             tags = op.get("tags") or ["default"]
             group = names.group_of(op)
-            found = operation(ctx, path, method, item, group)
-            grouped.setdefault(group, []).append(found)
+            grouped.setdefault(group, []).extend(operation(ctx, path, method, item, group))
             descriptions.setdefault(group, tag_descriptions.get(tags[0], ""))
     return tuple(
         ir.Resource(group, pascal_case(group), group, descriptions[group], tuple(operations))
@@ -37,7 +37,9 @@ def resources(ctx: ParseContext) -> tuple[ir.Resource, ...]:
 
 def operation(
     ctx: ParseContext, path: str, method: str, item: Mapping[str, Any], group: str
-) -> ir.Operation:
+) -> tuple[ir.Operation, ...]:
+    """The operation's method, and the variant streaming its response when it has one:
+    `x_stream` for a response offered as JSON and as events, or a binary one."""
     op = item[method]
     pointer = f"#/paths/{escape(path)}/{method}"
     real_path = streaming.real_path(path)
@@ -49,7 +51,7 @@ def operation(
     body_names = [f.name for f in body.fields] + (["body"] if body.type is not None else [])
     params = parameters.distinct(ctx, params, body_names, pointer)
     answers = responses.responses(ctx, op, pointer, context)
-    return ir.Operation(
+    found = ir.Operation(
         operation_id=operation_id,
         method=method.upper(),
         path=real_path,
@@ -62,7 +64,34 @@ def operation(
         body_type=body.type,
         body_required=body.required,
         response=answers.response,
-        stream=answers.stream,
+        stream=answers.stream if answers.response is None else None,
         security=security.requirements(ctx, op, pointer),
         errors=answers.errors,
+        body_media_type=body.media_type,
+        response_media_type=answers.media_type,
     )
+    if answers.response is None or not (answers.stream or answers.binary):
+        return (found,)
+    variant = _stream_name(ctx, group, name, pointer)
+    if answers.binary:
+        return found, replace(found, method_name=variant, binary_stream=True)
+    assert answers.stream is not None
+    return streaming.variants(found, answers.stream, variant)
+
+
+def _stream_name(ctx: ParseContext, group: str, name: str, pointer: str) -> str:
+    """`<name>_stream`, unless another method of the group has that name."""
+    taken = {
+        other for (path, method), other in ctx.method_names.items()
+        if names.group_of(ctx.spec["paths"][path][method]) == group
+    }  # fmt: skip
+    wanted = candidate = f"{name}_stream"
+    counter = 1
+    while candidate in taken:
+        counter += 1
+        candidate = f"{wanted}_{counter}"
+    if candidate != wanted:
+        ctx.warning(
+            pointer, f"{wanted!r} is already a method of {group}; generated as {candidate!r}"
+        )
+    return candidate

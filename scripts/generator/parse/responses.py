@@ -1,4 +1,16 @@
-"""Responses: the success type (or stream) and the declared error responses."""
+"""Responses: the success type (or stream) and the declared error responses.
+
+The success response is the first `2XX` (or, without one, `default`) that has content.
+Of its media types JSON wins (any `+json` type is JSON), then `text/event-stream`, text
+(`str`) and binary (`bytes`, with a variant streaming the body); a JSON body that also
+offers `text/event-stream` gives both. A media type the SDK cannot read is returned as
+bytes, with a warning.
+
+Error responses (`4XX`, `5XX`, their ranges, and `default` beside a success) whose JSON
+schema is a model raise the model's exception; of any other type (an array, a primitive,
+a union), an exception generated for it; without a JSON schema, the runtime's class for
+the status, the body kept as text.
+"""
 
 from __future__ import annotations
 
@@ -8,59 +20,159 @@ from typing import Any
 
 from .. import ir
 from ..runtime import error_classes
-from . import schemas, streaming
-from .bodies import media
+from . import bodies, references, schemas, streaming
 from .context import ParseContext, escape, text
 
 
 @dataclass(frozen=True)
 class Responses:
     response: ir.Type | None  # None: no content
+    media_type: str  # of `response`
     stream: ir.Stream | None
     errors: tuple[ir.ErrorResponse, ...]
+
+    @property
+    def binary(self) -> bool:
+        """The body is raw bytes: a variant streaming it (to a file, say) is generated."""
+        return self.response is not None and bodies.kind_of(self.media_type) not in (
+            "json",
+            "text",
+        )
 
 
 def responses(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context: str) -> Responses:
     """What operation `op` returns and raises; `context` names inline models."""
-    response = None
-    stream = None
+    # Keys as text: YAML reads an unquoted 200 as a number.
+    answers = {str(status): answer for status, answer in (op.get("responses") or {}).items()}
+    statuses = list(answers)
+    successes = sorted(s for s in statuses if _is_success(s))
+    if not successes and "default" in statuses:
+        successes = ["default"]
+    result = Responses(None, bodies.JSON, None, ())
+    for status in successes:
+        found = _answer(ctx, answers, status, pointer)
+        if found is not None and found[0].get("content"):
+            result = _success(ctx, op, found[0], found[1], context)
+            break
     errors = []
-    for status, answer in sorted((op.get("responses") or {}).items()):
-        status = str(status)
-        status_pointer = f"{pointer}/responses/{status}"
-        if "$ref" in answer:
-            ctx.problem(status_pointer, "response $refs are not supported")
-            continue
-        kind, schema = media(
-            ctx, answer.get("content"), f"{status_pointer}/content",
-            ("application/json", streaming.EVENT_STREAM),
-        )  # fmt: skip
-        if status.startswith("2"):
-            if response is not None or stream is not None or schema is None:
-                continue
-            found, _ = schemas.type_of(
-                ctx, schema, f"{status_pointer}/content/{escape(kind)}/schema",
-                f"{context}Response" if kind == "application/json" else f"{context}Event",
-                "output",
-            )  # fmt: skip
-            if kind == streaming.EVENT_STREAM:
-                stream = streaming.stream(op, found)
-            else:
-                response = found
-            continue
-        error_type = None
-        if schema is not None:
-            found, _ = schemas.type_of(
-                ctx, schema, f"{status_pointer}/content/{escape(kind)}/schema",
-                f"{context}{status}Error", "output",
-            )  # fmt: skip
-            if isinstance(found, ir.ModelType):
-                error_type = found
-                ctx.error_models.setdefault(found.name, _exception_name(found.name))
-            else:
-                ctx.problem(status_pointer, "error response schemas must be objects")
-        errors.append(ir.ErrorResponse(status, text(answer.get("description")), error_type))
-    return Responses(response, stream, tuple(errors))
+    for status in sorted(s for s in statuses if _is_error(s) and s not in successes):
+        found = _answer(ctx, answers, status, pointer)
+        if found is not None:
+            errors.append(_error(ctx, found[0], status, found[1], context))
+    return Responses(result.response, result.media_type, result.stream, tuple(errors))
+
+
+def _is_success(status: str) -> bool:
+    return status[:1] == "2" and len(status) == 3
+
+
+def _is_error(status: str) -> bool:
+    return status == "default" or (status[:1] in ("4", "5") and len(status) == 3)
+
+
+def _answer(
+    ctx: ParseContext, answers: Mapping[str, Any], status: str, pointer: str
+) -> tuple[Mapping[str, Any], str] | None:
+    """The response for `status` (its `$ref`s followed) and where it is written."""
+    answer = answers[status]
+    found = references.resolve(ctx, answer, "responses", f"{pointer}/responses/{escape(status)}")
+    if found is not None:
+        headers = found[0].get("headers")
+        for name, header in (headers if isinstance(headers, Mapping) else {}).items():
+            references.resolve(ctx, header, "headers", f"{found[1]}/headers/{escape(name)}")
+    return found
+
+
+def _success(
+    ctx: ParseContext, op: Mapping[str, Any], answer: Mapping[str, Any], pointer: str, context: str
+) -> Responses:
+    content = answer["content"]
+    content_pointer = f"{pointer}/content"
+    media_type = bodies.choose(content, ("json", "event-stream", "text", "binary"))
+    if media_type is None:
+        media_type = sorted(content)[0]
+        ctx.warning(
+            content_pointer,
+            f"no media type the SDK can read ({', '.join(sorted(content))}); "
+            "the response is returned as bytes",
+        )
+        return Responses(ir.ScalarType("bytes"), media_type, None, ())
+    kind = bodies.kind_of(media_type)
+    if kind == "text":
+        return Responses(ir.ScalarType("str"), media_type, None, ())
+    if kind == "binary":
+        return Responses(ir.ScalarType("bytes"), media_type, None, ())
+    stream = None
+    sse = bodies.choose(content, ("event-stream",))
+    if sse is not None:
+        media = _media(content, sse)
+        schema = media.get("schema", {})
+        media_pointer = f"{content_pointer}/{escape(sse)}"
+        event, _ = schemas.type_of(
+            ctx, schema, f"{media_pointer}/schema", f"{context}Event", "output"
+        )
+        stream = streaming.stream(ctx, op, media, schema, event, media_pointer)
+    if kind == "event-stream":
+        return Responses(None, bodies.JSON, stream, ())
+    found, _ = schemas.type_of(
+        ctx,
+        _media(content, media_type).get("schema", {}),
+        f"{content_pointer}/{escape(media_type)}/schema",
+        f"{context}Response",
+        "output",
+    )
+    return Responses(found, media_type, stream, ())
+
+
+def _media(content: Mapping[str, Any], media_type: str) -> Mapping[str, Any]:
+    media = content.get(media_type)
+    return media if isinstance(media, Mapping) else {}
+
+
+def _error(
+    ctx: ParseContext, answer: Mapping[str, Any], status: str, pointer: str, context: str
+) -> ir.ErrorResponse:
+    description = text(answer.get("description"))
+    content = answer.get("content") or {}
+    media_type = bodies.choose(content, ("json",)) if isinstance(content, Mapping) else None
+    schema = _media(content, media_type).get("schema") if media_type else None
+    if media_type is None or schema is None:
+        return ir.ErrorResponse(status, description)
+    label = status.upper() if status[0].isdigit() else pascal(status)
+    found, _ = schemas.type_of(
+        ctx,
+        schema,
+        f"{pointer}/content/{escape(media_type)}/schema",
+        f"{context}{label}Error",
+        "output",
+    )
+    if isinstance(found, ir.ModelType):
+        ctx.error_models.setdefault(found.name, _exception_name(found.name))
+        return ir.ErrorResponse(status, description, found, media_type)
+    if isinstance(found, ir.AnyType):
+        return ir.ErrorResponse(status, description, None, media_type)
+    exception = _error_class(ctx, found, f"{context}{label}Error", description, media_type)
+    return ir.ErrorResponse(status, description, found, media_type, exception)
+
+
+def pascal(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def _error_class(
+    ctx: ParseContext, found: ir.Type, wanted: str, description: str, media_type: str
+) -> str:
+    """The exception for error bodies of type `found`: for a named type `<Alias>Error`,
+    shared by every operation declaring it; else `wanted`, the operation's own."""
+    existing = ctx.error_types.get(found) if isinstance(found, ir.AliasType) else None
+    if existing is not None:
+        return existing.name
+    if isinstance(found, ir.AliasType):
+        wanted = _exception_name(found.name)
+    name = ctx.class_name(wanted)
+    error = ir.ErrorClass(name, name.lower(), description, found, media_type)
+    ctx.error_types[found if isinstance(found, ir.AliasType) else name] = error
+    return name
 
 
 def _exception_name(model: str) -> str:

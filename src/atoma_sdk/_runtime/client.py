@@ -6,7 +6,7 @@ import logging
 import os
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
@@ -56,9 +56,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseSDK", "Logger", "Resource", "SDKCore", "SDKSettings"]
 
-#: Used when neither `timeout_ms` nor a user-supplied client says otherwise. Image
-#: generation can take minutes, so reads may be slow; connecting should be quick.
-DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=60.0)
+#: `SDKSettings.default_timeout` unless the generated SDK sets its own (from its
+#: generator settings): connecting should be quick, an answer may take a while.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=60.0)
 _HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 #: httpx's own pool limits (100 connections, 20 kept alive). Keeping more alive avoids
 #: reconnecting under high concurrency, but httpcore's pool bookkeeping grows with the
@@ -91,6 +91,8 @@ class SDKSettings:
     schemes: tuple[SecurityScheme, ...] = ()
     #: When set in the environment (and no `debug_logger` is given), debug logs go to stderr.
     debug_env_var: str = ""
+    #: Used when neither `timeout_ms` nor a user-supplied client says otherwise.
+    default_timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
 
 
 class SDKCore:
@@ -149,7 +151,7 @@ class SDKCore:
             client,
             async_client,
             headers=self._base_headers,
-            timeout=DEFAULT_TIMEOUT,
+            timeout=settings.default_timeout,
             limits=DEFAULT_LIMITS,
         )
 
@@ -290,15 +292,20 @@ class SDKCore:
         raise_for_status(operation, response, self.clock)
         return AsyncBinaryStream(response)
 
-    def download(self, url: str, max_bytes: int, options: CallOptions) -> bytes:
-        """GET a URL the API returned (an image), with this SDK's timeouts and retries but
-        never its credentials; at most `max_bytes`."""
-        response = self._run(self._plan_download(self.client, url, max_bytes, options))
+    def download(
+        self, url: str, max_bytes: int, options: CallOptions, accept: str = "*/*"
+    ) -> bytes:
+        """GET a URL the API returned (a file it made), with this SDK's timeouts and retries
+        but never its credentials; at most `max_bytes`; `accept`: the media types wanted."""
+        plan = self._plan_download(self.client, url, max_bytes, options, accept)
+        response = self._run(plan)
         raise_for_status(_DOWNLOAD, response, self.clock)
         return response.content
 
-    async def download_async(self, url: str, max_bytes: int, options: CallOptions) -> bytes:
-        plan = self._plan_download(self.async_client, url, max_bytes, options)
+    async def download_async(
+        self, url: str, max_bytes: int, options: CallOptions, accept: str = "*/*"
+    ) -> bytes:
+        plan = self._plan_download(self.async_client, url, max_bytes, options, accept)
         response = await self._run_async(plan)
         raise_for_status(_DOWNLOAD, response, self.clock)
         return response.content
@@ -358,18 +365,19 @@ class SDKCore:
         url: str,
         max_bytes: int,
         options: CallOptions,
+        accept: str,
     ) -> _Plan:
         _check_call(options)
-        headers = {"User-Agent": self._base_headers["User-Agent"], "Accept": "image/*"}
+        headers = {"User-Agent": self._base_headers["User-Agent"], "Accept": accept}
         if options.http_headers:
             override_headers(headers, options.http_headers)
         timeout = self._timeout(client, options.timeout_ms)
         try:
             request = client.build_request("GET", url, headers=headers, timeout=timeout)
         except httpx.InvalidURL as error:
-            raise DownloadError(f"The image URL is not a valid URL: {error}") from None
+            raise DownloadError(f"The URL to download is not a valid URL: {error}") from None
         if request.url.scheme not in ("http", "https") or not request.url.host:
-            raise DownloadError("The image URL is not an absolute http(s) URL")
+            raise DownloadError("The URL to download is not an absolute http(s) URL")
         # Not even a default header of the user's own client may carry credentials there,
         # nor its `auth=` (httpx would add it when sending: `client_auth=False`).
         for name in self.sensitive_headers:
@@ -439,12 +447,12 @@ class SDKCore:
         self, client: httpx.Client | httpx.AsyncClient, call_timeout_ms: int | None
     ) -> httpx.Timeout | UseClientDefault:
         """`timeout_ms` (the call's, else the client's); else the user client's own timeout
-        unless it is httpx's 5 s default, too short for image generation; else ours."""
+        unless it is httpx's 5 s default, too short for many APIs; else the SDK's default."""
         timeout_ms = call_timeout_ms if call_timeout_ms is not None else self.timeout_ms
         if timeout_ms is not None:
             return httpx.Timeout(timeout_ms / 1000)
         if getattr(client, "timeout", _HTTPX_DEFAULT_TIMEOUT) == _HTTPX_DEFAULT_TIMEOUT:
-            return DEFAULT_TIMEOUT
+            return self.settings.default_timeout
         return httpx.USE_CLIENT_DEFAULT
 
     # -- debug logging (never shows the token) -------------------------------------------

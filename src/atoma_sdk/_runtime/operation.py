@@ -131,10 +131,13 @@ class Operation(Generic[ResponseT]):
             payload = data
         elif adapter is not None:
             payload = adapter.validate_json(data)
-        else:
+        else:  # a union of whole events: the data is JSON, or text for some members
             import json
 
-            payload = json.loads(data)
+            try:
+                payload = json.loads(data)
+            except ValueError:
+                payload = data
         fields = {"data": payload, "event": event, "id": event_id, "retry": retry}
         given = {name: value for name, value in fields.items() if value is not None}
         validate = getattr(self.response_type, "model_validate", None)

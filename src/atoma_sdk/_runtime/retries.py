@@ -154,8 +154,9 @@ CONNECTION_ERRORS: tuple[type[Exception], ...] = (
     httpx.RemoteProtocolError,
 )
 
-#: Without any RetryConfig: retry only what the server certainly did not process
-#: (image generation is billable, so a 500 or a dropped connection is not retried).
+#: Without any RetryConfig: retry only what the server certainly did not process. A call
+#: may not be idempotent (it may create something, or be billed), so a 500 or a dropped
+#: connection, after which the work may have been done, is not retried.
 DEFAULT_POLICY = RetryPolicy(
     backoff=BackoffStrategy(
         initial_interval=500, max_interval=60_000, exponent=2.0, max_elapsed_time=300_000
