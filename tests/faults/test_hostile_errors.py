@@ -262,3 +262,40 @@ def test_a_declared_error_body_pickles_as_its_status_class() -> None:
     assert type(copy) is type(error)
     assert copy.data == Missing(order_id="o1")
     assert copy.status_code == 404
+
+
+class BrokenBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """An event stream that breaks under httpx after a first comment line."""
+
+    def __iter__(self) -> Any:
+        yield b": first\n\n"
+        raise h11.RemoteProtocolError("broken chunk")
+
+    async def __aiter__(self) -> Any:
+        yield b": first\n\n"
+        raise h11.RemoteProtocolError("broken chunk")
+
+
+async def test_a_stream_broken_below_httpx_is_an_sdk_error(flavour: Flavour) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, stream=BrokenBody()
+        )
+
+    transport = httpx.MockTransport(answer)
+    with pytest.raises(SDKError) as info:
+        if flavour.is_async:
+            async with httpx.AsyncClient(transport=transport) as http:
+                sdk = AtomaSDK(bearer_auth="t", server_url="http://api.test", async_client=http)
+                stream = await sdk.images.generate_stream_async(**REQUIRED)
+                async with stream:
+                    async for _ in stream:
+                        pass
+        else:
+            with httpx.Client(transport=transport) as http:
+                sdk = AtomaSDK(bearer_auth="t", server_url="http://api.test", client=http)
+                with sdk.images.generate_stream(**REQUIRED) as events:
+                    for _ in events:
+                        pass
+    assert type(info.value) is errors.TransportError
+    assert isinstance(info.value.__cause__, h11.RemoteProtocolError)

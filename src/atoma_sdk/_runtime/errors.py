@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 import httpx
 
@@ -77,6 +77,7 @@ __all__ = [
     "connection_error",
     "error_message_from_body",
     "lower_layer_error",
+    "raise_transport_failure",
     "status_error",
 ]
 
@@ -594,6 +595,15 @@ def lower_layer_error(error: Exception) -> APIConnectionError | None:
     if isinstance(error, (httpx.InvalidURL, httpx.StreamError)) or layer in _LOWER_LAYERS:
         return TransportError(f"{type(error).__name__}: {error}")
     return None
+
+
+def raise_transport_failure(error: Exception) -> NoReturn:
+    """Raise what `lower_layer_error` makes of `error` (met while reading a body), or
+    `error` itself when it is not a transport failure or already the SDK's."""
+    failure = lower_layer_error(error)
+    if failure is None or failure is error:
+        raise error
+    raise failure from error
 
 
 def error_message_from_body(body: str, default: str = "") -> str:

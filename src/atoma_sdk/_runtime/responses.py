@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 import httpx
 
-from .errors import ResponseValidationError, connection_error
+from .errors import ResponseValidationError, raise_transport_failure
 from .operation import media_kind
 
 if TYPE_CHECKING:
@@ -99,8 +99,8 @@ class BinaryStream(_Streamed):
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         try:
             yield from self.response.iter_bytes(chunk_size)
-        except httpx.RequestError as error:  # the connection broke mid-body
-            raise connection_error(error) from error
+        except Exception as error:  # the connection broke mid-body
+            raise_transport_failure(error)
         finally:
             self.close()
 
@@ -138,8 +138,8 @@ class AsyncBinaryStream(_Streamed):
         try:
             async for chunk in self.response.aiter_bytes(chunk_size):
                 yield chunk
-        except httpx.RequestError as error:  # the connection broke mid-body
-            raise connection_error(error) from error
+        except Exception as error:  # the connection broke mid-body
+            raise_transport_failure(error)
         finally:
             await self.aclose()
 

@@ -20,6 +20,7 @@ from .errors import (
     ResponseTooLargeError,
     ResponseValidationError,
     connection_error,
+    raise_transport_failure,
     status_error,
 )
 from .pipeline import DEFAULT_MAX_RESPONSE_BYTES
@@ -239,8 +240,8 @@ class EventStream(_Stream[EventT]):
             self._finish()
         except APIConnectionError:
             raise
-        except httpx.RequestError as error:  # the connection broke mid-stream
-            raise connection_error(error) from error
+        except Exception as error:  # the connection broke mid-stream
+            raise_transport_failure(error)
         finally:
             self.close()
 
@@ -277,8 +278,8 @@ class AsyncEventStream(_Stream[EventT]):
             self._finish()
         except APIConnectionError:
             raise
-        except httpx.RequestError as error:  # the connection broke mid-stream
-            raise connection_error(error) from error
+        except Exception as error:  # the connection broke mid-stream
+            raise_transport_failure(error)
         finally:
             await self.aclose()
 
