@@ -8,6 +8,11 @@ shell pipelines; progress and errors go to stderr. The token comes from the
 `ATOMASDK_BEARER_AUTH` environment variable. Exit codes: 0 success, 1 an API, connection
 or download error, 2 a usage error (bad option or argument value), 130 interrupted.
 Errors are one line; `--debug` adds the traceback.
+
+No generated image is lost: `--out` is checked (and created) before the request is sent;
+each image goes to a new file (never over an existing file or through a symlink); an
+image that cannot be saved there is kept in the temporary directory, and the command
+says where and exits 1. Once stdout is closed (`| head -1`) the paths stop, quietly.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Sequence
@@ -33,7 +39,7 @@ from ._runtime.errors import (
     ResponseValidationError,
     SDKError,
 )
-from .image_files import save_image
+from .image_files import image_bytes, image_extension
 from .sdk import AtomaSDK
 
 __all__ = ["main"]
@@ -136,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path(), metavar="DIR", help="where to save (default: .)"
     )
     server = generate.add_mutually_exclusive_group()
-    server.add_argument("--server-url", metavar="URL", help="default: https://api.atoma.network")
+    server.add_argument(
+        "--server-url", metavar="URL", type=server_url, help="default: https://api.atoma.network"
+    )
     server.add_argument(
         "--mock", action="store_true", help="use the bundled mock API (no token, no network)"
     )
@@ -153,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=serve_mock)
     serve.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
     serve.add_argument(
-        "--port", type=int, default=8000, help="default: %(default)s; 0 picks a free port"
+        "--port", type=port_number, default=8000, help="default: %(default)s; 0 picks a free port"
     )
     serve.add_argument("--require-auth", action="store_true", help="demand a bearer token")
     return parser
@@ -179,16 +187,19 @@ def generate_images(args: argparse.Namespace) -> int:
             server_url, token = stack.enter_context(MockServer()).url, ""
         sdk = stack.enter_context(AtomaSDK(bearer_auth=token, server_url=server_url))
         if args.stream:
-            save_stream(sdk, fields, out)
+            return save_stream(sdk, fields, out)
         else:
             response = sdk.images.generate(**fields)
-            for index, image in enumerate(response.data, 1):
-                path = save_image(image, out / f"image-{response.created}-{index}", sdk=sdk)
-                print(path, flush=True)
+            kept = [
+                keep_image(sdk, image, out, f"image-{response.created}-{index}", final=True)
+                for index, image in enumerate(response.data, 1)
+            ]
+            if not all(kept):
+                return EXIT_FAILURE
     return EXIT_OK
 
 
-def save_stream(sdk: AtomaSDK, fields: dict[str, Any], out: Path) -> None:
+def save_stream(sdk: AtomaSDK, fields: dict[str, Any], out: Path) -> int:
     """Save partial images as they arrive (progress on stderr), then the final images.
 
     Servers may stream fewer partial images than asked, and OpenAI's stream one image
@@ -196,6 +207,7 @@ def save_stream(sdk: AtomaSDK, fields: dict[str, Any], out: Path) -> None:
     """
     created: int | None = None
     partials = partials_of_image = completed = 0
+    all_kept = True
     with sdk.images.generate_stream(**fields) as stream:
         for event in stream:
             if isinstance(event, models.UnknownVariant):
@@ -206,17 +218,20 @@ def save_stream(sdk: AtomaSDK, fields: dict[str, Any], out: Path) -> None:
             if isinstance(event, models.ImagePartialImageEvent):
                 partials += 1
                 partials_of_image += 1
-                path = save_image(event, out / f"image-{created}-partial-{partials}", sdk=sdk)
+                path = keep_image(sdk, event, out, f"image-{created}-partial-{partials}")
                 expected = fields["partial_images"]
-                progress(f"partial {partials_of_image}/{expected} saved to {path}")
+                if path is not None:
+                    progress(f"partial {partials_of_image}/{expected} saved to {path}")
             else:
                 completed += 1
                 partials_of_image = 0
-                path = save_image(event, out / f"image-{created}-{completed}", sdk=sdk)
-                progress(f"completed, saved to {path}")
-                print(path, flush=True)
+                path = keep_image(sdk, event, out, f"image-{created}-{completed}", final=True)
+                if path is not None:
+                    progress(f"completed, saved to {path}")
+            all_kept = all_kept and path is not None
     if completed == 0 and fields.get("n") != 0:
         raise CommandError("the stream ended without a completed image")
+    return EXIT_OK if all_kept else EXIT_FAILURE
 
 
 def serve_mock(args: argparse.Namespace) -> int:
@@ -230,7 +245,7 @@ def serve_mock(args: argparse.Namespace) -> int:
         where = f"{args.host}:{args.port}"
         raise CommandError(f"could not serve on {where}: {error.strerror or error}") from error
     try:
-        print(server.url, flush=True)  # the only stdout line, so scripts can read it
+        emit(server.url)  # the only stdout line, so scripts can read it
         progress("serving the mock Atoma API; Ctrl-C to stop")
         while True:
             time.sleep(3600)
@@ -241,12 +256,124 @@ def serve_mock(args: argparse.Namespace) -> int:
 
 
 def output_directory(path: Path) -> Path:
+    """`--out`, created if missing and checked writable, before anything is generated."""
     try:
         path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass  # a file can be created there
     except OSError as error:
         reason = error.strerror or str(error)
         raise CommandError(f"invalid argument: --out {path}: {reason}", EXIT_USAGE) from error
     return path
+
+
+def keep_image(
+    sdk: AtomaSDK, image: Any, out: Path, stem: str, *, final: bool = False
+) -> Path | None:
+    """Save a generated image in `out` as a new file named `stem` (its path printed on
+    stdout when `final`). If that fails, keep it in the temporary directory and say where;
+    None when it is not where asked (the reason, and where the image is, are on stderr)."""
+    url = getattr(image, "url", None)
+    where = f"; it can be downloaded from {url}" if url else ""
+    try:
+        data = image_bytes(image, sdk=sdk)
+    except SDKError as error:
+        progress(f"error: could not get image {stem}: {describe_error(error)[1]}{where}")
+        return None
+    try:
+        path = write_new_file(out, stem + image_extension(data), data)
+    except OSError as error:
+        reason = describe_error(error)[1]
+        try:
+            kept = keep_elsewhere(stem + image_extension(data), data)
+        except OSError:
+            progress(f"error: could not save image {stem} in {out}: {reason}{where}")
+            return None
+        progress(f"error: could not save image {stem} in {out}: {reason}; kept it as {kept}")
+        if final:
+            emit(kept)
+        return None
+    if final:
+        emit(path)
+    return path
+
+
+#: How many `name-2.png`, `name-3.png`, ... are tried before giving up on a name.
+MAX_NAME_TRIES = 1_000
+#: Create a new file only: never an existing file, never through a symlink.
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
+def write_new_file(directory: Path, name: str, data: bytes) -> Path:
+    """Write `data` to `directory/name`, or `name-2`, `name-3`, ... if that exists (as a
+    file, a directory or a symlink, even a dangling one): what is there stays untouched."""
+    stem, suffix = os.path.splitext(name)
+    for attempt in range(1, MAX_NAME_TRIES + 1):
+        path = directory / (name if attempt == 1 else f"{stem}-{attempt}{suffix}")
+        try:
+            descriptor = os.open(path, NEW_FILE | getattr(os, "O_BINARY", 0), 0o644)
+        except FileExistsError:
+            continue
+        write_all(descriptor, path, data)
+        return path
+    raise FileExistsError(f"{MAX_NAME_TRIES} files named like {name} exist in {directory}")
+
+
+def keep_elsewhere(name: str, data: bytes) -> Path:
+    """Write `data` to a new file in the temporary directory (safely: `mkstemp`)."""
+    stem, suffix = os.path.splitext(name)
+    descriptor, path = tempfile.mkstemp(prefix=f"atoma-{stem}-", suffix=suffix)
+    write_all(descriptor, Path(path), data)
+    return Path(path)
+
+
+def write_all(descriptor: int, path: Path, data: bytes) -> None:
+    """Write and close; a partly written file is removed, not left behind as an image."""
+    try:
+        with open(descriptor, "wb", closefd=True) as file:
+            file.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def emit(line: object) -> None:
+    """Print one line on stdout. If the reader has gone (`atoma ... | head -1`), the rest
+    goes to the null device: no traceback, no error at exit, the work goes on."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+
+
+def server_url(text: str) -> str:
+    """`--server-url`: an absolute http(s) URL with a host, without credentials."""
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as error:
+        raise argparse.ArgumentTypeError(f"not a valid URL: {error}") from None
+    if url.userinfo:  # not echoed: it may hold a password
+        raise argparse.ArgumentTypeError(
+            f"the URL must not carry a user name or password (the token comes from "
+            f"${TOKEN_ENV_VAR})"
+        )
+    if url.scheme not in ("http", "https") or not url.host:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an absolute http:// or https:// URL with a host"
+        )
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: {url.port} is not a port number")
+    return text
+
+
+def port_number(text: str) -> int:
+    """`--port`: 0 (any free port) to 65535."""
+    port = int(text) if text.isascii() and text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return port
 
 
 def progress(message: str) -> None:

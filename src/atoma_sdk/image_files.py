@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "image_bytes",
     "image_bytes_async",
+    "image_extension",
     "image_format",
     "save_image",
     "save_image_async",
@@ -55,6 +56,11 @@ def image_format(data: bytes) -> str | None:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
     return next((name for signature, name in _SIGNATURES if data.startswith(signature)), None)
+
+
+def image_extension(data: bytes) -> str:
+    """The file extension of the image's actual format: ".png", ".jpg", ".gif", ".webp"."""
+    return _EXTENSIONS[image_format(data) or "png"]
 
 
 def image_bytes(
@@ -179,7 +185,7 @@ def _checked(data: bytes) -> bytes:
 
 def _write(path: Path, data: bytes) -> Path:
     if not path.suffix:
-        path = path.with_suffix(_EXTENSIONS[image_format(data) or "png"])
+        path = path.with_suffix(image_extension(data))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
