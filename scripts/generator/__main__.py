@@ -69,13 +69,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_warnings(diagnostics: Diagnostics) -> None:
-    """Each warning once, then how many (stderr)."""
-    warnings = diagnostics.warnings
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if warnings:
+    """One line per place in the spec (what the loader and the parser found there, each
+    once), then how many (stderr)."""
+    places: dict[str, list[str]] = {}
+    for warning in diagnostics.warnings:
+        places.setdefault(warning.pointer, []).append(warning.message)
+    for pointer, messages in places.items():
+        print(f"warning: {pointer}: {'; '.join(messages)}", file=sys.stderr)
+    if places:
         print(
-            f"scripts/generate: {len(warnings)} warning(s); --strict makes them errors",
+            f"scripts/generate: {len(places)} warning(s); --strict makes them errors",
             file=sys.stderr,
         )
 

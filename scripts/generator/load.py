@@ -26,8 +26,10 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 def load_spec(path: Path, diagnostics: Diagnostics | None = None) -> dict[str, Any]:
     """The spec at `path` as one dict in which every `$ref` is internal (other files
-    bundled in). Warnings stay in `diagnostics`; errors raise `SpecError` listing them all."""
+    bundled in). Warnings stay in `diagnostics`; an error in the spec raises `SpecError`
+    listing every error in `diagnostics`."""
     diagnostics = Diagnostics() if diagnostics is None else diagnostics
+    errors_before = len(diagnostics.errors)
     try:
         document = read_document(path)
     except ReadError as error:
@@ -38,10 +40,12 @@ def load_spec(path: Path, diagnostics: Diagnostics | None = None) -> dict[str, A
     for pointer in document.duplicate_keys:
         diagnostics.warning(pointer, "duplicate key (the last one is used)")
     version = _version(spec, diagnostics)
-    diagnostics.check()
+    if not version:
+        diagnostics.check()
     Bundler(path, spec, diagnostics).bundle()
     _parameters_without_location(spec, diagnostics)
-    diagnostics.check()  # the validator cannot walk a spec with broken `$ref`s
+    if len(diagnostics.errors) > errors_before:
+        diagnostics.check()  # the validator cannot walk a spec with broken `$ref`s
     validate(spec, version, diagnostics)
     return spec
 
@@ -60,6 +64,7 @@ def _version(spec: dict[str, Any], diagnostics: Diagnostics) -> str:
         return ""
     if not _VERSION.match(str(version)):
         diagnostics.error("#/openapi", f"unsupported OpenAPI version {version!r} (3.0.x or 3.1.x)")
+        return ""
     return str(version)
 
 
