@@ -403,3 +403,35 @@ def test_bomb_memory(flavour: Flavour, case: str, tmp_path: Path) -> None:
     # pieces may briefly hold a copy of the event: twice the cap at worst.
     margin = 2 * 32 + 16 if case == "endless-event" else 32 + 16
     assert figures["growth_mib"] < margin
+
+
+def test_deeply_nested_json_in_a_whole_event_union_is_a_validation_error() -> None:
+    """Whole-event schemas that are unions parse the data with `json`, whose recursion
+    limit is far below pydantic's: still a `ResponseValidationError`, never RecursionError."""
+    from typing import Any as AnyData
+    from typing import Union
+
+    import httpx
+    import pydantic
+
+    from atoma_sdk._runtime.operation import Operation
+    from atoma_sdk._runtime.sse import EventStream
+
+    class Ping(pydantic.BaseModel):
+        event: str
+        data: AnyData
+
+    class Pong(pydantic.BaseModel):
+        id: str
+        data: AnyData
+
+    operation: Operation[Any] = Operation(
+        "events", "GET", "/", Union[Ping, Pong], stream=True, whole_event=True
+    )
+    data = deep_json(100_000).replace('"error"', '"x"')
+    body = f"event: ping\ndata: {data}\n\n".encode()
+    request = httpx.Request("GET", "http://test/")
+    response = httpx.Response(200, content=body, request=request)
+    with pytest.raises(models.ResponseValidationError) as info:
+        list(EventStream(response, operation))
+    assert info.value.body == data

@@ -211,7 +211,7 @@ class _Stream(Generic[EventT]):
             raise _stream_error(self.response, data)
         try:
             return self._operation.parse_event(data, name, event_id, retry)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # RecursionError: JSON nested deep
             raise ResponseValidationError(
                 f"An event does not match the expected type: {error}",
                 self.response.status_code,
