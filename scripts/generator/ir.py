@@ -294,6 +294,21 @@ class Stream:
 
 
 @dataclass(frozen=True)
+class Confidential:
+    """`x-atoma-confidential`: the operation is the encrypted envelope of `request` and
+    `response`; the method locks a node with another operation first."""
+
+    pointer: str  # of the extension, for problems found when linking the lock
+    request: Model  # the plaintext request: its fields are the method's arguments
+    response: Type  # the decrypted answer
+    lock_operation_id: str
+    compute_units: str  # the runtime's estimator (`COMPUTE_UNITS`)
+    lock_module: str = ""  # the resource module of the lock operation, once linked
+    lock_function: str = ""  # its operation function
+    lock_request: Model | None = None  # its body model
+
+
+@dataclass(frozen=True)
 class Operation:
     """One operation, already named for the SDK (`images.generate`)."""
 
@@ -320,6 +335,7 @@ class Operation:
     body_constants: tuple[tuple[str, LiteralValue], ...] = ()
     #: a variant returning the binary `response` unread, to stream it (`BinaryStream`)
     binary_stream: bool = False
+    confidential: Confidential | None = None
 
     @property
     def operation_function(self) -> str:
@@ -329,6 +345,11 @@ class Operation:
     @property
     def params_class(self) -> str:
         return "_" + pascal_case(self.method_name) + "Params"
+
+    @property
+    def confidential_function(self) -> str:
+        """The private function returning the method's `ConfidentialOperation`."""
+        return f"_{self.method_name}_confidential"
 
 
 @dataclass(frozen=True)

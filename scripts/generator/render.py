@@ -95,6 +95,18 @@ class OperationView:
     args_doc: list[tuple[str, str]]
     raises: list[tuple[str, str]]  # `Raises:` lines: (exception, when)
     returns_doc: str  # the `Returns:` text ("" for no content)
+    confidential: ConfidentialView | None = None
+
+
+@dataclass
+class ConfidentialView:
+    """What a confidential method's `ConfidentialOperation` is made of."""
+
+    lock_function: str
+    lock_request: str
+    envelope_request: str
+    response_type: str
+    compute_units: str
 
 
 @dataclass
@@ -187,6 +199,8 @@ def resource_view(resource: ir.Resource, exceptions: dict[str, str]) -> Resource
     view = ResourceView(resource, [])
     for op in resource.operations:
         view.operations.append(_operation_view(op, imports, exceptions))
+        if op.confidential is not None:
+            _confidential_view(view.operations[-1], resource.module, imports)
     imports.add("..", "models")
     imports.add(".._runtime.client", "Resource")
     imports.add(".._runtime.operation", "CallOptions", "Operation")
@@ -207,7 +221,7 @@ def _operation_view(
     out_ctx = Context("output", qualify="models.", runtime=".._runtime")
     signature: list[str] = []
     args_doc: list[tuple[str, str]] = []
-    body_fields = op.body_fields
+    body_fields = op.confidential.request.fields if op.confidential else op.body_fields
     arguments = [
         (p.field, f"The {p.location} parameter `{p.field.wire_name}`.") for p in op.parameters
     ]
@@ -243,7 +257,7 @@ def _operation_view(
         args = ", ".join(f"{p.field.name}={p.field.name}" for p in op.parameters)
         params_expr = f"{op.params_class}.build({args})"
 
-    body_model = op.body_model
+    body_model = op.confidential.request if op.confidential else op.body_model
     if body_model is not None:
         given = [f"{f.name}={f.name}" for f in body_fields if not f.constant]
         given += [f"{name}={value!r}" for name, value in op.body_constants]
@@ -357,6 +371,38 @@ def _raises(op: ir.Operation, exceptions: dict[str, str]) -> list[tuple[str, str
             f"{status}: {description}" if description else status
         )
     return [(name, "; ".join(whens) + ".") for name, whens in lines.items()]
+
+
+def _confidential_view(view: OperationView, module: str, imports: Imports) -> None:
+    """A confidential method: the plaintext request's arguments, `require_signature`,
+    the decrypted answer's type, and the runtime's confidential call."""
+    secret = view.op.confidential
+    assert secret is not None and secret.lock_request is not None and view.op.body_model
+    out_ctx = Context("output", qualify="models.", runtime=".._runtime")
+    view.returns = annotation(secret.response, out_ctx, imports)
+    view.returns_doc = f"The decrypted and verified answer, a `{view.returns}`."
+    view.call = "confidential"
+    view.signature.append("require_signature: bool = False")
+    view.args_doc.append(
+        ("require_signature", "Refuse an answer the node did not sign (it is checked when signed).")
+    )
+    view.raises.append(
+        (
+            "models.ConfidentialComputeError",
+            "Locking, decrypting or verifying failed (see docs/guides/confidential.md).",
+        )
+    )
+    view.confidential = ConfidentialView(
+        lock_function=secret.lock_function,
+        lock_request=f"models.{secret.lock_request.class_name}",
+        envelope_request=f"models.{view.op.body_model.class_name}",
+        response_type=view.returns,
+        compute_units=secret.compute_units,
+    )
+    imports.add(".._runtime", "confidential")
+    imports.add(".._runtime.confidential", "ConfidentialOperation")
+    if secret.lock_module != module:
+        imports.add(f".{secret.lock_module}", secret.lock_function)
 
 
 # -- rendering ---------------------------------------------------------------------------

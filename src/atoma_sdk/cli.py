@@ -133,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--stream", action="store_true", help="stream: save partial images as they arrive"
     )
     generate.add_argument(
+        "--confidential",
+        action="store_true",
+        help='encrypt the request for the node (needs pip install "atoma-sdk[confidential]")',
+    )
+    generate.add_argument(
         "--partial-images",
         type=int,
         metavar="K",
@@ -177,6 +182,8 @@ def generate_images(args: argparse.Namespace) -> int:
         )
     elif args.partial_images is not None:
         raise CommandError("--partial-images needs --stream", EXIT_USAGE)
+    if args.stream and args.confidential:
+        raise CommandError("--confidential cannot be combined with --stream", EXIT_USAGE)
     fields = {name: value for name, value in fields.items() if value is not None}
     out = output_directory(args.out)
     with ExitStack() as stack:
@@ -189,7 +196,10 @@ def generate_images(args: argparse.Namespace) -> int:
         if args.stream:
             return save_stream(sdk, fields, out)
         else:
-            response = sdk.images.generate(**fields)
+            if args.confidential:
+                response = sdk.confidential_images.generate(**fields)
+            else:
+                response = sdk.images.generate(**fields)
             kept = [
                 keep_image(sdk, image, out, f"image-{response.created}-{index}", final=True)
                 for index, image in enumerate(response.data, 1)

@@ -13,7 +13,9 @@ from ._runtime.retries import RetryConfig
 from ._runtime.sentinel import UNSET, OptionalNullable
 
 if TYPE_CHECKING:
+    from .resources.confidential_images import ConfidentialImages
     from .resources.images import Images
+    from .resources.nodes import Nodes
 
 _SETTINGS = SDKSettings(
     package="atoma_sdk",
@@ -22,6 +24,8 @@ _SETTINGS = SDKSettings(
     servers=("https://api.atoma.network",),
     schemes=(SecurityScheme("bearer_auth", "bearer", "ATOMASDK_BEARER_AUTH"),),
     debug_env_var="ATOMASDK_DEBUG",
+    # From the generator settings (`timeouts` in `[tool.atoma-generator]`) or its defaults.
+    default_timeout=httpx.Timeout(connect=10, read=300, write=60, pool=60),
 )
 
 
@@ -79,8 +83,22 @@ class AtomaSDK(BaseSDK):
         )
 
     @cached_property
+    def confidential_images(self) -> ConfidentialImages:
+        """Atoma's API confidential images v1 endpoint"""
+        from .resources.confidential_images import ConfidentialImages
+
+        return ConfidentialImages(self._core)
+
+    @cached_property
     def images(self) -> Images:
         """OpenAI's API images v1 endpoint"""
         from .resources.images import Images
 
         return Images(self._core)
+
+    @cached_property
+    def nodes(self) -> Nodes:
+        """Nodes Management"""
+        from .resources.nodes import Nodes
+
+        return Nodes(self._core)

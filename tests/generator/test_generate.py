@@ -26,8 +26,8 @@ def project_api() -> tuple[ir.Api, ir.Package]:
 
 def test_spec_names_the_resource_and_method_through_extensions() -> None:
     api, package = project_api()
-    assert [r.attribute for r in api.resources] == ["images"]
-    generate, stream = api.resources[0].operations
+    assert [r.attribute for r in api.resources] == ["confidential_images", "images", "nodes"]
+    generate, stream = api.resources[1].operations
     assert (generate.method_name, generate.method, generate.path) == (
         "generate",
         "POST",

@@ -14,7 +14,7 @@ from typing import Any
 from .. import ir
 from ..diagnostics import Diagnostics
 from ..naming import env_var_prefix
-from . import directions, names, operations, responses, schemas, security, webhooks
+from . import confidential, directions, names, operations, responses, schemas, security, webhooks
 from .context import ParseContext, text
 
 
@@ -24,6 +24,7 @@ def parse(
     """Build the intermediate model, or raise `SpecError` listing every error."""
     ctx = ParseContext(spec, Diagnostics() if diagnostics is None else diagnostics)
     directions.mark_all(ctx)
+    confidential.mark_directions(ctx)
     webhooks.mark_directions(ctx)
     names.component_classes(ctx)
     # Components first, by name: inline models are named in an order the spec's own

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import ir
 from ..naming import pascal_case
-from . import bodies, names, parameters, responses, security, streaming
+from . import bodies, confidential, names, parameters, responses, security, streaming
 from .context import ParseContext, escape, text
 from .directions import HTTP_METHODS
 
@@ -29,6 +29,7 @@ def resources(ctx: ParseContext) -> tuple[ir.Resource, ...]:
             group = names.group_of(op)
             grouped.setdefault(group, []).extend(operation(ctx, path, method, item, group))
             descriptions.setdefault(group, tag_descriptions.get(tags[0], ""))
+    confidential.link(ctx, grouped)
     return tuple(
         ir.Resource(group, pascal_case(group), group, descriptions[group], tuple(operations))
         for group, operations in sorted(grouped.items())
@@ -67,6 +68,7 @@ def operation(
         stream=answers.stream if answers.response is None else None,
         security=security.requirements(ctx, op, pointer),
         errors=answers.errors,
+        confidential=confidential.confidential(ctx, op, pointer),
         body_media_type=body.media_type,
         response_media_type=answers.media_type,
     )

@@ -24,6 +24,7 @@ import httpx
 import pydantic
 
 from ..models import CreateImageRequest, CreateImageResponse, CreateImageStreamRequest
+from .confidential import CONFIDENTIAL_PATH, LOCK_PATH, MockNode
 from .events import StreamedImage, image_events
 from .png import encode_png
 
@@ -142,6 +143,8 @@ class MockAPI:
         self._faults: deque[_Fault] = deque()
         self._cuts = 0
         self._lock = threading.Lock()
+        #: The confidential node (`/v1/nodes/lock`, `/v1/confidential/...`), its faults.
+        self.node = MockNode()
 
     def fail_next(
         self, count: int, status: int = 503, retry_after: str | None = None, body: str | None = None
@@ -168,6 +171,7 @@ class MockAPI:
             self._faults.clear()
             self._cuts = 0
             self._images.clear()
+        self.node.reset()
 
     def handle(
         self, method: str, path: str, headers: Mapping[str, str], body: bytes
@@ -182,6 +186,12 @@ class MockAPI:
             if method != "POST":
                 return self._not_allowed("POST")
             return self._generate(recorded.headers, body)
+        if route in (LOCK_PATH, CONFIDENTIAL_PATH):
+            if method != "POST":
+                return self._not_allowed("POST")
+            if route == LOCK_PATH:
+                return self._unauthorized(recorded.headers) or self.node.lock(body)
+            return self.node.generate(body, lambda plain: self._generate(recorded.headers, plain))
         if route.startswith(IMAGES_PREFIX) and route.endswith(".png"):
             if method != "GET":
                 return self._not_allowed("GET")
@@ -197,12 +207,9 @@ class MockAPI:
             fault = self._faults.popleft() if self._faults else None
         if fault is not None:
             return self._fault(fault)
-        if self.require_auth:
-            scheme, _, token = headers.get("authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                message = "Missing or invalid bearer token"
-                kind = "authentication_error"
-                return _error(401, message, kind, **{"WWW-Authenticate": "Bearer"})
+        unauthorized = self._unauthorized(headers)
+        if unauthorized is not None:
+            return unauthorized
         model, body = _request_model(body)
         try:
             request = model.model_validate_json(body)
@@ -218,6 +225,16 @@ class MockAPI:
         if isinstance(request, CreateImageStreamRequest) and request.stream:
             return self._stream_response(request, job)
         return self._images_response(request, job)
+
+    def _unauthorized(self, headers: httpx.Headers) -> MockResponse | None:
+        """The 401 to answer when a token is required and missing."""
+        if self.require_auth:
+            scheme, _, token = headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                message = "Missing or invalid bearer token"
+                kind = "authentication_error"
+                return _error(401, message, kind, **{"WWW-Authenticate": "Bearer"})
+        return None
 
     def _fault(self, fault: _Fault) -> MockResponse:
         if fault.status == DROP:

@@ -41,6 +41,15 @@ from .._runtime.errors import (
 from .._runtime.models import UnknownVariant
 
 if TYPE_CHECKING:
+    from .completiontokensdetails import CompletionTokensDetails, CompletionTokensDetailsTypedDict
+    from .confidentialcomputerequest import (
+        ConfidentialComputeRequest,
+        ConfidentialComputeRequestTypedDict,
+    )
+    from .confidentialcomputeresponse import (
+        ConfidentialComputeResponse,
+        ConfidentialComputeResponseTypedDict,
+    )
     from .createimagerequest import CreateImageRequest, CreateImageRequestTypedDict
     from .createimageresponse import CreateImageResponse, CreateImageResponseTypedDict
     from .createimagestreamrequest import (
@@ -55,10 +64,24 @@ if TYPE_CHECKING:
     )
     from .imagegenerationusage import ImageGenerationUsage, ImageGenerationUsageTypedDict
     from .imagepartialimageevent import ImagePartialImageEvent, ImagePartialImageEventTypedDict
+    from .nodescreatelockrequest import NodesCreateLockRequest, NodesCreateLockRequestTypedDict
+    from .nodescreatelockresponse import NodesCreateLockResponse, NodesCreateLockResponseTypedDict
+    from .prompttokensdetails import PromptTokensDetails, PromptTokensDetailsTypedDict
     from .security import Security
+    from .usage import Usage, UsageTypedDict
 
 #: Where each lazily imported name is defined.
 _MODULES = {
+    "CompletionTokensDetails": "completiontokensdetails",
+    "CompletionTokensDetailsTypedDict": "completiontokensdetails",
+    "ConfidentialComputeRequest": "confidentialcomputerequest",
+    "ConfidentialComputeRequestTypedDict": "confidentialcomputerequest",
+    "PromptTokensDetails": "prompttokensdetails",
+    "PromptTokensDetailsTypedDict": "prompttokensdetails",
+    "Usage": "usage",
+    "UsageTypedDict": "usage",
+    "ConfidentialComputeResponse": "confidentialcomputeresponse",
+    "ConfidentialComputeResponseTypedDict": "confidentialcomputeresponse",
     "CreateImageRequest": "createimagerequest",
     "CreateImageRequestTypedDict": "createimagerequest",
     "ImageData": "imagedata",
@@ -75,6 +98,10 @@ _MODULES = {
     "ImagePartialImageEventTypedDict": "imagepartialimageevent",
     "ImageGenerationStreamEvent": "imagegenerationstreamevent",
     "ImageGenerationStreamEventTypedDict": "imagegenerationstreamevent",
+    "NodesCreateLockRequest": "nodescreatelockrequest",
+    "NodesCreateLockRequestTypedDict": "nodescreatelockrequest",
+    "NodesCreateLockResponse": "nodescreatelockresponse",
+    "NodesCreateLockResponseTypedDict": "nodescreatelockresponse",
     "Security": "security",
 }
 
@@ -85,7 +112,13 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ClientClosedError",
+    "CompletionTokensDetails",
+    "CompletionTokensDetailsTypedDict",
     "ConfidentialComputeError",
+    "ConfidentialComputeRequest",
+    "ConfidentialComputeRequestTypedDict",
+    "ConfidentialComputeResponse",
+    "ConfidentialComputeResponseTypedDict",
     "ConfidentialDecryptionError",
     "ConfidentialDependencyError",
     "ConfidentialHashMismatchError",
@@ -114,8 +147,14 @@ __all__ = [
     "ImagePartialImageEvent",
     "ImagePartialImageEventTypedDict",
     "InternalServerError",
+    "NodesCreateLockRequest",
+    "NodesCreateLockRequestTypedDict",
+    "NodesCreateLockResponse",
+    "NodesCreateLockResponseTypedDict",
     "NotFoundError",
     "PermissionDeniedError",
+    "PromptTokensDetails",
+    "PromptTokensDetailsTypedDict",
     "RateLimitError",
     "ResponseTooLargeError",
     "ResponseValidationError",
@@ -123,6 +162,8 @@ __all__ = [
     "Security",
     "UnknownVariant",
     "UnprocessableEntityError",
+    "Usage",
+    "UsageTypedDict",
 ]
 
 

@@ -102,7 +102,13 @@ class Images(Resource):
             max_response_bytes: Overrides the client's cap on a response body (counted
                 decompressed) or one streamed event, in bytes.
 
+        Returns:
+            The response, a `models.CreateImageResponse`.
+
         Raises:
+            models.BadRequestError: Status 400: Bad request.
+            models.AuthenticationError: Status 401: Unauthorized.
+            models.InternalServerError: Status 500: Internal server error.
             models.APIError: The server answered with a 4XX or 5XX status.
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
@@ -183,7 +189,13 @@ class Images(Resource):
             max_response_bytes: Overrides the client's cap on a response body (counted
                 decompressed) or one streamed event, in bytes.
 
+        Returns:
+            The response, a `models.CreateImageResponse`.
+
         Raises:
+            models.BadRequestError: Status 400: Bad request.
+            models.AuthenticationError: Status 401: Unauthorized.
+            models.InternalServerError: Status 500: Internal server error.
             models.APIError: The server answered with a 4XX or 5XX status.
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
@@ -232,9 +244,6 @@ class Images(Resource):
 
         Generates images like `generate`, but streams the result as server-sent events: up to `partial_images` partial images while the image is generated, then the final image. The request is sent to `/v1/images/generations` with `stream: true`.
 
-        Returns an iterator of events that is also a context manager: leaving the `with`
-        block, or stopping early, closes the connection.
-
         Args:
             model: The model to use for image generation.
             prompt: A text description of the desired image(s). The maximum length is 1000 characters.
@@ -261,7 +270,15 @@ class Images(Resource):
             max_response_bytes: Overrides the client's cap on a response body (counted
                 decompressed) or one streamed event, in bytes.
 
+        Returns:
+            The events, each a `models.ImageGenerationStreamEvent`, as an iterator that is
+            also a context manager: leaving the `with` block, or stopping early, closes the
+            connection.
+
         Raises:
+            models.BadRequestError: Status 400: Bad request.
+            models.AuthenticationError: Status 401: Unauthorized.
+            models.InternalServerError: Status 500: Internal server error.
             models.APIError: The server answered with a 4XX or 5XX status.
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
@@ -310,9 +327,6 @@ class Images(Resource):
 
         Generates images like `generate`, but streams the result as server-sent events: up to `partial_images` partial images while the image is generated, then the final image. The request is sent to `/v1/images/generations` with `stream: true`.
 
-        Returns an iterator of events that is also a context manager: leaving the `with`
-        block, or stopping early, closes the connection.
-
         Args:
             model: The model to use for image generation.
             prompt: A text description of the desired image(s). The maximum length is 1000 characters.
@@ -339,7 +353,15 @@ class Images(Resource):
             max_response_bytes: Overrides the client's cap on a response body (counted
                 decompressed) or one streamed event, in bytes.
 
+        Returns:
+            The events, each a `models.ImageGenerationStreamEvent`, as an iterator that is
+            also a context manager: leaving the `with` block, or stopping early, closes the
+            connection.
+
         Raises:
+            models.BadRequestError: Status 400: Bad request.
+            models.AuthenticationError: Status 401: Unauthorized.
+            models.InternalServerError: Status 500: Internal server error.
             models.APIError: The server answered with a 4XX or 5XX status.
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
