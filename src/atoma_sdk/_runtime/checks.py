@@ -7,6 +7,7 @@ is allowed. Messages never echo a header value or a URL's password.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -83,6 +84,13 @@ def milliseconds(name: str, value: Any, *, allow_zero: bool = False) -> float:
 def server_url(name: str, value: Any) -> None:
     """An absolute http(s) URL with a host, no user info, query or fragment."""
     instance_of(name, value, str, "a URL string such as 'https://api.example.com'")
+    _checked_url(name, value)
+
+
+@functools.lru_cache(maxsize=64)
+def _checked_url(name: str, value: str) -> None:
+    """Parsing a URL costs tens of microseconds: a call's `server_url` (usually one of a
+    few) is checked once; a refused one raises each time (exceptions are not cached)."""
     if not value:
         raise ValueError(
             f"{name} must be an absolute http(s) URL such as 'https://api.example.com', got ''"
