@@ -1,9 +1,10 @@
 """The image itself, not just its JSON: bytes from an `ImageData` or a stream event.
 
 `image_bytes` decodes `b64_json`, or downloads `url` with the SDK's client settings
-(timeouts, retries) but never its `Authorization` header, refusing anything larger than
-`max_bytes` (counted decompressed, as it is read) or that is not an image. `save_image`
-writes it to a file, adding the extension of the actual format when the path has none.
+(timeouts, retries) but never any credential (see the runtime's `download`), refusing
+anything larger than `max_bytes` (counted decompressed, as it is read) or that is not an
+image. `save_image` writes it to a file, adding the extension of the actual format when
+the path has none.
 Async twins end in `_async`.
 """
 
