@@ -36,10 +36,11 @@ def main() -> None:
         httpx.Client(transport=transport) as client,
         AtomaSDK(bearer_auth="t", server_url="http://mock.atoma.local", client=client) as sdk,
     ):
-        fields = {"model": "m", "prompt": "an otter", "size": "8x8"}
-        paths = {
-            "plain": lambda: sdk.images.generate(**fields),
-            "confidential": lambda: sdk.confidential_images.generate(**fields),
+        paths: dict[str, Callable[[], object]] = {
+            "plain": lambda: sdk.images.generate(model="m", prompt="an otter", size="8x8"),
+            "confidential": lambda: sdk.confidential_images.generate(
+                model="m", prompt="an otter", size="8x8"
+            ),
         }
         for call in paths.values():
             per_call(call, 20)  # warm up: imports, caches
