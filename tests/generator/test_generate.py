@@ -25,7 +25,7 @@ def project_api() -> tuple[ir.Api, ir.Package]:
 
 
 def test_spec_names_the_resource_and_method_through_extensions() -> None:
-    api, package = project_api()
+    api, _ = project_api()
     assert [r.attribute for r in api.resources] == ["confidential_images", "images", "nodes"]
     generate, stream = api.resources[1].operations
     assert (generate.method_name, generate.method, generate.path) == (
