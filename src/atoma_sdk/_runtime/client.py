@@ -414,9 +414,10 @@ class SDKCore:
             headers["Accept"] = operation.response_media_type
         encoded = encode_body(operation, body)
         headers.update(encoded.headers)
-        values = params.wire_values() if params is not None else {}
-        path, query, param_headers, cookies = place_parameters(operation, values)
-        headers.update(param_headers)
+        path, query, cookies = operation.path, [], []  # type: tuple[str, list[str], list[str]]
+        if params is not None:  # only operations with parameters pay for placing them
+            path, query, param_headers, cookies = place_parameters(operation, params.wire_values())
+            headers.update(param_headers)
         for location, name, value in self._credentials.apply(operation.security):
             if location == "header":
                 headers[name] = value
