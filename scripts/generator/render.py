@@ -95,6 +95,8 @@ class OperationView:
     args_doc: list[tuple[str, str]]
     raises: list[tuple[str, str]]  # `Raises:` lines: (exception, when)
     returns_doc: str  # the `Returns:` text ("" for no content)
+    #: takes `extra_body`: the body is a JSON object (a model) sent as it is
+    extra_body: bool = False
     confidential: ConfidentialView | None = None
 
 
@@ -209,6 +211,9 @@ def resource_view(resource: ir.Resource, exceptions: dict[str, str]) -> Resource
     imports.add("collections.abc", "Mapping")
     imports.add("typing", "Optional")
     imports.add("functools", "cache")
+    if any(o.confidential is None for o in view.operations):
+        imports.add("functools", "cached_property")
+        imports.add(".._runtime.raw", "raw_method", "raw_method_async")
     view.imports = imports.lines()
     view.type_only_imports = imports.type_only_lines()
     return view
@@ -305,7 +310,15 @@ def _operation_view(
         args_doc=args_doc,
         raises=_raises(op, exceptions),
         returns_doc=_returns_doc(op, returns),
+        extra_body=op.body_model is not None
+        and op.confidential is None
+        and _is_json(op.body_media_type),
     )
+
+
+def _is_json(media_type: str) -> bool:
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence == "application/json" or essence.endswith("+json")
 
 
 def _returns_doc(op: ir.Operation, returns: str) -> str:

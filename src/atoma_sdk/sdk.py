@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
 import httpx
@@ -24,6 +23,7 @@ _SETTINGS = SDKSettings(
     servers=("https://api.atoma.network",),
     schemes=(SecurityScheme("bearer_auth", "bearer", "ATOMASDK_BEARER_AUTH"),),
     debug_env_var="ATOMASDK_DEBUG",
+    server_url_env_var="ATOMASDK_SERVER_URL",
     # From the generator settings (`timeouts` in `[tool.atoma-generator]`) or its defaults.
     default_timeout=httpx.Timeout(connect=10, read=300, write=60, pool=60),
 )
@@ -39,7 +39,10 @@ class AtomaSDK(BaseSDK):
         bearer_auth: The API token, or a function returning it. When None, the
             `ATOMASDK_BEARER_AUTH` environment variable is used. An empty token sends
             no `Authorization` header.
-        server_url: Base URL of the API (default "https://api.atoma.network").
+        server_idx: Index into the spec's server list, when `server_url` is not given.
+        server_url: Base URL of the API. When None: the server `server_idx` names, else
+            the `ATOMASDK_SERVER_URL` environment variable, else "https://api.atoma.network".
+        url_params: Values for `{name}` placeholders in `server_url`.
         client: An `httpx.Client` to use for sync calls, instead of one the SDK creates.
         async_client: An `httpx.AsyncClient` to use for async calls.
         retry_config: Retries for every call, unless a call passes `retries`.
@@ -47,8 +50,6 @@ class AtomaSDK(BaseSDK):
         debug_logger: Where request and response summaries are logged at DEBUG level
             (default: the `atoma_sdk` logger; setting `ATOMASDK_DEBUG`
             in the environment sends them to stderr).
-        server_idx: Index into the spec's server list, when `server_url` is not given.
-        url_params: Values for `{name}` placeholders in `server_url`.
         max_response_bytes: The largest response body (counted decompressed) or streamed
             event a call reads, unless the call passes its own (default 32 MiB); past it
             the call raises `ResponseTooLargeError`.
@@ -57,15 +58,15 @@ class AtomaSDK(BaseSDK):
     def __init__(
         self,
         bearer_auth: BearerAuth = None,
+        server_idx: Optional[int] = None,
         server_url: Optional[str] = None,
+        url_params: Optional[Mapping[str, str]] = None,
         client: Optional[httpx.Client] = None,
         async_client: Optional[httpx.AsyncClient] = None,
         retry_config: OptionalNullable[RetryConfig] = UNSET,
         timeout_ms: Optional[int] = None,
         debug_logger: Optional[Logger] = None,
         *,
-        server_idx: Optional[int] = None,
-        url_params: Optional[Mapping[str, str]] = None,
         max_response_bytes: Optional[int] = None,
     ) -> None:
         self._core = SDKCore(
@@ -82,23 +83,32 @@ class AtomaSDK(BaseSDK):
             max_response_bytes=max_response_bytes,
         )
 
-    @cached_property
+    @property
     def confidential_images(self) -> ConfidentialImages:
-        """Atoma's API confidential images v1 endpoint"""
+        """Atoma's API confidential images v1 endpoint
+
+        `ConfidentialImages`: `generate`, `generate_async`.
+        """
         from .resources.confidential_images import ConfidentialImages
 
-        return ConfidentialImages(self._core)
+        return self._resource(ConfidentialImages)
 
-    @cached_property
+    @property
     def images(self) -> Images:
-        """OpenAI's API images v1 endpoint"""
+        """OpenAI's API images v1 endpoint
+
+        `Images`: `generate`, `generate_async`, `generate_stream`, `generate_stream_async`.
+        """
         from .resources.images import Images
 
-        return Images(self._core)
+        return self._resource(Images)
 
-    @cached_property
+    @property
     def nodes(self) -> Nodes:
-        """Nodes Management"""
+        """Nodes Management
+
+        `Nodes`: `lock`, `lock_async`.
+        """
         from .resources.nodes import Nodes
 
-        return Nodes(self._core)
+        return self._resource(Nodes)

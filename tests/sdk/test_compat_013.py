@@ -1,12 +1,20 @@
-"""Our requests match, byte for byte, what the published atoma-sdk 0.1.3 sent.
+"""Code written for the published atoma-sdk 0.1.3 runs unchanged.
 
-`data/wire_013.json` was recorded from 0.1.3 itself by scripts/record_013_wire.py for the
-argument sets in `data/wire_cases.json`; everything must be equal but the User-Agent and
-the Idempotency-Key header this SDK adds (a fresh UUID per call).
+Requests match, byte for byte, what 0.1.3 sent: `data/wire_013.json` was recorded from
+0.1.3 itself by scripts/record_013_wire.py for the argument sets in `data/wire_cases.json`;
+everything must be equal but the User-Agent and the Idempotency-Key header this SDK adds
+(a fresh UUID per call).
+
+Signatures accept every call 0.1.3 accepted: `data/signatures_013.json` (recorded by
+scripts/record_013_signatures.py) lists 0.1.3's parameters; ours begin with the same
+positional parameters in the same order, have each of 0.1.3's keyword-only ones with the
+same default, and add only keyword-only parameters, after the positional ones. (The order
+of keyword-only parameters cannot change what a call means, so it is not compared.)
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import uuid
 from pathlib import Path
@@ -17,10 +25,12 @@ import pytest
 import respx
 
 from atoma_sdk import AtomaSDK
+from atoma_sdk.types import UNSET
 
 DATA = Path(__file__).parent / "data"
 CASES: dict[str, dict[str, Any]] = json.loads((DATA / "wire_cases.json").read_text())
 RECORDED: dict[str, dict[str, Any]] = json.loads((DATA / "wire_013.json").read_text())
+SIGNATURES_013: dict[str, list[list[Any]]] = json.loads((DATA / "signatures_013.json").read_text())
 
 
 def test_every_case_was_recorded() -> None:
@@ -42,3 +52,52 @@ def test_request_matches_0_1_3(name: str) -> None:
     headers = {k: v for k, v in request.headers.items() if k != "user-agent"}
     assert uuid.UUID(headers.pop("idempotency-key")).version == 4
     assert headers == expected["headers"]
+
+
+def _ours(target: str) -> list[list[Any]]:
+    """Our parameters of `target` ("AtomaSDK.__init__", "images.generate", ...) in the
+    recording's form: [name, kind, default] with `UNSET` and "<required>" by name."""
+    owner, _, method = target.partition(".")
+    cls = AtomaSDK if owner == "AtomaSDK" else type(getattr(AtomaSDK(bearer_auth="t"), owner))
+    parameters = list(inspect.signature(getattr(cls, method)).parameters.values())[1:]
+
+    def default(value: Any) -> Any:
+        if value is inspect.Parameter.empty:
+            return "<required>"
+        return "UNSET" if value is UNSET else value
+
+    return [[p.name, p.kind.name, default(p.default)] for p in parameters]
+
+
+def test_every_0_1_3_signature_was_recorded() -> None:
+    assert sorted(SIGNATURES_013) == [
+        "AtomaSDK.__init__",
+        "confidential_images.generate",
+        "confidential_images.generate_async",
+        "images.generate",
+        "images.generate_async",
+    ]
+
+
+@pytest.mark.parametrize("target", sorted(SIGNATURES_013))
+def test_signature_accepts_every_0_1_3_call(target: str) -> None:
+    theirs = SIGNATURES_013[target]
+    ours = _ours(target)
+    positional = [p for p in theirs if p[1] != "KEYWORD_ONLY"]
+    assert ours[: len(positional)] == positional
+    keyword_only = [p for p in theirs if p[1] == "KEYWORD_ONLY"]
+    ours_by_name = {p[0]: p for p in ours}
+    assert [(p, ours_by_name.get(p[0])) for p in keyword_only if ours_by_name.get(p[0]) != p] == []
+    added = [p for p in ours[len(positional) :] if p not in keyword_only]
+    assert [p for p in added if p[1] != "KEYWORD_ONLY"] == []
+
+
+def test_constructor_takes_0_1_3_positional_arguments() -> None:
+    """`AtomaSDK("tok", None, url)`, valid on 0.1.3: the third argument is the server."""
+    with respx.mock(base_url="https://other.test") as router:
+        route = router.post("/v1/images/generations").respond(
+            200, json={"created": 1, "data": [{"url": "https://example.test/a.png"}]}
+        )
+        with AtomaSDK("test-token", None, "https://other.test") as sdk:
+            sdk.images.generate(model="m", prompt="p")
+    assert route.calls.last.request.headers["authorization"] == "Bearer test-token"

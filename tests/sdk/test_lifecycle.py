@@ -185,14 +185,14 @@ def test_sdk_constructor_signature() -> None:
     positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
     assert params(AtomaSDK.__init__) == [
         ("bearer_auth", positional, None),
+        ("server_idx", positional, None),
         ("server_url", positional, None),
+        ("url_params", positional, None),
         ("client", positional, None),
         ("async_client", positional, None),
         ("retry_config", positional, UNSET),
         ("timeout_ms", positional, None),
         ("debug_logger", positional, None),
-        ("server_idx", inspect.Parameter.KEYWORD_ONLY, None),
-        ("url_params", inspect.Parameter.KEYWORD_ONLY, None),
         ("max_response_bytes", inspect.Parameter.KEYWORD_ONLY, None),
     ]
 
@@ -223,6 +223,9 @@ def test_generate_signature(method: str) -> None:
         ("timeout_ms", keyword, None),
         ("http_headers", keyword, None),
         ("max_response_bytes", keyword, None),
+        ("extra_headers", keyword, None),
+        ("extra_query", keyword, None),
+        ("extra_body", keyword, None),
     ]
     assert inspect.iscoroutinefunction(getattr(Images, method)) == (method == "generate_async")
 
@@ -231,7 +234,7 @@ def test_positional_constructor_like_0_1_3() -> None:
     from atoma_sdk.utils import RetryConfig
 
     retry = RetryConfig("none", None, False)
-    sdk = AtomaSDK(TOKEN, BASE_URL, None, None, retry, 1_000, None)
+    sdk = AtomaSDK(TOKEN, None, BASE_URL, None, None, None, retry, 1_000, None)
     assert sdk._core.server_url == BASE_URL
     assert sdk._core.retry_config is retry
     assert sdk._core.timeout_ms == 1_000

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import httpx
 from typing_extensions import Self
 
 from . import checks
 from .auth import Credentials, SecurityScheme
-from .bodies import encode_body
+from .bodies import EncodedBody, encode_body
 from .clients import HTTPClients
 from .clock import SYSTEM_CLOCK
 from .errors import (
@@ -23,7 +25,7 @@ from .errors import (
     DownloadError,
     DownloadTooLargeError,
 )
-from .operation import CallOptions, Operation, ResponseT
+from .operation import CallOptions, Operation, ResponseT, media_kind
 from .pipeline import (
     DEFAULT_MAX_RESPONSE_BYTES,
     Attempts,
@@ -45,7 +47,7 @@ from .requests import (
     query_string,
 )
 from .retries import RetryConfig, resolve_policy
-from .sentinel import UNSET, OptionalNullable
+from .sentinel import UNSET, OptionalNullable, Unset
 
 if TYPE_CHECKING:
     from httpx._client import UseClientDefault
@@ -66,6 +68,8 @@ _HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 #: with other `httpx.Limits` (or another transport) to choose differently.
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
+
+_T = TypeVar("_T")
 
 #: What `download` checks a response against: no declared error bodies.
 _DOWNLOAD: Operation[bytes] = Operation("download", "GET", "", None)
@@ -91,6 +95,8 @@ class SDKSettings:
     schemes: tuple[SecurityScheme, ...] = ()
     #: When set in the environment (and no `debug_logger` is given), debug logs go to stderr.
     debug_env_var: str = ""
+    #: The server URL when the constructor is given neither `server_url` nor `server_idx`.
+    server_url_env_var: str = ""
     #: Used when neither `timeout_ms` nor a user-supplied client says otherwise.
     default_timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
 
@@ -126,6 +132,8 @@ class SDKCore:
                 "debug_logger must have a debug() method (a logging.Logger does), "
                 f"got {type(debug_logger).__name__}"
             )
+        if server_url is None and server_idx is None and settings.server_url_env_var:
+            server_url = os.environ.get(settings.server_url_env_var) or None
         self.server_url = base_url(settings.servers, server_url, server_idx, url_params)
         if server_url is not None:  # checked with its {placeholders} filled in
             checks.server_url("server_url", server_url and self.server_url)
@@ -154,9 +162,46 @@ class SDKCore:
             timeout=settings.default_timeout,
             limits=DEFAULT_LIMITS,
         )
+        #: calls return a `RawResponse` (see `raw()`)
+        self.returns_raw = False
 
     def __repr__(self) -> str:
         return f"SDKCore(server_url={self.server_url!r}, auth={self._credentials!r})"
+
+    def with_options(
+        self,
+        *,
+        server_url: str | Unset = UNSET,
+        retry_config: OptionalNullable[RetryConfig] = UNSET,
+        timeout_ms: int | Unset | None = UNSET,
+        max_response_bytes: int | Unset = UNSET,
+    ) -> SDKCore:
+        """A copy with other settings (each checked as the constructor checks it) that
+        shares this core's credentials, logger and HTTP clients (their connection pools)."""
+        core = copy.copy(self)
+        if not isinstance(server_url, Unset):
+            checks.instance_of("server_url", server_url, str, "a URL string")
+            checks.server_url("server_url", server_url)
+            core.server_url = server_url
+        if not isinstance(retry_config, Unset):
+            _check_retries("retry_config", retry_config)
+            core.retry_config = retry_config
+        if not isinstance(timeout_ms, Unset):
+            if timeout_ms is not None:
+                checks.milliseconds("timeout_ms", timeout_ms)
+            core.timeout_ms = timeout_ms
+        if not isinstance(max_response_bytes, Unset):
+            core.max_response_bytes = checked_size_cap(
+                "max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES
+            )
+        return core
+
+    def raw(self) -> SDKCore:
+        """A copy whose calls return a `RawResponse` (the HTTP response, and `parse()` for
+        the result) instead of the result."""
+        core = copy.copy(self)
+        core.returns_raw = True
+        return core
 
     # -- HTTP clients: the user's, or the SDK's own (see clients.py) ----------------------
 
@@ -220,8 +265,9 @@ class SDKCore:
         params: InputModel | None = None,
     ) -> ResponseT:
         """Send one call (with its retries) and return its parsed response."""
+        started = self.clock.monotonic()
         response = self._run(self._plan(self.client, operation, body, options, params))
-        return read_result(operation, response, self.clock)
+        return self._result(response, started, lambda: self._read(operation, response))
 
     async def call_async(
         self,
@@ -230,9 +276,10 @@ class SDKCore:
         options: CallOptions,
         params: InputModel | None = None,
     ) -> ResponseT:
+        started = self.clock.monotonic()
         plan = self._plan(self.async_client, operation, body, options, params)
         response = await self._run_async(plan)
-        return read_result(operation, response, self.clock)
+        return self._result(response, started, lambda: self._read(operation, response))
 
     def call_stream(
         self,
@@ -244,9 +291,11 @@ class SDKCore:
         """Start a streaming call: errors before the stream starts raise here."""
         from .sse import EventStream
 
+        started = self.clock.monotonic()
         response = self._run(self._plan(self.client, operation, body, options, params))
         raise_for_status(operation, response, self.clock)
-        return EventStream(response, operation, self._response_cap(options))
+        cap = self._response_cap(options)
+        return self._result(response, started, lambda: EventStream(response, operation, cap))
 
     async def call_stream_async(
         self,
@@ -257,10 +306,12 @@ class SDKCore:
     ) -> AsyncEventStream[ResponseT]:
         from .sse import AsyncEventStream
 
+        started = self.clock.monotonic()
         plan = self._plan(self.async_client, operation, body, options, params)
         response = await self._run_async(plan)
         raise_for_status(operation, response, self.clock)
-        return AsyncEventStream(response, operation, self._response_cap(options))
+        cap = self._response_cap(options)
+        return self._result(response, started, lambda: AsyncEventStream(response, operation, cap))
 
     def call_binary_stream(
         self,
@@ -273,10 +324,11 @@ class SDKCore:
         errors before the body starts raise here."""
         from .responses import BinaryStream
 
+        started = self.clock.monotonic()
         plan = self._plan(self.client, operation, body, options, params, streamed=True)
         response = self._run(plan)
         raise_for_status(operation, response, self.clock)
-        return BinaryStream(response)
+        return self._result(response, started, lambda: BinaryStream(response))
 
     async def call_binary_stream_async(
         self,
@@ -287,10 +339,11 @@ class SDKCore:
     ) -> AsyncBinaryStream:
         from .responses import AsyncBinaryStream
 
+        started = self.clock.monotonic()
         plan = self._plan(self.async_client, operation, body, options, params, streamed=True)
         response = await self._run_async(plan)
         raise_for_status(operation, response, self.clock)
-        return AsyncBinaryStream(response)
+        return self._result(response, started, lambda: AsyncBinaryStream(response))
 
     def download(
         self, url: str, max_bytes: int, options: CallOptions, accept: str = "*/*"
@@ -309,6 +362,25 @@ class SDKCore:
         response = await self._run_async(plan)
         raise_for_status(_DOWNLOAD, response, self.clock)
         return response.content
+
+    def _read(self, operation: Operation[ResponseT], response: httpx.Response) -> ResponseT:
+        """The parsed result; a response model also carries the request id (`_request_id`)."""
+        result = read_result(operation, response, self.clock)
+        if "_request_id" in getattr(type(result), "__private_attributes__", ()):
+            from .raw import request_id_of
+
+            result._request_id = request_id_of(response)  # type: ignore[attr-defined]
+        return result
+
+    def _result(self, response: httpx.Response, started: float, parse: Callable[[], _T]) -> _T:
+        """`parse()`, or with `returns_raw` a `RawResponse` that parses when asked."""
+        if not self.returns_raw:
+            return parse()
+        from .raw import RawResponse
+
+        elapsed = timedelta(seconds=self.clock.monotonic() - started)
+        # What `raw_method` types the raw resource's methods as returning.
+        return cast("_T", RawResponse(response, parse, elapsed))
 
     def _run(self, plan: _Plan) -> httpx.Response:
         client = self.client
@@ -412,7 +484,10 @@ class SDKCore:
             headers["Accept"] = "text/event-stream"
         elif operation.response_kind != "json":
             headers["Accept"] = operation.response_media_type
-        encoded = encode_body(operation, body)
+        if options.extra_body is not None:
+            encoded = _with_extra_body(operation, body, options.extra_body)
+        else:
+            encoded = encode_body(operation, body)
         headers.update(encoded.headers)
         path, query, cookies = operation.path, [], []  # type: tuple[str, list[str], list[str]]
         if params is not None:  # only operations with parameters pay for placing them
@@ -428,6 +503,10 @@ class SDKCore:
             headers["Cookie"] = cookie_header(cookies)
         if options.http_headers:
             override_headers(headers, options.http_headers)
+        if options.extra_headers:
+            override_headers(headers, options.extra_headers)
+        if options.extra_query:
+            query = [*query, *(f"{encode(k)}={encode(v)}" for k, v in options.extra_query.items())]
         server_url = options.server_url or self.server_url
         timeout = self._timeout(client, options.timeout_ms)
         url = operation_url(server_url, path)
@@ -526,12 +605,46 @@ class BaseSDK:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(server_url={self._core.server_url!r})"
 
+    def with_options(
+        self,
+        *,
+        server_url: str | Unset = UNSET,
+        retry_config: OptionalNullable[RetryConfig] = UNSET,
+        timeout_ms: int | Unset | None = UNSET,
+        max_response_bytes: int | Unset = UNSET,
+    ) -> Self:
+        """A copy of this SDK with other settings, for one call or many.
+
+        It shares this SDK's credentials and HTTP clients, so their connection pools:
+        closing either SDK closes them for both. Settings left out keep their values;
+        `retry_config=None` turns retries off, `timeout_ms=None` restores the default.
+        """
+        sdk = object.__new__(type(self))
+        sdk._core = self._core.with_options(
+            server_url=server_url,
+            retry_config=retry_config,
+            timeout_ms=timeout_ms,
+            max_response_bytes=max_response_bytes,
+        )
+        return sdk
+
+    def _resource(self, cls: type[_R]) -> _R:
+        """The SDK's one instance of a resource class, made on first use."""
+        resources: dict[type[Resource], Resource] = self.__dict__.setdefault("_resources", {})
+        resource = resources.get(cls)
+        if resource is None:
+            resource = resources[cls] = cls(self._core)
+        return cast("_R", resource)
+
 
 class Resource:
     """Base of generated resource classes (such as `Images`)."""
 
     def __init__(self, core: SDKCore) -> None:
         self._core = core
+
+
+_R = TypeVar("_R", bound=Resource)
 
 
 def _check_settings(
@@ -575,6 +688,26 @@ def _check_call(options: CallOptions) -> None:
         checks.milliseconds("timeout_ms", options.timeout_ms)
     if options.http_headers is not None:
         checks.http_headers("http_headers", options.http_headers)
+    if options.extra_headers is not None:
+        checks.http_headers("extra_headers", options.extra_headers)
+    for name in ("extra_query", "extra_body"):
+        value = getattr(options, name)
+        if value is not None and not (
+            isinstance(value, Mapping) and all(isinstance(key, str) for key in value)
+        ):
+            raise TypeError(f"{name} must be a mapping of names (str) to values, or None")
+
+
+def _with_extra_body(
+    operation: Operation[Any], body: Any, extra: Mapping[str, object]
+) -> EncodedBody:
+    """The JSON object body of the validated `body` with `extra`'s keys set over it."""
+    from .models import dumps_json
+
+    if media_kind(operation.body_media_type) != "json" or not hasattr(body, "wire_values"):
+        raise TypeError("extra_body is only for operations whose body is a JSON object")
+    content = dumps_json({**body.wire_values(), **extra})
+    return EncodedBody(content, headers={"Content-Type": operation.body_media_type})
 
 
 def _log_to_stderr(logger: logging.Logger) -> None:

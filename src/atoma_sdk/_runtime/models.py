@@ -107,6 +107,10 @@ class OutputModel(BaseModel):
 
     model_config = pydantic.ConfigDict(extra="allow")
 
+    #: The server's id for the request (`x-request-id` and the like) on a call's result,
+    #: for support tickets; None when it sent none, and on nested models.
+    _request_id: str | None = pydantic.PrivateAttr(default=None)
+
 
 class UnknownVariant(OutputModel):
     """A member of a union that this SDK version does not know (a new event type, say).

@@ -177,3 +177,9 @@ class CallOptions:
     http_headers: Mapping[str, str] | None = None
     #: the largest response body (decoded) or streamed event to read; None: the SDK's
     max_response_bytes: int | None = None
+    #: escape hatches for what the spec does not know yet, added after validation:
+    #: headers applied after `http_headers` (so they win), query parameters appended to
+    #: the URL's, and keys set in a JSON object body (replacing fields of the same name)
+    extra_headers: Mapping[str, str] | None = None
+    extra_query: Mapping[str, object] | None = None
+    extra_body: Mapping[str, object] | None = None

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Optional
 
 from .. import models
 from .._runtime.client import Resource
 from .._runtime.operation import CallOptions, Operation
+from .._runtime.raw import raw_method, raw_method_async
 from .._runtime.retries import RetryConfig
 from .._runtime.sentinel import UNSET, OptionalNullable
 
@@ -44,6 +45,12 @@ def _generate_stream_operation() -> Operation[models.ImageGenerationStreamEvent]
 class Images(Resource):
     """OpenAI's API images v1 endpoint"""
 
+    @cached_property
+    def with_raw_response(self) -> ImagesWithRawResponse:
+        """The methods below returning a `RawResponse`: status, headers, request id and
+        elapsed time of the HTTP answer, and `parse()` for the typed result."""
+        return ImagesWithRawResponse(Images(self._core.raw()))
+
     def generate(
         self,
         *,
@@ -65,6 +72,9 @@ class Images(Resource):
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
         max_response_bytes: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> models.CreateImageResponse:
         """Create image
 
@@ -101,6 +111,11 @@ class Images(Resource):
             http_headers: Extra headers; they replace the SDK's own of the same name.
             max_response_bytes: Overrides the client's cap on a response body (counted
                 decompressed) or one streamed event, in bytes.
+            extra_headers: More headers, not checked against the spec; applied after
+                `http_headers`, so they win.
+            extra_query: More query parameters, not checked against the spec.
+            extra_body: More keys for the JSON body, not checked against the spec; set
+                over the validated arguments (replacing one of the same name).
 
         Returns:
             The response, a `models.CreateImageResponse`.
@@ -128,7 +143,16 @@ class Images(Resource):
             moderation=moderation,
             partial_images=partial_images,
         )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
+        options = CallOptions(
+            retries,
+            server_url,
+            timeout_ms,
+            http_headers,
+            max_response_bytes,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
         return self._core.call(_generate_operation(), body, options)
 
     async def generate_async(
@@ -152,6 +176,9 @@ class Images(Resource):
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
         max_response_bytes: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> models.CreateImageResponse:
         """Create image (async)
 
@@ -188,6 +215,11 @@ class Images(Resource):
             http_headers: Extra headers; they replace the SDK's own of the same name.
             max_response_bytes: Overrides the client's cap on a response body (counted
                 decompressed) or one streamed event, in bytes.
+            extra_headers: More headers, not checked against the spec; applied after
+                `http_headers`, so they win.
+            extra_query: More query parameters, not checked against the spec.
+            extra_body: More keys for the JSON body, not checked against the spec; set
+                over the validated arguments (replacing one of the same name).
 
         Returns:
             The response, a `models.CreateImageResponse`.
@@ -215,7 +247,16 @@ class Images(Resource):
             moderation=moderation,
             partial_images=partial_images,
         )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
+        options = CallOptions(
+            retries,
+            server_url,
+            timeout_ms,
+            http_headers,
+            max_response_bytes,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
         return await self._core.call_async(_generate_operation(), body, options)
 
     def generate_stream(
@@ -239,6 +280,9 @@ class Images(Resource):
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
         max_response_bytes: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> EventStream[models.ImageGenerationStreamEvent]:
         """Create image, streaming partial images
 
@@ -269,6 +313,11 @@ class Images(Resource):
             http_headers: Extra headers; they replace the SDK's own of the same name.
             max_response_bytes: Overrides the client's cap on a response body (counted
                 decompressed) or one streamed event, in bytes.
+            extra_headers: More headers, not checked against the spec; applied after
+                `http_headers`, so they win.
+            extra_query: More query parameters, not checked against the spec.
+            extra_body: More keys for the JSON body, not checked against the spec; set
+                over the validated arguments (replacing one of the same name).
 
         Returns:
             The events, each a `models.ImageGenerationStreamEvent`, as an iterator that is
@@ -298,7 +347,16 @@ class Images(Resource):
             moderation=moderation,
             partial_images=partial_images,
         )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
+        options = CallOptions(
+            retries,
+            server_url,
+            timeout_ms,
+            http_headers,
+            max_response_bytes,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
         return self._core.call_stream(_generate_stream_operation(), body, options)
 
     async def generate_stream_async(
@@ -322,6 +380,9 @@ class Images(Resource):
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
         max_response_bytes: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> AsyncEventStream[models.ImageGenerationStreamEvent]:
         """Create image, streaming partial images (async)
 
@@ -352,6 +413,11 @@ class Images(Resource):
             http_headers: Extra headers; they replace the SDK's own of the same name.
             max_response_bytes: Overrides the client's cap on a response body (counted
                 decompressed) or one streamed event, in bytes.
+            extra_headers: More headers, not checked against the spec; applied after
+                `http_headers`, so they win.
+            extra_query: More query parameters, not checked against the spec.
+            extra_body: More keys for the JSON body, not checked against the spec; set
+                over the validated arguments (replacing one of the same name).
 
         Returns:
             The events, each a `models.ImageGenerationStreamEvent`, as an iterator that is
@@ -381,5 +447,24 @@ class Images(Resource):
             moderation=moderation,
             partial_images=partial_images,
         )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
+        options = CallOptions(
+            retries,
+            server_url,
+            timeout_ms,
+            http_headers,
+            max_response_bytes,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
         return await self._core.call_stream_async(_generate_stream_operation(), body, options)
+
+
+class ImagesWithRawResponse:
+    """`Images`'s methods returning a `RawResponse` of their result."""
+
+    def __init__(self, resource: Images) -> None:
+        self.generate = raw_method(resource.generate)
+        self.generate_async = raw_method_async(resource.generate_async)
+        self.generate_stream = raw_method(resource.generate_stream)
+        self.generate_stream_async = raw_method_async(resource.generate_stream_async)

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, cached_property
 from typing import Optional
 
 from .. import models
 from .._runtime.client import Resource
 from .._runtime.operation import CallOptions, Operation
+from .._runtime.raw import raw_method, raw_method_async
 from .._runtime.retries import RetryConfig
 from .._runtime.sentinel import UNSET, OptionalNullable
 
@@ -27,6 +28,12 @@ def _lock_operation() -> Operation[models.NodesCreateLockResponse]:
 class Nodes(Resource):
     """Nodes Management"""
 
+    @cached_property
+    def with_raw_response(self) -> NodesWithRawResponse:
+        """The methods below returning a `RawResponse`: status, headers, request id and
+        elapsed time of the HTTP answer, and `parse()` for the typed result."""
+        return NodesWithRawResponse(Nodes(self._core.raw()))
+
     def lock(
         self,
         *,
@@ -38,6 +45,9 @@ class Nodes(Resource):
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
         max_response_bytes: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> models.NodesCreateLockResponse:
         """Create a node lock for confidential compute
 
@@ -66,6 +76,11 @@ class Nodes(Resource):
             http_headers: Extra headers; they replace the SDK's own of the same name.
             max_response_bytes: Overrides the client's cap on a response body (counted
                 decompressed) or one streamed event, in bytes.
+            extra_headers: More headers, not checked against the spec; applied after
+                `http_headers`, so they win.
+            extra_query: More query parameters, not checked against the spec.
+            extra_body: More keys for the JSON body, not checked against the spec; set
+                over the validated arguments (replacing one of the same name).
 
         Returns:
             The response, a `models.NodesCreateLockResponse`.
@@ -79,7 +94,16 @@ class Nodes(Resource):
         body = models.NodesCreateLockRequest.build(
             model=model, max_num_tokens=max_num_tokens, timeout=timeout
         )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
+        options = CallOptions(
+            retries,
+            server_url,
+            timeout_ms,
+            http_headers,
+            max_response_bytes,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
         return self._core.call(_lock_operation(), body, options)
 
     async def lock_async(
@@ -93,6 +117,9 @@ class Nodes(Resource):
         timeout_ms: Optional[int] = None,
         http_headers: Optional[Mapping[str, str]] = None,
         max_response_bytes: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> models.NodesCreateLockResponse:
         """Create a node lock for confidential compute (async)
 
@@ -121,6 +148,11 @@ class Nodes(Resource):
             http_headers: Extra headers; they replace the SDK's own of the same name.
             max_response_bytes: Overrides the client's cap on a response body (counted
                 decompressed) or one streamed event, in bytes.
+            extra_headers: More headers, not checked against the spec; applied after
+                `http_headers`, so they win.
+            extra_query: More query parameters, not checked against the spec.
+            extra_body: More keys for the JSON body, not checked against the spec; set
+                over the validated arguments (replacing one of the same name).
 
         Returns:
             The response, a `models.NodesCreateLockResponse`.
@@ -134,5 +166,22 @@ class Nodes(Resource):
         body = models.NodesCreateLockRequest.build(
             model=model, max_num_tokens=max_num_tokens, timeout=timeout
         )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
+        options = CallOptions(
+            retries,
+            server_url,
+            timeout_ms,
+            http_headers,
+            max_response_bytes,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+        )
         return await self._core.call_async(_lock_operation(), body, options)
+
+
+class NodesWithRawResponse:
+    """`Nodes`'s methods returning a `RawResponse` of their result."""
+
+    def __init__(self, resource: Nodes) -> None:
+        self.lock = raw_method(resource.lock)
+        self.lock_async = raw_method_async(resource.lock_async)
