@@ -138,16 +138,20 @@ class Bundler:
         internal = home or join(
             ["components", section, self._name(section, fragment_parts, target.path)]
         )
-        self.bundled[key] = internal
         _, section, name = split(internal[1:])
         components = self.root.data.setdefault("components", {})
-        components.setdefault(section, {})[name] = {}
+        entries = components.setdefault(section, {}) if isinstance(components, dict) else None
+        if not isinstance(entries, dict):
+            self.diagnostics.error(f"#/components/{section}", "must be a mapping")
+            return None
+        self.bundled[key] = internal
+        entries[name] = {}
         self.diagnostics.relocate(internal, target.pointer(fragment_parts))
         bundled = self._walk(copy.deepcopy(node), kind, target, fragment_parts)
         if kind == "schema" and isinstance(bundled, dict):
             for definitions in _DEFINITIONS:  # bundled above, each as a component
                 bundled.pop(definitions, None)
-        components[section][name] = bundled
+        entries[name] = bundled
         return internal
 
     def _file(self, referrer: _File, location: str, site: str, ref: str) -> _File | None:

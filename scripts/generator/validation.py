@@ -218,7 +218,7 @@ def _expected(keyword: str, value: Any, v31: bool) -> str | None:
     """What `value` should have been for `keyword`, or None when it is fine."""
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
     is_schema = isinstance(value, dict) or (v31 and isinstance(value, bool))
-    schema_kind = "a schema (an object or a boolean)" if v31 else "a schema object"
+    schemas_are = "objects or booleans" if v31 else "objects"
     if keyword == "type":
         allowed = _TYPES if v31 else tuple(t for t in _TYPES if t != "null")
         if isinstance(value, str) and value in allowed:
@@ -254,14 +254,16 @@ def _expected(keyword: str, value: Any, v31: bool) -> str | None:
         return None
     if keyword in _SUBSCHEMA_LISTS:
         ok = isinstance(value, list) and bool(value) and all(_is_schema(v, v31) for v in value)
-        return None if ok else f"a non-empty list of schemas ({schema_kind})"
+        return None if ok else f"a non-empty list of schemas ({schemas_are})"
     if keyword in _SUBSCHEMA_MAPS:
         ok = isinstance(value, dict) and all(_is_schema(item, v31) for item in value.values())
-        return None if ok else f"an object whose values are schemas ({schema_kind})"
+        return None if ok else f"an object whose values are schemas ({schemas_are})"
     if keyword in _SUBSCHEMAS:
         if keyword == "additionalProperties" and isinstance(value, bool):
             return None
-        return None if is_schema else schema_kind
+        return (
+            None if is_schema else f"a schema ({'an object or a boolean' if v31 else 'an object'})"
+        )
     if keyword == "discriminator":
         ok = isinstance(value, dict) and isinstance(value.get("propertyName"), str)
         mapping = value.get("mapping", {}) if isinstance(value, dict) else {}

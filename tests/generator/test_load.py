@@ -266,11 +266,11 @@ def test_schema_keywords_of_the_wrong_type_are_warnings(tmp_path: Path) -> None:
         "minLength: `minLength` must be a non-negative integer (found -1)",
         "maximum: `maximum` must be a number (found '9')",
         "nullable: `nullable` must be true or false (found 'yes')",
-        "allOf: `allOf` must be a non-empty list of schemas (a schema object) (found [])",
+        "allOf: `allOf` must be a non-empty list of schemas (objects) (found [])",
         "discriminator: `discriminator` must be an object with a string `propertyName` "
         "(and a `mapping` of strings) (found an object with keys 'mapping')",
         "properties/a/properties: `properties` must be an object whose values are schemas "
-        "(a schema object) (found [])",
+        "(objects) (found [])",
     ]
     assert_written_in(path, problems)
 
