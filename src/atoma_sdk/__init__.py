@@ -37,6 +37,7 @@ from ._runtime.errors import (
     SDKError,
     UnprocessableEntityError,
 )
+from ._runtime.raw import RawResponse
 from .sdk import AtomaSDK
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "ResponseTooLargeError",
     "ResponseValidationError",
     "SDKError",
@@ -82,3 +84,8 @@ def __getattr__(name: str) -> object:
     if name in ("models", "types", "utils"):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API only (not the modules and helpers imported to build it)."""
+    return list(__all__)

@@ -267,7 +267,7 @@ class SDKCore:
         """Send one call (with its retries) and return its parsed response."""
         started = self.clock.monotonic()
         response = self._run(self._plan(self.client, operation, body, options, params))
-        return self._result(response, started, lambda: self._read(operation, response))
+        return self._result(operation, response, started, lambda: self._read(operation, response))
 
     async def call_async(
         self,
@@ -279,7 +279,7 @@ class SDKCore:
         started = self.clock.monotonic()
         plan = self._plan(self.async_client, operation, body, options, params)
         response = await self._run_async(plan)
-        return self._result(response, started, lambda: self._read(operation, response))
+        return self._result(operation, response, started, lambda: self._read(operation, response))
 
     def call_stream(
         self,
@@ -295,7 +295,9 @@ class SDKCore:
         response = self._run(self._plan(self.client, operation, body, options, params))
         raise_for_status(operation, response, self.clock)
         cap = self._response_cap(options)
-        return self._result(response, started, lambda: EventStream(response, operation, cap))
+        return self._result(
+            operation, response, started, lambda: EventStream(response, operation, cap)
+        )
 
     async def call_stream_async(
         self,
@@ -311,7 +313,9 @@ class SDKCore:
         response = await self._run_async(plan)
         raise_for_status(operation, response, self.clock)
         cap = self._response_cap(options)
-        return self._result(response, started, lambda: AsyncEventStream(response, operation, cap))
+        return self._result(
+            operation, response, started, lambda: AsyncEventStream(response, operation, cap)
+        )
 
     def call_binary_stream(
         self,
@@ -328,7 +332,7 @@ class SDKCore:
         plan = self._plan(self.client, operation, body, options, params, streamed=True)
         response = self._run(plan)
         raise_for_status(operation, response, self.clock)
-        return self._result(response, started, lambda: BinaryStream(response))
+        return self._result(operation, response, started, lambda: BinaryStream(response))
 
     async def call_binary_stream_async(
         self,
@@ -343,7 +347,7 @@ class SDKCore:
         plan = self._plan(self.async_client, operation, body, options, params, streamed=True)
         response = await self._run_async(plan)
         raise_for_status(operation, response, self.clock)
-        return self._result(response, started, lambda: AsyncBinaryStream(response))
+        return self._result(operation, response, started, lambda: AsyncBinaryStream(response))
 
     def download(
         self, url: str, max_bytes: int, options: CallOptions, accept: str = "*/*"
@@ -372,11 +376,20 @@ class SDKCore:
             result._request_id = request_id_of(response)  # type: ignore[attr-defined]
         return result
 
-    def _result(self, response: httpx.Response, started: float, parse: Callable[[], _T]) -> _T:
-        """`parse()`, or with `returns_raw` a `RawResponse` that parses when asked."""
+    def _result(
+        self,
+        operation: Operation[Any],
+        response: httpx.Response,
+        started: float,
+        parse: Callable[[], _T],
+    ) -> _T:
+        """`parse()`, or with `returns_raw` a `RawResponse` that parses when asked (an error
+        status raises here, as without it)."""
         if not self.returns_raw:
             return parse()
         from .raw import RawResponse
+
+        raise_for_status(operation, response, self.clock)
 
         elapsed = timedelta(seconds=self.clock.monotonic() - started)
         # What `raw_method` types the raw resource's methods as returning.

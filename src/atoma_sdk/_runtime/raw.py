@@ -83,3 +83,7 @@ def raw_method(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
 
 def raw_method_async(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
     return cast("Callable[P, Awaitable[RawResponse[T]]]", method)
+
+
+# Named by the package that re-exports it, as users import it.
+RawResponse.__module__ = __name__.rpartition("._runtime.")[0]
