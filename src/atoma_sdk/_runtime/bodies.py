@@ -30,7 +30,6 @@ from urllib.parse import urlencode
 import httpx
 
 from .errors import SDKError
-from .operation import media_kind
 
 if TYPE_CHECKING:
     from .operation import Operation
@@ -111,7 +110,7 @@ def encode_body(operation: Operation[Any], body: Any) -> EncodedBody:
     if body is None:
         return NO_BODY
     media_type = operation.body_media_type
-    kind = media_kind(media_type)
+    kind = operation.body_kind
     if kind == "json":
         return EncodedBody(_json_bytes(operation, body), headers={"Content-Type": media_type})
     if kind == "multipart":

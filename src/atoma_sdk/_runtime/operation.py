@@ -96,6 +96,10 @@ class Operation(Generic[ResponseT]):
         return media_kind(self.response_media_type)
 
     @cached_property
+    def body_kind(self) -> MediaKind:
+        return media_kind(self.body_media_type)
+
+    @cached_property
     def event_data_adapter(self) -> TypeAdapter[Any] | None:
         """For a whole-event model: the type of its `data` field, to parse the data in JSON
         mode as a data-only event would be (None for a union of event models)."""
