@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import pydantic
 from typing_extensions import Self
 
+from .invalid import invalid_arguments
 from .sentinel import UNSET
 
 __all__ = [
@@ -49,7 +50,10 @@ class InputModel(BaseModel):
         try:
             super().__init__(**data)
         except pydantic.ValidationError as error:
-            raise _without_unset_branch(error) from None
+            names = {
+                info.alias: name for name, info in type(self).model_fields.items() if info.alias
+            }
+            raise invalid_arguments(_without_unset_branch(error), names) from None
         if self._always_sent:
             self.__pydantic_fields_set__.update(self._always_sent)
 
