@@ -1,0 +1,128 @@
+"""Files over a real socket (a local server on 127.0.0.1): a multipart upload read from
+disk as it is sent and sent whole again after a 503, and a binary body written to a file
+as it arrives, the connection going back to the pool."""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fault_server import ReceivedRequest, respond
+from fault_support import FakeClock, Flavour, StartServer, assert_pool_clean
+
+from atoma_sdk._runtime.bodies import File
+from atoma_sdk._runtime.client import SDKCore, SDKSettings
+from atoma_sdk._runtime.models import InputModel, OutputModel
+from atoma_sdk._runtime.operation import CallOptions, Operation
+from atoma_sdk._runtime.sentinel import UNSET
+
+#: 1 MiB of varied bytes: many 64 KiB chunks, and no accidental boundary.
+CONTENT = bytes(range(256)) * 4096
+
+
+class Upload(InputModel):
+    file: File
+    purpose: str
+
+
+class Stored(OutputModel):
+    id: str
+
+
+UPLOAD: Operation[Stored] = Operation(
+    "upload", "POST", "/files", Stored, body_media_type="multipart/form-data"
+)
+DOWNLOAD: Operation[bytes] = Operation(
+    "download", "GET", "/files/f1", bytes, response_media_type="application/octet-stream"
+)
+
+
+@pytest.fixture
+async def make_core(clock: FakeClock) -> AsyncIterator[Any]:
+    made: list[SDKCore] = []
+
+    def make(server_url: str) -> SDKCore:
+        settings = SDKSettings("media_test", "media-test", "1.0", (server_url,))
+        core = SDKCore(
+            settings,
+            credentials={},
+            server_url=None,
+            server_idx=None,
+            url_params=None,
+            client=None,
+            async_client=None,
+            retry_config=UNSET,
+            timeout_ms=None,
+            debug_logger=None,
+        )
+        core.clock = clock
+        made.append(core)
+        return core
+
+    yield make
+    for core in made:
+        assert_pool_clean(core._client)
+        assert_pool_clean(core._async_client)
+        await core.aclose()
+
+
+def parts(request: ReceivedRequest) -> list[tuple[str, str | None, bytes]]:
+    head = f"Content-Type: {request.headers['content-type']}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + request.body)
+    found = []
+    for part in message.iter_parts():
+        payload = part.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        found.append(
+            (
+                str(part.get_param("name", header="content-disposition")),
+                part.get_filename(),
+                payload,
+            )
+        )
+    return found
+
+
+async def test_upload_from_disk_is_sent_again_after_503(
+    flavour: Flavour, start_server: StartServer, make_core: Any, tmp_path: Path, clock: FakeClock
+) -> None:
+    server = start_server(
+        respond(503, b'{"error": "busy"}'),
+        respond(200, b'{"id": "file-1"}'),
+    )
+    core = make_core(server.url)
+    path = tmp_path / "data.bin"
+    path.write_bytes(CONTENT)
+    with path.open("rb") as file:
+        body = Upload(file=file, purpose="batch")
+        if flavour.is_async:
+            result = await core.call_async(UPLOAD, body, CallOptions())
+        else:
+            result = core.call(UPLOAD, body, CallOptions())
+    assert result == Stored(id="file-1")
+    assert len(clock.sleeps) == 1  # one retry, after the 503
+    first, second = server.requests
+    assert first.body == second.body
+    assert int(first.headers["content-length"]) == len(first.body)
+    assert parts(second) == [("file", "data.bin", CONTENT), ("purpose", None, b"batch")]
+
+
+async def test_binary_body_written_to_a_file_as_it_arrives(
+    flavour: Flavour, start_server: StartServer, make_core: Any, tmp_path: Path
+) -> None:
+    server = start_server(respond(200, CONTENT, content_type="application/octet-stream"))
+    core = make_core(server.url)
+    target = tmp_path / "copy.bin"
+    if flavour.is_async:
+        async with await core.call_binary_stream_async(DOWNLOAD, None, CallOptions()) as stream:
+            written = await stream.write_to(target)
+    else:
+        with core.call_binary_stream(DOWNLOAD, None, CallOptions()) as sync_stream:
+            written = sync_stream.write_to(target)
+    assert written == len(CONTENT)
+    assert target.read_bytes() == CONTENT
+    assert server.requests[0].headers["accept"] == "application/octet-stream"
