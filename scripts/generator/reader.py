@@ -72,7 +72,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     """A scalar's value under YAML 1.2's core schema (a tag names its type outright)."""
     text: str = event.value
     tag = event.tag
-    if tag is None or tag == "!":
+    if tag is None:
         if not event.implicit[0]:  # quoted
             return text
         tag = _resolve(text)
