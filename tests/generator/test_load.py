@@ -56,6 +56,7 @@ SCALARS = """\
 numbers: [1e-08, 1E5, .5, -1.5e+3, 012, 0o17, 0x1F, 7, .inf, -.Inf]
 strings: [1_000, '10:30', 10:30, 2024-01-01, yes, no, on, off, y, n, Yes, 0b101, =]
 literals: [true, false, True, FALSE, null, ~, Null]
+tagged: [!!str 5, !!int '7', ! 12, !custom 1e3]
 on: key written as on
 yes: key written as yes
 200: a response code
@@ -73,8 +74,9 @@ def test_yaml_scalars_follow_yaml_1_2_like_json(tmp_path: Path) -> None:
         "0b101", "=",
     ]  # fmt: skip
     assert data["literals"] == [True, False, True, False, None, None, None]
+    assert data["tagged"] == ["5", 7, "12", "1e3"]
     # every key is the text written: JSON keys are strings
-    assert list(data)[3:] == ["on", "yes", "200", "1e-08"]
+    assert list(data)[4:] == ["on", "yes", "200", "1e-08"]
 
 
 def test_yaml_is_parsed_by_libyaml_when_pyyaml_has_it() -> None:
