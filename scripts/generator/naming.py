@@ -105,7 +105,8 @@ def enum_member_names(values: tuple[str | int, ...]) -> list[str]:
         text = str(value)
         if isinstance(value, int) and value < 0:
             text = f"minus_{-value}"
-        name = "".join(c if c.isalnum() else "_" for c in text).strip("_").upper()
+        name = "".join(c if c.isascii() and c.isalnum() else "_" for c in text)
+        name = name.strip("_").upper()
         name = "_".join(part for part in name.split("_") if part)
         if not name or name[0].isdigit() or isinstance(value, int):
             name = f"VALUE_{name}"

@@ -7,6 +7,7 @@ The templates only print: every annotation, import and signature is worked out h
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from keyword import iskeyword
 from pathlib import Path, PurePosixPath
@@ -582,8 +583,17 @@ def _pyrepr(value: object) -> str:
 
 
 def _docstring(text: str) -> str:
-    """Text safe inside a triple-quoted docstring."""
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+    """Text safe inside a triple-quoted docstring: backslashes and triple quotes escaped,
+    a closing quote escaped (it would run into the docstring's end), control characters
+    (which a source file cannot hold, or which would end a line) as spaces."""
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n")).strip()
+    text = text.replace("\\", "\\\\")
+    body = text.rstrip('"')
+    return body.replace('"""', '\\"\\"\\"') + '\\"' * (len(text) - len(body))
+
+
+#: Characters other than newline and tab that may not appear raw in a docstring.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
 
 
 def _demote_headings(text: str, levels: int = 2) -> str:

@@ -30,7 +30,8 @@ def parse(
     # Components first, by name: inline models are named in an order the spec's own
     # ordering of `components.schemas` does not change.
     for name in sorted(ctx.schemas):
-        schemas.component(ctx, name)
+        if not names.ignored(ctx.schemas[name]):  # built only if another schema uses it
+            schemas.component(ctx, name)
     schemes = security.security_schemes(ctx, env_var_prefix(package.sdk_class))
     names.method_names(ctx)
     resources = operations.resources(ctx)

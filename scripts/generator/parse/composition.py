@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import ir
@@ -205,42 +206,58 @@ def _is_object_part(ctx: ParseContext, part: Any, seen: frozenset[str] = frozens
     return bool(nested) and all(_is_object_part(ctx, p, seen) for _, p in nested)
 
 
-def merged(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
-    """An allOf schema as one object schema: the object parts' properties and `required`."""
-    if "allOf" not in schema:
-        return schema
-    result: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
-    own = {k: v for k, v in schema.items() if k != "allOf"}
-    raw = schema["allOf"] if isinstance(schema["allOf"], list) else []
-    for index, part in enumerate([*raw, own]):
-        part_pointer = f"{pointer}/allOf/{index}" if index < len(raw) else pointer
-        resolved = _resolve_object(ctx, part, part_pointer, frozenset())
-        result["properties"].update(resolved.get("properties") or {})
-        result["required"] += [r for r in resolved.get("required") or [] if isinstance(r, str)]
-    result["description"] = schema.get("description") or next(
-        (p.get("description") for p in raw if isinstance(p, Mapping)), None
-    )
+@dataclass
+class Merged:
+    """An object schema's properties, from its own `properties` and its allOf's object
+    parts (refs followed), each with the pointer of the object that declares it."""
+
+    properties: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    required: list[str] = field(default_factory=list)
+    description: object = None
+
+    def add(self, schema: Mapping[str, Any], pointer: str) -> None:
+        props = schema.get("properties")
+        for name, prop in (props if isinstance(props, Mapping) else {}).items():
+            self.properties[name] = (prop, pointer)
+        required = schema.get("required")
+        self.required += (
+            [r for r in required if isinstance(r, str)] if isinstance(required, list) else []
+        )
+
+
+def merged(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> Merged:
+    """An object schema with its allOf's object parts merged in."""
+    result = Merged(description=schema.get("description"))
+    raw = schema.get("allOf") if isinstance(schema.get("allOf"), list) else []
+    for index, part in enumerate(raw or []):
+        _merge_part(ctx, part, f"{pointer}/allOf/{index}", frozenset(), result)
+    result.add(schema, pointer)
+    if result.description is None:
+        result.description = next(
+            (p.get("description") for p in raw or [] if isinstance(p, Mapping)), None
+        )
     return result
 
 
-def _resolve_object(
-    ctx: ParseContext, part: Any, pointer: str, seen: frozenset[str]
-) -> Mapping[str, Any]:
-    """An allOf part as a plain object schema (refs followed, nested allOf merged); a part
-    that is not an object contributes nothing, with a warning when it has a type."""
+def _merge_part(
+    ctx: ParseContext, part: Any, pointer: str, seen: frozenset[str], into: Merged
+) -> None:
+    """Add an allOf part's properties (refs followed, nested allOf merged); a part that is
+    not an object adds nothing, with a warning when it has a type."""
     if not isinstance(part, Mapping):
-        return {}
+        return
     if "$ref" in part:
         name = ctx.ref_name(part["$ref"], f"{pointer}/$ref")
-        if name is None or name in seen:
-            return {}
-        target = f"{SCHEMAS}{escape(name)}"
-        return _resolve_object(ctx, ctx.schemas[name], target, seen | {name})
-    if "allOf" in part:
-        return merged(ctx, part, pointer)
-    if not any(k in part for k in _SUBSTANTIVE):
-        return {}
-    if not _is_object_part(ctx, part, seen):
+        if name is not None and name not in seen:
+            target = f"{SCHEMAS}{escape(name)}"
+            _merge_part(ctx, ctx.schemas[name], target, seen | {name}, into)
+        return
+    raw = part.get("allOf") if isinstance(part.get("allOf"), list) else []
+    for index, nested in enumerate(raw or []):
+        _merge_part(ctx, nested, f"{pointer}/allOf/{index}", seen, into)
+    if not any(k in part for k in _SUBSTANTIVE - {"allOf"}):
+        return
+    if not _is_object_part(ctx, {k: v for k, v in part.items() if k != "allOf"}, seen):
         ctx.warning(pointer, "a part that is not an object is not merged into the model")
-        return {}
-    return part
+        return
+    into.add(part, pointer)

@@ -34,6 +34,7 @@ class ParseContext:
     component_classes: dict[str, str] = field(default_factory=dict)  # schema name -> class
     method_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (path, method)
     _modules: set[str] = field(default_factory=set)  # module names of generated classes
+    _validated: set[str] = field(default_factory=set)  # pointers the validator warned about
     #: supported security schemes by their name in components.securitySchemes
     security_schemes: dict[str, ir.SecurityScheme] = field(default_factory=dict)
 
@@ -42,8 +43,13 @@ class ParseContext:
         self.diagnostics.error(pointer, message)
 
     def warning(self, pointer: str, message: str) -> None:
-        """A defect generation works around; printed once, fatal only with `--strict`."""
-        self.diagnostics.warning(pointer, message)
+        """A defect generation works around; fatal only with `--strict`. A place the
+        validator already warned about gets no second message."""
+        if pointer not in self._validated:
+            self.diagnostics.warning(pointer, message)
+
+    def __post_init__(self) -> None:
+        self._validated = {p.pointer for p in self.diagnostics.problems}
 
     def components_of(self, kind: str) -> Mapping[str, Any]:
         """`components.<kind>` (`schemas`, `parameters`, ...), empty when absent."""

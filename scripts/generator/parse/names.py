@@ -47,7 +47,7 @@ def property_name(ctx: ParseContext, wire_name: str, schema: Any, pointer: str) 
 
 
 def unique_fields(
-    ctx: ParseContext, fields: list[ir.ModelField], pointer: str
+    ctx: ParseContext, fields: list[ir.ModelField], pointers: Mapping[str, str]
 ) -> list[ir.ModelField]:
     """Fields whose Python names clash (`createdAt` and `created_at`) are renamed in spec
     order (`created_at_2`), with a warning; the wire names stay."""
@@ -61,9 +61,9 @@ def unique_fields(
                 counter += 1
                 name = f"{f.name.rstrip('_')}_{counter}"
             ctx.warning(
-                f"{pointer}/properties/{escape(f.wire_name)}",
+                pointers[f.wire_name],
                 f"{f.wire_name!r} and {seen[f.name]!r} both become {f.name!r}; "
-                f"{f.wire_name!r} is {name!r}",
+                f"{f.wire_name!r} is generated as {name!r}",
             )
             taken.add(name)
             f = replace(f, name=name)

@@ -192,7 +192,7 @@ def _array(
             for index, part in enumerate(prefix)
         )
         closed = items is False or schema.get("maxItems") == len(types)
-        if closed and schema.get("minItems", 0) >= len(types):
+        if closed and schema.get("minItems", len(types)) >= len(types):
             return ir.TupleType(types)
         rest = (
             ir.AnyType()
@@ -305,6 +305,11 @@ def enum(
     values = [v for _, v in unique]
     if not values:
         return ir.AnyType(), nullable
+    if schema.get("x-speakeasy-unknown-values") == "allow" and all(
+        isinstance(v, str) for v in values
+    ):
+        # An open enum: the known values are hints (`Literal`), any other string is sent.
+        return ir.UnionType((ir.LiteralType(tuple(values)), ir.ScalarType("str"))), nullable
     if len(values) > 1 and all(isinstance(v, str) for v in values):
         base = "str"
     elif len(values) > 1 and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
@@ -327,27 +332,26 @@ def object_model(
     direction: ir.Direction,
 ) -> None:
     check_required(ctx, schema, pointer)
-    schema = composition.merged(ctx, schema, pointer)
-    required = set(schema.get("required") or [])
+    found = composition.merged(ctx, schema, pointer)
+    required = set(found.required)
     fields = []
-    for wire_name, prop in (schema.get("properties") or {}).items():
-        prop_pointer = f"{pointer}/properties/{escape(wire_name)}"
-        if isinstance(prop, Mapping) and prop.get("x-speakeasy-ignore") is True:
+    pointers: dict[str, str] = {}  # wire name -> where the property is declared
+    for wire_name, (prop, declared_at) in found.properties.items():
+        pointers[wire_name] = prop_pointer = f"{declared_at}/properties/{escape(wire_name)}"
+        if names.ignored(prop):
             continue
         wanted = names.property_name(ctx, wire_name, prop, prop_pointer)
-        found, nullable = type_of(
-            ctx, prop, prop_pointer, class_name + pascal_case(wanted), direction
-        )
+        context = class_name + pascal_case(wanted)
+        prop_type, nullable = type_of(ctx, prop, prop_pointer, context, direction)
+        is_required = wire_name in required
         fields.append(
-            field(
-                ctx, wire_name, prop, found, nullable, wire_name in required, prop_pointer, wanted
-            )
+            field(ctx, wire_name, prop, prop_type, nullable, is_required, prop_pointer, wanted)
         )
-    fields = names.unique_fields(ctx, fields, pointer)
+    fields = names.unique_fields(ctx, fields, pointers)
     # Required fields first, as atoma-sdk 0.1.3 orders arguments; otherwise spec order.
     fields.sort(key=lambda f: not f.required or f.has_default)
     ctx.models[class_name] = ir.Model(
-        class_name, module_name(class_name), text(schema.get("description")),
+        class_name, module_name(class_name), text(found.description),
         tuple(fields), direction, pointer,
     )  # fmt: skip
 
