@@ -213,3 +213,47 @@ def test_dir_of_the_package_lists_only_the_public_api() -> None:
 def test_public_classes_are_named_by_the_package() -> None:
     assert repr(atoma_sdk.RawResponse) == "<class 'atoma_sdk.RawResponse'>"
     assert repr(atoma_sdk.APIConnectionError) == "<class 'atoma_sdk.APIConnectionError'>"
+
+
+# The values seed 004 (OpenAI-compatible image servers) lists for each open enum.
+KNOWN_VALUES = {
+    "size": (
+        "auto",
+        "1024x1024",
+        "1536x1024",
+        "1024x1536",
+        "256x256",
+        "512x512",
+        "1792x1024",
+        "1024x1792",
+    ),
+    "quality": ("auto", "high", "medium", "low", "hd", "standard"),
+    "style": ("vivid", "natural"),
+    "response_format": ("url", "b64_json"),
+    "background": ("auto", "transparent", "opaque"),
+    "output_format": ("png", "jpeg", "webp"),
+    "moderation": ("auto", "low"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_VALUES))
+def test_known_values_are_literal_hints_over_str(name: str) -> None:
+    import typing
+
+    from atoma_sdk.resources.images import Images
+
+    hints = typing.get_type_hints(Images.generate)
+    members = set(typing.get_args(hints[name]))
+    literal = next(m for m in members if typing.get_origin(m) is typing.Literal)
+    assert typing.get_args(literal) == KNOWN_VALUES[name]
+    assert str in members and type(None) in members
+
+
+def test_open_enum_values_known_or_not_go_out_as_given() -> None:
+    with respx.mock(base_url=BASE) as router:
+        route = router.post(PATH).respond(200, json=ANSWER)
+        with AtomaSDK(bearer_auth="tok") as sdk:
+            sdk.images.generate(model="m", prompt="p", size="2048x2048", quality="hd", style=None)
+    assert route.calls.last.request.content == (
+        b'{"model":"m","prompt":"p","quality":"hd","size":"2048x2048","style":null}'
+    )

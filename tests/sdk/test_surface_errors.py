@@ -50,3 +50,10 @@ def test_long_values_are_cut() -> None:
 def test_the_error_class_is_named_by_the_package() -> None:
     assert repr(atoma_sdk.InvalidArgumentError) == "<class 'atoma_sdk.InvalidArgumentError'>"
     assert issubclass(atoma_sdk.InvalidArgumentError, pydantic.ValidationError)
+
+
+def test_open_enum_with_a_value_of_another_type() -> None:
+    with pytest.raises(atoma_sdk.InvalidArgumentError) as caught:
+        AtomaSDK(bearer_auth="t").images.generate(model="m", prompt="p", size=1024)  # type: ignore[arg-type]
+    assert str(caught.value) == "size: must be a string, got int 1024"
+    assert [d["type"] for d in caught.value.errors()] == ["string_type"]

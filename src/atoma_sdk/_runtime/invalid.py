@@ -8,15 +8,18 @@ for 0.1.3) still catches it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pydantic
 
-__all__ = ["InvalidArgumentError", "readable"]
+__all__ = ["InvalidArgumentError", "invalid_arguments", "readable"]
 
 #: How much of a bad value's repr is shown.
 VALUE_CHARS = 60
+#: pydantic's `expected` of a Literal whose values are all strings: 'a', 'b' or 'c'.
+_QUOTED_LIST = re.compile(r"'[^']*'(?:(?:, | or )'[^']*')*")
 
 #: Rules about the value's type: the message also names the type given.
 _TYPE_RULES: dict[str, str] = {
@@ -63,8 +66,10 @@ class InvalidArgumentError(pydantic.ValidationError):
     _field_names: Mapping[str, str] = {}
 
     def __str__(self) -> str:
-        details = self.errors(include_url=False)
-        return "; ".join(readable(detail, self._field_names) for detail in details)
+        return "; ".join(
+            readable(group, self._field_names)
+            for group in _by_place(self.errors(include_url=False))
+        )
 
 
 def invalid_arguments(
@@ -72,31 +77,62 @@ def invalid_arguments(
 ) -> InvalidArgumentError:
     """`error` as an `InvalidArgumentError`; `field_names` maps wire names to the names
     of the arguments the user typed."""
-    details = error.errors(include_url=False)
+    details = [d for group in _by_place(error.errors(include_url=False)) for d in _useful(group)]
     readable_error = InvalidArgumentError.from_exception_data(error.title, details)  # type: ignore[arg-type]
     readable_error._field_names = field_names
     return readable_error
 
 
-def readable(detail: Mapping[str, Any], field_names: Mapping[str, str] = {}) -> str:
-    """One problem as `field: rule, got value`."""
-    loc = [field_names.get(part, part) if i == 0 else part for i, part in enumerate(detail["loc"])]
+def readable(details: list[Mapping[str, Any]], field_names: Mapping[str, str] = {}) -> str:
+    """The problems of one place (one per member of a union) as `field: rule, got value`;
+    several rules are joined with "or"."""
+    first = details[0]
+    loc = [field_names.get(part, part) if i == 0 else part for i, part in enumerate(first["loc"])]
     where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
     where = where.lstrip(".") or "value"
-    kind, value, context = detail["type"], detail.get("input"), detail.get("ctx") or {}
-    if kind == "missing":
+    kinds = {detail["type"] for detail in details}
+    if "missing" in kinds:
         return f"{where}: is required"
-    if kind == "extra_forbidden":
+    if "extra_forbidden" in kinds:
         return f"{where}: is not a field of this request"
+    value = first.get("input")
     shown = repr(value)
     if len(shown) > VALUE_CHARS:
         shown = f"{shown[:VALUE_CHARS]}..."
+    rules = " or ".join(_rule(detail) for detail in details)
+    if len(details) > 1 or details[0]["type"] in _TYPE_RULES:
+        return f"{where}: {rules}, got {type(value).__name__} {shown}"
+    return f"{where}: {rules}, got {shown}"
+
+
+def _rule(detail: Mapping[str, Any]) -> str:
+    kind, context = detail["type"], detail.get("ctx") or {}
     if kind in _TYPE_RULES:
-        rule = _TYPE_RULES[kind].format(**context)
-        return f"{where}: {rule}, got {type(value).__name__} {shown}"
+        return _TYPE_RULES[kind].format(**context)
     rule_of = _VALUE_RULES.get(kind)
-    rule = rule_of(context) if rule_of is not None else _lowered(detail["msg"])
-    return f"{where}: {rule}, got {shown}"
+    return rule_of(context) if rule_of is not None else _lowered(detail["msg"])
+
+
+def _by_place(details: list[Any]) -> list[list[Mapping[str, Any]]]:
+    """The details grouped by `loc`, in order (a union reports one per member)."""
+    groups: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
+    for detail in details:
+        groups.setdefault(tuple(detail["loc"]), []).append(detail)
+    return list(groups.values())
+
+
+def _useful(details: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """One place's details without a failed `Literal` of strings beside "must be a
+    string" (an open enum's known values are strings too: that error says it all)."""
+    if not any(detail["type"] == "string_type" for detail in details):
+        return details
+    return [detail for detail in details if not _string_literals(detail)] or details
+
+
+def _string_literals(detail: Mapping[str, Any]) -> bool:
+    """A `Literal` of strings that failed: redundant beside "must be a string"."""
+    expected = (detail.get("ctx") or {}).get("expected", "")
+    return detail["type"] == "literal_error" and bool(_QUOTED_LIST.fullmatch(expected))
 
 
 def _lowered(message: str) -> str:

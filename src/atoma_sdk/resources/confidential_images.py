@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Optional
+from typing import Literal, Optional, Union
 
 from .. import models
 from .._runtime import confidential
@@ -49,15 +49,31 @@ class ConfidentialImages(Resource):
         model: str,
         prompt: str,
         n: OptionalNullable[int] = UNSET,
-        quality: OptionalNullable[str] = UNSET,
-        response_format: OptionalNullable[str] = UNSET,
-        size: OptionalNullable[str] = UNSET,
-        style: OptionalNullable[str] = UNSET,
+        quality: OptionalNullable[
+            Union[Literal["auto", "high", "medium", "low", "hd", "standard"], str]
+        ] = UNSET,
+        response_format: OptionalNullable[Union[Literal["url", "b64_json"], str]] = UNSET,
+        size: OptionalNullable[
+            Union[
+                Literal[
+                    "auto",
+                    "1024x1024",
+                    "1536x1024",
+                    "1024x1536",
+                    "256x256",
+                    "512x512",
+                    "1792x1024",
+                    "1024x1792",
+                ],
+                str,
+            ]
+        ] = UNSET,
+        style: OptionalNullable[Union[Literal["vivid", "natural"], str]] = UNSET,
         user: OptionalNullable[str] = UNSET,
-        background: OptionalNullable[str] = UNSET,
-        output_format: OptionalNullable[str] = UNSET,
+        background: OptionalNullable[Union[Literal["auto", "transparent", "opaque"], str]] = UNSET,
+        output_format: OptionalNullable[Union[Literal["png", "jpeg", "webp"], str]] = UNSET,
         output_compression: OptionalNullable[int] = UNSET,
-        moderation: OptionalNullable[str] = UNSET,
+        moderation: OptionalNullable[Union[Literal["auto", "low"], str]] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
         require_signature: bool = False,
         retries: OptionalNullable[RetryConfig] = UNSET,
@@ -111,6 +127,8 @@ class ConfidentialImages(Resource):
             models.APIError: The server answered with a 4XX or 5XX status.
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
+            models.ConfidentialComputeError: Locking, decrypting or verifying failed
+                (see docs/guides/confidential.md).
         """
         body = models.CreateImageRequest.build(
             model=model,
@@ -138,15 +156,31 @@ class ConfidentialImages(Resource):
         model: str,
         prompt: str,
         n: OptionalNullable[int] = UNSET,
-        quality: OptionalNullable[str] = UNSET,
-        response_format: OptionalNullable[str] = UNSET,
-        size: OptionalNullable[str] = UNSET,
-        style: OptionalNullable[str] = UNSET,
+        quality: OptionalNullable[
+            Union[Literal["auto", "high", "medium", "low", "hd", "standard"], str]
+        ] = UNSET,
+        response_format: OptionalNullable[Union[Literal["url", "b64_json"], str]] = UNSET,
+        size: OptionalNullable[
+            Union[
+                Literal[
+                    "auto",
+                    "1024x1024",
+                    "1536x1024",
+                    "1024x1536",
+                    "256x256",
+                    "512x512",
+                    "1792x1024",
+                    "1024x1792",
+                ],
+                str,
+            ]
+        ] = UNSET,
+        style: OptionalNullable[Union[Literal["vivid", "natural"], str]] = UNSET,
         user: OptionalNullable[str] = UNSET,
-        background: OptionalNullable[str] = UNSET,
-        output_format: OptionalNullable[str] = UNSET,
+        background: OptionalNullable[Union[Literal["auto", "transparent", "opaque"], str]] = UNSET,
+        output_format: OptionalNullable[Union[Literal["png", "jpeg", "webp"], str]] = UNSET,
         output_compression: OptionalNullable[int] = UNSET,
-        moderation: OptionalNullable[str] = UNSET,
+        moderation: OptionalNullable[Union[Literal["auto", "low"], str]] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
         require_signature: bool = False,
         retries: OptionalNullable[RetryConfig] = UNSET,
@@ -200,6 +234,8 @@ class ConfidentialImages(Resource):
             models.APIError: The server answered with a 4XX or 5XX status.
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
+            models.ConfidentialComputeError: Locking, decrypting or verifying failed
+                (see docs/guides/confidential.md).
         """
         body = models.CreateImageRequest.build(
             model=model,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Literal, Optional, Union
 
 from .. import models
 from .._runtime.client import Resource
@@ -57,15 +57,31 @@ class Images(Resource):
         model: str,
         prompt: str,
         n: OptionalNullable[int] = UNSET,
-        quality: OptionalNullable[str] = UNSET,
-        response_format: OptionalNullable[str] = UNSET,
-        size: OptionalNullable[str] = UNSET,
-        style: OptionalNullable[str] = UNSET,
+        quality: OptionalNullable[
+            Union[Literal["auto", "high", "medium", "low", "hd", "standard"], str]
+        ] = UNSET,
+        response_format: OptionalNullable[Union[Literal["url", "b64_json"], str]] = UNSET,
+        size: OptionalNullable[
+            Union[
+                Literal[
+                    "auto",
+                    "1024x1024",
+                    "1536x1024",
+                    "1024x1536",
+                    "256x256",
+                    "512x512",
+                    "1792x1024",
+                    "1024x1792",
+                ],
+                str,
+            ]
+        ] = UNSET,
+        style: OptionalNullable[Union[Literal["vivid", "natural"], str]] = UNSET,
         user: OptionalNullable[str] = UNSET,
-        background: OptionalNullable[str] = UNSET,
-        output_format: OptionalNullable[str] = UNSET,
+        background: OptionalNullable[Union[Literal["auto", "transparent", "opaque"], str]] = UNSET,
+        output_format: OptionalNullable[Union[Literal["png", "jpeg", "webp"], str]] = UNSET,
         output_compression: OptionalNullable[int] = UNSET,
-        moderation: OptionalNullable[str] = UNSET,
+        moderation: OptionalNullable[Union[Literal["auto", "low"], str]] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
@@ -161,15 +177,31 @@ class Images(Resource):
         model: str,
         prompt: str,
         n: OptionalNullable[int] = UNSET,
-        quality: OptionalNullable[str] = UNSET,
-        response_format: OptionalNullable[str] = UNSET,
-        size: OptionalNullable[str] = UNSET,
-        style: OptionalNullable[str] = UNSET,
+        quality: OptionalNullable[
+            Union[Literal["auto", "high", "medium", "low", "hd", "standard"], str]
+        ] = UNSET,
+        response_format: OptionalNullable[Union[Literal["url", "b64_json"], str]] = UNSET,
+        size: OptionalNullable[
+            Union[
+                Literal[
+                    "auto",
+                    "1024x1024",
+                    "1536x1024",
+                    "1024x1536",
+                    "256x256",
+                    "512x512",
+                    "1792x1024",
+                    "1024x1792",
+                ],
+                str,
+            ]
+        ] = UNSET,
+        style: OptionalNullable[Union[Literal["vivid", "natural"], str]] = UNSET,
         user: OptionalNullable[str] = UNSET,
-        background: OptionalNullable[str] = UNSET,
-        output_format: OptionalNullable[str] = UNSET,
+        background: OptionalNullable[Union[Literal["auto", "transparent", "opaque"], str]] = UNSET,
+        output_format: OptionalNullable[Union[Literal["png", "jpeg", "webp"], str]] = UNSET,
         output_compression: OptionalNullable[int] = UNSET,
-        moderation: OptionalNullable[str] = UNSET,
+        moderation: OptionalNullable[Union[Literal["auto", "low"], str]] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
@@ -265,15 +297,31 @@ class Images(Resource):
         model: str,
         prompt: str,
         n: OptionalNullable[int] = UNSET,
-        quality: OptionalNullable[str] = UNSET,
-        response_format: OptionalNullable[str] = UNSET,
-        size: OptionalNullable[str] = UNSET,
-        style: OptionalNullable[str] = UNSET,
+        quality: OptionalNullable[
+            Union[Literal["auto", "high", "medium", "low", "hd", "standard"], str]
+        ] = UNSET,
+        response_format: OptionalNullable[Union[Literal["url", "b64_json"], str]] = UNSET,
+        size: OptionalNullable[
+            Union[
+                Literal[
+                    "auto",
+                    "1024x1024",
+                    "1536x1024",
+                    "1024x1536",
+                    "256x256",
+                    "512x512",
+                    "1792x1024",
+                    "1024x1792",
+                ],
+                str,
+            ]
+        ] = UNSET,
+        style: OptionalNullable[Union[Literal["vivid", "natural"], str]] = UNSET,
         user: OptionalNullable[str] = UNSET,
-        background: OptionalNullable[str] = UNSET,
-        output_format: OptionalNullable[str] = UNSET,
+        background: OptionalNullable[Union[Literal["auto", "transparent", "opaque"], str]] = UNSET,
+        output_format: OptionalNullable[Union[Literal["png", "jpeg", "webp"], str]] = UNSET,
         output_compression: OptionalNullable[int] = UNSET,
-        moderation: OptionalNullable[str] = UNSET,
+        moderation: OptionalNullable[Union[Literal["auto", "low"], str]] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
@@ -365,15 +413,31 @@ class Images(Resource):
         model: str,
         prompt: str,
         n: OptionalNullable[int] = UNSET,
-        quality: OptionalNullable[str] = UNSET,
-        response_format: OptionalNullable[str] = UNSET,
-        size: OptionalNullable[str] = UNSET,
-        style: OptionalNullable[str] = UNSET,
+        quality: OptionalNullable[
+            Union[Literal["auto", "high", "medium", "low", "hd", "standard"], str]
+        ] = UNSET,
+        response_format: OptionalNullable[Union[Literal["url", "b64_json"], str]] = UNSET,
+        size: OptionalNullable[
+            Union[
+                Literal[
+                    "auto",
+                    "1024x1024",
+                    "1536x1024",
+                    "1024x1536",
+                    "256x256",
+                    "512x512",
+                    "1792x1024",
+                    "1024x1792",
+                ],
+                str,
+            ]
+        ] = UNSET,
+        style: OptionalNullable[Union[Literal["vivid", "natural"], str]] = UNSET,
         user: OptionalNullable[str] = UNSET,
-        background: OptionalNullable[str] = UNSET,
-        output_format: OptionalNullable[str] = UNSET,
+        background: OptionalNullable[Union[Literal["auto", "transparent", "opaque"], str]] = UNSET,
+        output_format: OptionalNullable[Union[Literal["png", "jpeg", "webp"], str]] = UNSET,
         output_compression: OptionalNullable[int] = UNSET,
-        moderation: OptionalNullable[str] = UNSET,
+        moderation: OptionalNullable[Union[Literal["auto", "low"], str]] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
         retries: OptionalNullable[RetryConfig] = UNSET,
         server_url: Optional[str] = None,
