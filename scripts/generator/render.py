@@ -75,6 +75,17 @@ class ModelView:
     none_means_unset: list[str]  # python names of optional, non-nullable input fields
     always_sent: list[str]  # python names of required fields with a default
     exception: str | None  # the exception class raised with this model as `.data`
+    variants: list[StatusVariant]  # that exception as each status class it is raised as
+
+
+@dataclass(frozen=True)
+class StatusVariant:
+    """A generated exception as one of the runtime's status classes, declared next to it:
+    `class ProblemNotFoundError(ProblemError, NotFoundError)`."""
+
+    name: str
+    status_class: str
+    statuses: str  # "404", "5XX"
 
 
 @dataclass
@@ -148,7 +159,12 @@ def _tag_field(f: ir.ModelField, values: tuple[str, ...]) -> ir.ModelField:
     )
 
 
-def model_view(model: ir.Model, cyclic: set[str], exception: str | None) -> ModelView:
+def model_view(
+    model: ir.Model,
+    cyclic: set[str],
+    exception: str | None,
+    variants: list[StatusVariant] | None = None,
+) -> ModelView:
     model = _tagged(model)
     imports = Imports()
     local = frozenset({model.class_name})
@@ -170,6 +186,8 @@ def model_view(model: ir.Model, cyclic: set[str], exception: str | None) -> Mode
     imports.add(".._runtime.models", base)
     if exception:
         imports.add(".._runtime.errors", "TypedAPIError")
+    for variant in variants or ():
+        imports.add(".._runtime.errors", variant.status_class)
     tail = Imports()
     for module, names in list(imports.names.items()):
         referenced = {n.removesuffix("TypedDict") for n in names}
@@ -194,6 +212,7 @@ def model_view(model: ir.Model, cyclic: set[str], exception: str | None) -> Mode
         ),
         always_sent=[f.name for f in model.fields if f.always_sent],
         exception=exception,
+        variants=variants or [],
     )
 
 
@@ -368,6 +387,42 @@ _STATUS_CLASSES = {
 }
 
 
+#: The statuses each status class stands for (the runtime's `status_error`).
+_STATUSES_OF = {cls: status for status, cls in _STATUS_CLASSES.items()} | {
+    "InternalServerError": "5XX"
+}
+
+
+def _status_variants(api: ir.Api, exceptions: dict[str, str]) -> dict[str, list[StatusVariant]]:
+    """For each generated exception, the status classes its declared status patterns
+    reach (`4XX` reaches seven, `default` all eight): the runtime raises the exception
+    as a subclass of both, which the generated code declares."""
+    reached: dict[str, set[str]] = {}
+    for resource in api.resources:
+        for op in resource.operations:
+            for error, name in _declared_errors(op, exceptions):
+                reached.setdefault(name, set()).update(_status_classes_of(error.status))
+    return {
+        name: [
+            StatusVariant(f"{name.removesuffix('Error')}{cls}", cls, _STATUSES_OF[cls])
+            for cls in sorted(classes)
+        ]
+        for name, classes in reached.items()
+    }
+
+
+def _status_classes_of(pattern: str) -> set[str]:
+    pattern = pattern.upper()
+    if pattern == "DEFAULT":
+        return set(_STATUSES_OF)
+    if pattern == "4XX":
+        return set(_STATUSES_OF) - {"InternalServerError"}
+    if pattern[:1] == "5":
+        return {"InternalServerError"}
+    cls = _STATUS_CLASSES.get(pattern)
+    return {cls} if cls else set()
+
+
 def _raises(op: ir.Operation, exceptions: dict[str, str]) -> list[tuple[str, str]]:
     """`Raises:` lines of a method's docstring: (exception, when), one per class, the
     classes the spec declares first."""
@@ -440,6 +495,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
 
     cycles, order = _import_order(api)
     exceptions = dict(api.error_classes)
+    variants = _status_variants(api, exceptions)
     emit(layout.code(package, "__init__.py"), "package_init.py.jinja")
     emit(layout.code(package, "sdk.py"), "sdk.py.jinja")
     emit(layout.code(package, "types", "__init__.py"), "types_init.py.jinja")
@@ -461,7 +517,8 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
             layout.doc("sdks", resource.module, "README.md"), "resource.md.jinja", resource=resource
         )
     for model in api.models:
-        view = model_view(model, cycles, exceptions.get(model.class_name))
+        exception = exceptions.get(model.class_name)
+        view = model_view(model, cycles, exception, variants.get(exception or ""))
         emit(layout.code(package, "models", f"{model.module}.py"), "model.py.jinja", view=view)
         emit(layout.doc("models", f"{model.module}.md"), "model.md.jinja", model=_tagged(model))
     for enum in api.enums:
@@ -490,12 +547,16 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     for error in api.error_types:
         imports = Imports()
         imports.add(".._runtime.errors", "TypedAPIError")
+        error_variants = variants.get(error.name, [])
+        for variant in error_variants:
+            imports.add(".._runtime.errors", variant.status_class)
         emit(
             layout.code(package, "models", f"{error.module}.py"),
             "error.py.jinja",
             error=error,
             annotation=annotation(error.type, Context("output"), imports),
             imports=imports.lines(),
+            variants=error_variants,
         )
     emit(layout.doc("models", "utils", "retryconfig.md"), "retryconfig.md.jinja")
     emit(layout.doc("reference.md"), "reference.md.jinja")

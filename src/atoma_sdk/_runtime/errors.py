@@ -259,6 +259,17 @@ class TypedAPIError(APIError):
     _data_type: ClassVar[Any] = None
     #: the declared media type of the body (how `.data` is read from it)
     _data_media_type: ClassVar[str] = "application/json"
+    #: this error as each status class (`NotFoundError`, ...): the subclasses the
+    #: generator declares next to it, `class ProblemNotFoundError(ProblemError,
+    #: NotFoundError)`, each registered here when it is defined
+    _as_status: ClassVar[dict[type[APIError], type[TypedAPIError]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._as_status = {}
+        typed, *status = cls.__bases__
+        if status and issubclass(typed, TypedAPIError) and issubclass(status[0], APIError):
+            typed._as_status[status[0]] = cls
 
     @classmethod
     def parse_data(cls, response: httpx.Response) -> Any:
@@ -547,10 +558,14 @@ def status_error(
 
 def _as_status(typed: type[TypedAPIError], status_class: type[APIError]) -> type[APIError]:
     """`typed` as an error of `status_class` too: `typed` itself when it already is one,
-    else a subclass of both, made once per pair and named for both
-    (`OrderMissingError[NotFoundError]`); it pickles as the pair."""
+    else the subclass of both declared with it (generated code declares one per status
+    class its statuses reach). A class written by hand without them gets one made once
+    per pair, named for both (`OrderMissingError[NotFoundError]`), pickled as the pair."""
     if issubclass(typed, status_class):
         return typed
+    declared = typed._as_status.get(status_class)
+    if declared is not None:
+        return declared
     key = (typed, status_class)
     combined = _COMBINED_CLASSES.get(key)
     if combined is None:
