@@ -4,10 +4,10 @@
     atoma mock serve [--port N]              run the bundled mock of the API
 
 Only the paths of saved images go to stdout, one per line, so the command composes with
-shell pipelines; progress and errors go to stderr. The token comes from the
-`ATOMASDK_BEARER_AUTH` environment variable. Exit codes: 0 success, 1 an API, connection
-or download error, 2 a usage error (bad option or argument value), 130 interrupted.
-Errors are one line; `--debug` adds the traceback.
+shell pipelines; progress (`cli_progress`, silenced by `--quiet`) and errors go to stderr.
+The token comes from the `ATOMASDK_BEARER_AUTH` environment variable. Exit codes: 0
+success, 1 an API, connection or download error, 2 a usage error (bad option or argument
+value), 130 interrupted. Errors are one line; `--debug` adds the traceback.
 
 No generated image is lost: `--out` is checked (and created) before the request is sent;
 each image goes to a new file (never over an existing file or through a symlink); an
@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 import pydantic
 
-from . import models
+from . import __version__, models
 from ._runtime.errors import (
     APIError,
     APITimeoutError,
@@ -39,25 +39,27 @@ from ._runtime.errors import (
     ResponseValidationError,
     SDKError,
 )
+from .cli_options import (
+    OPEN_ENUM_OPTIONS,
+    TOKEN_ENV_VAR,
+    Parser,
+    image_count,
+    open_enum_help,
+    port_number,
+    server_url,
+    unknown_value_warning,
+)
+from .cli_progress import Progress
 from .image_files import image_bytes, image_extension
 from .sdk import AtomaSDK
 
 __all__ = ["main"]
 
 DEFAULT_MODEL = "black-forest-labs/FLUX.1-schnell"
-TOKEN_ENV_VAR = "ATOMASDK_BEARER_AUTH"
 #: Partial images asked for with `--stream` when `--partial-images` is not given.
 DEFAULT_PARTIAL_IMAGES = 2
 #: Options of `images generate` passed to the SDK under the same name, when given.
-REQUEST_OPTIONS = (
-    "n",
-    "size",
-    "quality",
-    "style",
-    "response_format",
-    "background",
-    "output_format",
-)
+REQUEST_OPTIONS = ("n", *OPEN_ENUM_OPTIONS)
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -99,19 +101,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     # --debug is accepted before or after the subcommand; SUPPRESS keeps a subcommand's
     # default from overwriting a value given before it.
-    debug = argparse.ArgumentParser(add_help=False)
+    debug = Parser(add_help=False)
     debug.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="atoma",
         description="Generate images with the Atoma API (token: $ATOMASDK_BEARER_AUTH).",
     )
+    parser.add_argument("--version", action="version", version=f"atoma {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    commands = parser.add_subparsers(title="commands", dest="command", required=True)
+    # dest=SUPPRESS: a missing command is named by its choices, not by an internal name
+    commands = parser.add_subparsers(title="commands", dest=argparse.SUPPRESS, required=True)
 
     images = commands.add_parser("images", help="image generation").add_subparsers(
-        title="commands", dest="images_command", required=True
+        title="commands", dest=argparse.SUPPRESS, required=True
     )
     generate = images.add_parser(
         "generate",
@@ -122,13 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     generate.set_defaults(handler=generate_images)
     generate.add_argument("prompt", metavar="PROMPT", help="what to draw")
     generate.add_argument("--model", default=DEFAULT_MODEL, help="default: %(default)s")
-    generate.add_argument("--n", type=int, metavar="N", help="how many images (server default 1)")
-    generate.add_argument("--size", metavar="WxH", help="e.g. 1024x1024")
-    generate.add_argument("--quality", help="e.g. standard, hd, low, medium, high, auto")
-    generate.add_argument("--style", help="e.g. vivid, natural")
-    generate.add_argument("--response-format", metavar="FORMAT", help="url or b64_json")
-    generate.add_argument("--background", help="auto, transparent or opaque")
-    generate.add_argument("--output-format", metavar="FORMAT", help="png, jpeg or webp")
+    generate.add_argument(
+        "--n", type=image_count, metavar="N", help="how many images, 1 or more (server default 1)"
+    )
+    for option in OPEN_ENUM_OPTIONS:
+        generate.add_argument(
+            f"--{option.replace('_', '-')}", metavar=option.upper(), help=open_enum_help(option)
+        )
     generate.add_argument(
         "--stream", action="store_true", help="stream: save partial images as they arrive"
     )
@@ -146,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--out", type=Path, default=Path(), metavar="DIR", help="where to save (default: .)"
     )
+    generate.add_argument(
+        "--quiet", action="store_true", help="no progress on stderr (errors still are)"
+    )
     server = generate.add_mutually_exclusive_group()
     server.add_argument(
         "--server-url", metavar="URL", type=server_url, help="default: https://api.atoma.network"
@@ -155,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     mock = commands.add_parser("mock", help="the bundled mock API").add_subparsers(
-        title="commands", dest="mock_command", required=True
+        title="commands", dest=argparse.SUPPRESS, required=True
     )
     serve = mock.add_parser(
         "serve",
@@ -187,6 +194,11 @@ def generate_images(args: argparse.Namespace) -> int:
     fields = {name: value for name, value in fields.items() if value is not None}
     out = output_directory(args.out)
     with ExitStack() as stack:
+        report = stack.enter_context(Progress(sys.stderr, quiet=args.quiet))
+        for name in OPEN_ENUM_OPTIONS:
+            warning = unknown_value_warning(name, fields.get(name))
+            if warning:
+                report.error(warning)
         server_url, token = args.server_url, None  # None: the SDK reads the token variable
         if args.mock:
             from .mock import MockServer
@@ -194,14 +206,16 @@ def generate_images(args: argparse.Namespace) -> int:
             server_url, token = stack.enter_context(MockServer()).url, ""
         sdk = stack.enter_context(AtomaSDK(bearer_auth=token, server_url=server_url))
         if args.stream:
-            return save_stream(sdk, fields, out)
+            return save_stream(sdk, fields, out, report)
         else:
+            report.working("generating")
             if args.confidential:
                 response = sdk.confidential_images.generate(**fields)
             else:
                 response = sdk.images.generate(**fields)
+            report.working("saving the images")
             kept = [
-                keep_image(sdk, image, out, f"image-{response.created}-{index}", final=True)
+                keep_image(sdk, image, out, f"image-{response.created}-{index}", report, final=True)
                 for index, image in enumerate(response.data, 1)
             ]
             if not all(kept):
@@ -209,7 +223,7 @@ def generate_images(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def save_stream(sdk: AtomaSDK, fields: dict[str, Any], out: Path) -> int:
+def save_stream(sdk: AtomaSDK, fields: dict[str, Any], out: Path, report: Progress) -> int:
     """Save partial images as they arrive (progress on stderr), then the final images.
 
     Servers may stream fewer partial images than asked, and OpenAI's stream one image
@@ -218,28 +232,30 @@ def save_stream(sdk: AtomaSDK, fields: dict[str, Any], out: Path) -> int:
     created: int | None = None
     partials = partials_of_image = completed = 0
     all_kept = True
+    report.working("generating")
     with sdk.images.generate_stream(**fields) as stream:
         for event in stream:
             if isinstance(event, models.UnknownVariant):
-                progress(f"skipped an event of unknown type {getattr(event, 'type', None)!r}")
+                report.event(f"skipped an event of unknown type {getattr(event, 'type', None)!r}")
                 continue
             if created is None:  # one prefix for every file of this run
                 created = event.created_at or int(time.time())
             if isinstance(event, models.ImagePartialImageEvent):
                 partials += 1
                 partials_of_image += 1
-                path = keep_image(sdk, event, out, f"image-{created}-partial-{partials}")
+                path = keep_image(sdk, event, out, f"image-{created}-partial-{partials}", report)
                 expected = fields["partial_images"]
                 if path is not None:
-                    progress(f"partial {partials_of_image}/{expected} saved to {path}")
+                    report.event(f"partial {partials_of_image}/{expected} saved to {path}")
             else:
                 completed += 1
                 partials_of_image = 0
-                path = keep_image(sdk, event, out, f"image-{created}-{completed}", final=True)
+                stem = f"image-{created}-{completed}"
+                path = keep_image(sdk, event, out, stem, report, final=True)
                 if path is not None:
-                    progress(f"completed, saved to {path}")
+                    report.event(f"completed, saved to {path}")
             all_kept = all_kept and path is not None
-    if completed == 0 and fields.get("n") != 0:
+    if completed == 0:
         raise CommandError("the stream ended without a completed image")
     return EXIT_OK if all_kept else EXIT_FAILURE
 
@@ -278,7 +294,7 @@ def output_directory(path: Path) -> Path:
 
 
 def keep_image(
-    sdk: AtomaSDK, image: Any, out: Path, stem: str, *, final: bool = False
+    sdk: AtomaSDK, image: Any, out: Path, stem: str, report: Progress, *, final: bool = False
 ) -> Path | None:
     """Save a generated image in `out` as a new file named `stem` (its path printed on
     stdout when `final`). If that fails, keep it in the temporary directory and say where;
@@ -288,7 +304,7 @@ def keep_image(
     try:
         data = image_bytes(image, sdk=sdk)
     except SDKError as error:
-        progress(f"error: could not get image {stem}: {describe_error(error)[1]}{where}")
+        report.error(f"error: could not get image {stem}: {describe_error(error)[1]}{where}")
         return None
     try:
         path = write_new_file(out, stem + image_extension(data), data)
@@ -297,9 +313,9 @@ def keep_image(
         try:
             kept = keep_elsewhere(stem + image_extension(data), data)
         except OSError:
-            progress(f"error: could not save image {stem} in {out}: {reason}{where}")
+            report.error(f"error: could not save image {stem} in {out}: {reason}{where}")
             return None
-        progress(f"error: could not save image {stem} in {out}: {reason}; kept it as {kept}")
+        report.error(f"error: could not save image {stem} in {out}: {reason}; kept it as {kept}")
         if final:
             emit(kept)
         return None
@@ -356,34 +372,6 @@ def emit(line: object) -> None:
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
         os.close(null)
-
-
-def server_url(text: str) -> str:
-    """`--server-url`: an absolute http(s) URL with a host, without credentials."""
-    try:
-        url = httpx.URL(text)
-    except httpx.InvalidURL as error:
-        raise argparse.ArgumentTypeError(f"not a valid URL: {error}") from None
-    if url.userinfo:  # not echoed: it may hold a password
-        raise argparse.ArgumentTypeError(
-            f"the URL must not carry a user name or password (the token comes from "
-            f"${TOKEN_ENV_VAR})"
-        )
-    if url.scheme not in ("http", "https") or not url.host:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an absolute http:// or https:// URL with a host"
-        )
-    if url.port is not None and not 1 <= url.port <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r}: {url.port} is not a port number")
-    return text
-
-
-def port_number(text: str) -> int:
-    """`--port`: 0 (any free port) to 65535."""
-    port = int(text) if text.isascii() and text.isdigit() else -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
-    return port
 
 
 def progress(message: str) -> None:

@@ -74,7 +74,7 @@ def free_port() -> int:
 
 def test_generate_saves_images_and_prints_their_paths(server: MockServer, tmp_path: Path) -> None:
     out = tmp_path / "new" / "dir"  # created when missing
-    args = ["an otter", "--n", "2", "--size", "32x32", "--out", str(out)]
+    args = ["an otter", "--n", "2", "--size", "256x256", "--out", str(out)]
     result = atoma("images", "generate", *args, "--server-url", server.url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -82,7 +82,7 @@ def test_generate_saves_images_and_prints_their_paths(server: MockServer, tmp_pa
     assert sorted(out.iterdir()) == sorted(paths)
     assert all(path.parent == out for path in paths)
     body = server.api.requests[0].json()
-    assert body == {"model": DEFAULT_MODEL, "prompt": "an otter", "n": 2, "size": "32x32"}
+    assert body == {"model": DEFAULT_MODEL, "prompt": "an otter", "n": 2, "size": "256x256"}
     assert "authorization" not in server.api.requests[0].headers
 
 
@@ -188,9 +188,19 @@ def test_debug_adds_the_traceback(server: MockServer, tmp_path: Path) -> None:
     assert "Traceback" in atoma(*args, cwd=tmp_path).stderr
 
 
-def test_connection_error(tmp_path: Path) -> None:
+def test_connection_error_after_the_retries_each_on_a_line(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     result = atoma("images", "generate", "otter", "--server-url", url, cwd=tmp_path)
+    assert result.returncode == 1
+    first, second, error = result.stderr.splitlines()
+    assert re.fullmatch(r"attempt 1 failed \(could not connect\); attempt 2 in [0-9.]+ s", first)
+    assert re.fullmatch(r"attempt 2 failed \(could not connect\); attempt 3 in [0-9.]+ s", second)
+    assert error.startswith(f"error: could not connect to {url}/v1/images/generations: ")
+
+
+def test_quiet_leaves_only_the_error(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = atoma("images", "generate", "otter", "--server-url", url, "--quiet", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: could not connect to {url}/v1/images/generations: ")
     assert result.stderr.count("\n") == 1
@@ -200,8 +210,9 @@ def test_connection_error(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--bogus"], "unrecognized arguments: --bogus"),
-        (["--n", "two"], "argument --n: invalid int value: 'two'"),
-        (["--n", "-1"], "error: invalid argument: n: Input should be greater than or equal to 0"),
+        (["--n", "two"], "argument --n: 'two' is not a number of images (1 or more)"),
+        (["--n", "-1"], "argument --n: '-1' is not a number of images (1 or more)"),
+        (["--n", "0"], "argument --n: '0' is not a number of images (1 or more)"),
         (["--partial-images", "2"], "error: --partial-images needs --stream"),
         (["--mock", "--server-url", "http://x"], "not allowed with argument"),
     ],
@@ -242,7 +253,7 @@ def test_ctrl_c_exits_130(server: MockServer, tmp_path: Path) -> None:
 
 
 def test_stream_saves_partial_images_as_they_arrive(server: MockServer, tmp_path: Path) -> None:
-    args = ["otter", "--stream", "--partial-images", "2", "--size", "16x16", "--out", "o"]
+    args = ["otter", "--stream", "--partial-images", "2", "--size", "256x256", "--out", "o"]
     result = atoma("images", "generate", *args, "--server-url", server.url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     [final] = assert_images(result.stdout, 1, tmp_path)
@@ -270,8 +281,8 @@ def test_stream_broken_mid_way_keeps_the_partials_and_exits_1(
     server: MockServer, tmp_path: Path
 ) -> None:
     server.api.cut_stream_next()
-    args = ["images", "generate", "otter", "--stream", "--size", "8x8", "--server-url", server.url]
-    result = atoma(*args, cwd=tmp_path)
+    args = ["images", "generate", "otter", "--stream", "--size", "256x256"]
+    result = atoma(*args, "--server-url", server.url, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == ""
     progress, error = result.stderr.splitlines()

@@ -27,7 +27,7 @@ def server() -> Iterator[MockServer]:
 
 
 def generate(server: MockServer, out: Path, *args: str) -> list[str]:
-    return ["images", "generate", "otter", "--size", "8x8", "--out", str(out),
+    return ["images", "generate", "otter", "--size", "256x256", "--out", str(out),
             "--server-url", server.url, *args]  # fmt: skip
 
 

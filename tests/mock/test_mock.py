@@ -94,12 +94,33 @@ def test_b64_json_answers_the_image_only(client: httpx.Client) -> None:
     assert [client.get(image["url"]).content for image in url_data] == pngs  # same recipe
 
 
-def test_response_format_is_free_text(client: httpx.Client) -> None:
-    """The spec has no enum for it: anything but `b64_json` answers with a `url`."""
-    for response_format in ("url", "png", None):
+def test_url_is_the_default_response_format(client: httpx.Client) -> None:
+    for response_format in ("url", None):
         data = generate(client, response_format=response_format).json()["data"]
         assert "url" in data[0]
         assert "b64_json" not in data[0]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "known"),
+    [
+        ("response_format", "png", "url, b64_json"),
+        ("quality", "ultra", "auto, high, medium, low, hd, standard"),
+        ("style", "retro", "vivid, natural"),
+        ("background", "clear", "auto, transparent, opaque"),
+        ("moderation", "strict", "auto, low"),
+    ],
+)
+def test_values_the_spec_does_not_list_are_refused_as_the_api_would(
+    client: httpx.Client, field: str, value: str, known: str
+) -> None:
+    """The SDK sends any string (open enums); the mock, like the API, takes the known ones."""
+    response = generate(client, **{field: value})
+    assert response.status_code == 400
+    message = f"{field}: expected one of {known}, got {value!r}"
+    assert response.json()["error"] == {
+        "message": message, "type": "invalid_request_error", "param": field
+    }  # fmt: skip
 
 
 def test_new_request_fields_are_accepted(client: httpx.Client, transport: MockTransport) -> None:

@@ -25,6 +25,7 @@ from .retries import RetryPolicy, retry_after_seconds
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "Reading",
+    "RetryNotice",
     "attempts",
     "checked_size_cap",
     "raise_for_status",
@@ -41,6 +42,21 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 #: compression bomb is refused after the cap plus one such step, not after a whole
 #: network read (64 KiB of gzip is 64 MiB decoded).
 DECODE_STEP = 1024
+
+
+@dataclass(frozen=True)
+class RetryNotice:
+    """A retry, as the `atoma_retry` attribute of its INFO log record, for programs that
+    report progress (the `atoma` command) without parsing log text."""
+
+    #: The attempt about to be made: 2 for the first retry.
+    attempt: int
+    #: Why: an httpx exception's class name, or `status 429`.
+    reason: str
+    wait_seconds: float
+    #: What the response's `Retry-After` (or `retry-after-ms`) asked for, in seconds.
+    retry_after_seconds: float | None
+
 
 #: A step of a call: send this request, or wait this many seconds.
 Step = Union[httpx.Request, float]
@@ -60,6 +76,7 @@ def attempts(
     retries_done = 0
     resendable = getattr(request.stream, "replayable", True)
     while True:
+        retry_after: float | None = None
         try:
             response = yield request
         except httpx.RequestError as error:
@@ -85,13 +102,15 @@ def attempts(
             if delay_ms is None or _not_resent(request, resendable, reason, logger):
                 return response
         retries_done += 1
+        retry = RetryNotice(retries_done + 1, reason, delay_ms / 1000, retry_after)
         logger.info(
             "Retrying %s %s (attempt %d) after %s in %.3f s",
             request.method,
             request.url.path,
-            retries_done + 1,
+            retry.attempt,
             reason,
-            delay_ms / 1000,
+            retry.wait_seconds,
+            extra={"atoma_retry": retry},
         )
         yield delay_ms / 1000
 

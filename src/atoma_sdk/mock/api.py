@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pydantic
 
+from ..known_values import known_values
 from ..models import CreateImageRequest, CreateImageResponse, CreateImageStreamRequest
 from .confidential import CONFIDENTIAL_PATH, LOCK_PATH, MockNode
 from .events import StreamedImage, image_events
@@ -40,6 +41,10 @@ MAX_N = 10
 #: The only `output_format` the mock encodes (the spec also names `jpeg` and `webp`).
 OUTPUT_FORMAT = "png"
 _SIZE = re.compile(r"([0-9]{1,5})x([0-9]{1,5})")
+#: Fields whose type lists known values (`Literal[...] | str`, open for the SDK) that the
+#: mock holds to those values, as the real API does. `size` keeps the mock's own rule
+#: (any WIDTHxHEIGHT, so tests can ask for tiny images) and `output_format` its PNG rule.
+CLOSED_FIELDS = ("quality", "response_format", "style", "background", "moderation")
 
 
 @dataclass(frozen=True)
@@ -325,7 +330,14 @@ def _request_model(
 
 
 def _job(request: CreateImageRequest | CreateImageStreamRequest) -> _Job | MockResponse:
-    """The mock's limits on top of the spec's: `n`, a parseable `size`, PNG output only."""
+    """The mock's limits on top of the spec's: the known values of `CLOSED_FIELDS`, `n`, a
+    parseable `size`, PNG output only."""
+    for field in CLOSED_FIELDS:
+        value = getattr(request, field)
+        known = known_values(CreateImageRequest, field)
+        if isinstance(value, str) and known and value not in known:
+            message = f"{field}: expected one of {', '.join(known)}, got {value!r}"
+            return _invalid(message, field)
     count = request.n if isinstance(request.n, int) else 1
     if count > MAX_N:
         return _invalid(f"n: the mock generates at most {MAX_N} images", "n")
