@@ -205,7 +205,7 @@ class HTTPClients:
             if loop is None or entry.hook is None:
                 continue  # not an asyncio loop: only `await aclose()` can close it
             if loop is running:
-                task = asyncio.ensure_future(entry.hook.aclose())
+                task = loop.create_task(_finish(entry.hook))
                 self._closing.add(task)
                 task.add_done_callback(self._closing.discard)
             elif loop.is_running():
@@ -216,7 +216,7 @@ class HTTPClients:
         loop = _running_loop()
         with self._lock:
             self.closed = True
-            entry = self._loops.get(loop)
+            entry = self._loops.get(loop) or self._retired.get(loop)
         if entry is not None:
             if entry.hook is not None:
                 await entry.hook.aclose()
@@ -256,6 +256,7 @@ async def _close_with_loop(
 
 
 async def _finish(hook: Any) -> None:
+    """Close a loop's hook (and so its client) in a task of that loop."""
     await hook.aclose()
 
 
