@@ -105,9 +105,10 @@ def assert_connection_error(
     error: BaseException, base: type[models.APIConnectionError], httpx_class: type[Exception]
 ) -> None:
     """`error` is exactly the SDK's wrapper of `httpx_class`: both an instance of `base`
-    (APIConnectionError / APITimeoutError) and of `httpx_class`, chaining the original."""
+    (APIConnectionError / APITimeoutError) and of `httpx_class`, chaining the original;
+    shown (repr, tracebacks) by the public name of `base`."""
     assert type(error).__bases__ == (base, httpx_class), type(error).__mro__
-    assert type(error).__name__ == httpx_class.__name__
+    assert (type(error).__module__, type(error).__qualname__) == ("atoma_sdk", base.__name__)
     assert type(error.__cause__) is httpx_class, repr(error.__cause__)
     assert isinstance(error, models.SDKError)
 

@@ -1,10 +1,20 @@
 """Errors a person can read: a bad argument is one line naming the field, the rule and the
-value (its type when the rule is about types), and stays a `pydantic.ValidationError`."""
+value (its type when the rule is about types), and stays a `pydantic.ValidationError`;
+connection errors name the method and URL, timeouts their phase and limit; public class
+names in reprs and tracebacks."""
 
 from __future__ import annotations
 
+import contextlib
+import pickle
+import socket
+import threading
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import pydantic
 import pytest
 import respx
@@ -57,3 +67,86 @@ def test_open_enum_with_a_value_of_another_type() -> None:
         AtomaSDK(bearer_auth="t").images.generate(model="m", prompt="p", size=1024)  # type: ignore[arg-type]
     assert str(caught.value) == "size: must be a string, got int 1024"
     assert [d["type"] for d in caught.value.errors()] == ["string_type"]
+
+
+# -- connection errors: method, URL without credentials, the phase and limit of a timeout --
+
+
+def test_connection_error_names_method_and_url_without_credentials() -> None:
+    with respx.mock() as router:
+        router.post("https://api.atoma.network/v1/images/generations").mock(
+            side_effect=httpx.ConnectError("[Errno 111] Connection refused")
+        )
+        sdk = AtomaSDK(bearer_auth="t", retry_config=None)
+        with sdk, pytest.raises(atoma_sdk.APIConnectionError) as caught:
+            sdk.images.generate(model="m", prompt="p", extra_query={"key": "secret"})
+    error = caught.value
+    assert str(error) == (
+        "POST https://api.atoma.network/v1/images/generations: [Errno 111] Connection refused"
+    )
+    assert isinstance(error, httpx.ConnectError)
+    assert repr(error) == f"APIConnectionError({str(error)!r})"
+    assert "".join(traceback.format_exception_only(error)).startswith(
+        "atoma_sdk.APIConnectionError: POST https://api.atoma.network/"
+    )
+
+
+@contextmanager
+def silent_server() -> Iterator[str]:
+    """A server on 127.0.0.1 that accepts connections and never answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                accepted.append(listener.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        for connection in accepted:
+            connection.close()
+        thread.join(5)
+
+
+def test_read_timeout_says_the_phase_and_the_limit() -> None:
+    with (
+        silent_server() as url,
+        AtomaSDK("t", None, url, retry_config=None) as sdk,
+        pytest.raises(atoma_sdk.APITimeoutError) as caught,
+    ):
+        sdk.images.generate(model="m", prompt="p", timeout_ms=200)
+    assert str(caught.value) == (
+        f"POST {url}/v1/images/generations: timed out reading the response "
+        "(the read timeout, 0.2 s): timed out"
+    )
+    assert isinstance(caught.value, httpx.ReadTimeout)
+    assert repr(caught.value).startswith("APITimeoutError('POST ")
+
+
+async def test_async_timeout_text_is_more_than_its_class_name() -> None:
+    with silent_server() as url:
+        async with AtomaSDK("t", None, url, retry_config=None) as sdk:
+            with pytest.raises(atoma_sdk.APITimeoutError) as caught:
+                await sdk.images.generate_async(model="m", prompt="p", timeout_ms=200)
+    assert str(caught.value) == (
+        f"POST {url}/v1/images/generations: timed out reading the response "
+        "(the read timeout, 0.2 s)"
+    )
+
+
+def test_connection_errors_pickle_as_their_httpx_class() -> None:
+    with respx.mock() as router:
+        router.post("https://api.atoma.network/v1/images/generations").mock(
+            side_effect=httpx.ReadTimeout("")
+        )
+        sdk = AtomaSDK(bearer_auth="t", retry_config=None)
+        with sdk, pytest.raises(atoma_sdk.APITimeoutError) as caught:
+            sdk.images.generate(model="m", prompt="p")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert type(copy) is type(caught.value) and isinstance(copy, httpx.ReadTimeout)
+    assert str(copy) == str(caught.value)

@@ -391,13 +391,19 @@ class APIConnectionError(SDKError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         request = _portable_request(getattr(self, "_request", None))
-        return (_rebuild_connection_error, (type(self), str(self), request))
+        # The httpx class, not ours: ours are all named `APIConnectionError` or
+        # `APITimeoutError` (see _show_as_public), which pickle could not tell apart.
+        key = next((b for b in type(self).__mro__ if b in _CONNECTION_CLASSES), type(self))
+        return (_rebuild_connection_error, (key, str(self), request))
 
 
 def _rebuild_connection_error(
-    cls: type[APIConnectionError], message: str, request: httpx.Request | None
+    cls: type[Exception], message: str, request: httpx.Request | None
 ) -> APIConnectionError:
-    return cls(message, request=request)
+    ours = _CONNECTION_CLASSES.get(cls) if issubclass(cls, httpx.RequestError) else None
+    made = (ours or cls)(message, request=request)  # type: ignore[call-arg]
+    assert isinstance(made, APIConnectionError)
+    return made
 
 
 class APITimeoutError(APIConnectionError):
@@ -597,7 +603,34 @@ def connection_error(error: httpx.RequestError) -> APIConnectionError:
         _CONNECTION_CLASSES[base] for base in type(error).__mro__ if base in _CONNECTION_CLASSES
     )
     request = getattr(error, "_request", None)
-    return cls(str(error) or type(error).__name__, request=request)
+    return cls(_described(error, request), request=request)
+
+
+#: What each timeout class waited for, and the `httpx.Timeout` field that limits it.
+_TIMEOUT_PHASES: dict[type[httpx.TimeoutException], tuple[str, str]] = {
+    httpx.ConnectTimeout: ("connecting", "connect"),
+    httpx.ReadTimeout: ("reading the response", "read"),
+    httpx.WriteTimeout: ("sending the request", "write"),
+    httpx.PoolTimeout: ("waiting for a free connection in the pool", "pool"),
+}
+
+
+def _described(error: httpx.RequestError, request: httpx.Request | None) -> str:
+    """`METHOD URL: what happened`: the URL without user info or query (they can carry
+    credentials), a timeout's phase and limit, and httpx's own text when it has one (an
+    async timeout often has none)."""
+    text = str(error)
+    phase = next((p for c, p in _TIMEOUT_PHASES.items() if isinstance(error, c)), None)
+    if phase is not None:
+        limit = ((request.extensions.get("timeout") or {}) if request else {}).get(phase[1])
+        within = f" (the {phase[1]} timeout, {limit:g} s)" if limit is not None else ""
+        what = f"timed out {phase[0]}{within}" + (f": {text}" if text else "")
+    else:
+        what = text or type(error).__name__
+    if request is None:
+        return what
+    url = request.url.copy_with(username=None, password=None, query=None, fragment=None)
+    return f"{request.method} {url}: {what}"
 
 
 def lower_layer_error(error: Exception) -> APIConnectionError | None:
@@ -659,6 +692,11 @@ def _show_as_public() -> None:
     for name in __all__:
         if name[:1].isupper() and name != "TypedAPIError":
             globals()[name].__module__ = package
+    # The classes that are also httpx's show as the public class they are one of
+    # (`atoma_sdk.APIConnectionError` in a traceback); they stay httpx's for `except`.
+    for cls in _CONNECTION_CLASSES.values():
+        public = APITimeoutError if issubclass(cls, APITimeoutError) else APIConnectionError
+        cls.__module__, cls.__name__, cls.__qualname__ = package, public.__name__, public.__name__
 
 
 _show_as_public()
