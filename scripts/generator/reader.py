@@ -33,24 +33,26 @@ class Document:
 
 
 def read_document(path: Path) -> Document:
-    """Parse `path`: JSON when it ends in `.json`, YAML (1.2 rules) otherwise."""
+    """Parse `path`: JSON when it ends in `.json` or its text is a JSON object (faster, and
+    JSON's escapes of characters beyond U+FFFF are not YAML's), YAML (1.2 rules) otherwise."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise ReadError(_one_line(error)) from error
-    duplicates: list[tuple[dict[str, Any], str]] = []
-    if path.suffix.lower() == ".json":
+    json_file = path.suffix.lower() == ".json"
+    if json_file or text.lstrip().startswith("{"):
+        duplicates: list[tuple[dict[str, Any], str]] = []
         try:
             data = json.loads(text, object_pairs_hook=_json_object(duplicates))
+            return Document(data, _duplicate_pointers(data, duplicates))
         except json.JSONDecodeError as error:
-            raise ReadError(f"invalid JSON: {error}") from error
-    else:
-        try:
-            data, pointers = _load_yaml(text)
-        except yaml.YAMLError as error:
-            raise ReadError(f"invalid YAML: {_yaml_message(error)}") from error
-        return Document(data, pointers)
-    return Document(data, _duplicate_pointers(data, duplicates))
+            if json_file:
+                raise ReadError(f"invalid JSON: {error}") from error
+    try:
+        data, pointers = _load_yaml(text)
+    except yaml.YAMLError as error:
+        raise ReadError(f"invalid YAML: {_yaml_message(error)}") from error
+    return Document(data, pointers)
 
 
 _Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when built

@@ -13,6 +13,8 @@ from generator import reader, validation
 from generator.diagnostics import Diagnostics, Problem, SpecError
 from generator.load import load_spec
 from generator.pointers import MISSING, follow, split
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 MULTIFILE = Path(__file__).parent / "specs" / "multifile"
 
@@ -77,6 +79,35 @@ def test_yaml_scalars_follow_yaml_1_2_like_json(tmp_path: Path) -> None:
     assert data["tagged"] == ["5", 7, "12", "1e3"]
     # every key is the text written: JSON keys are strings
     assert list(data)[4:] == ["on", "yes", "200", "1e-08"]
+
+
+PRINTABLE = st.characters(exclude_categories=["Cs", "Cc", "Cn", "Co"])
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(PRINTABLE, max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(PRINTABLE, max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=JSON_VALUES)
+def test_json_text_read_as_yaml_is_the_same_data(
+    value: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """YAML 1.2 is a superset of JSON: JSON text means the same read as YAML (PyYAML's
+    YAML 1.1 rules read `1e-08` as a string), and a `.yml` file holding a JSON object is
+    read as JSON (whose `\\ud800\\udc00` escapes YAML has not)."""
+    assert reader._load_yaml(json.dumps(value, ensure_ascii=False, indent=1))[0] == value
+    spec = tmp_path_factory.mktemp("json") / "spec.yml"
+    spec.write_text(json.dumps({"x": value}), encoding="utf-8")
+    assert reader.read_document(spec).data == {"x": value}
 
 
 def test_yaml_is_parsed_by_libyaml_when_pyyaml_has_it() -> None:
