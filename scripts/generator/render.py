@@ -231,7 +231,7 @@ def resource_view(resource: ir.Resource, exceptions: dict[str, str]) -> Resource
     imports.add("collections.abc", "Mapping")
     imports.add("typing", "Optional")
     imports.add("functools", "cache")
-    if any(o.confidential is None for o in view.operations):
+    if view.operations:
         imports.add("functools", "cached_property")
         imports.add(".._runtime.raw", "raw_method", "raw_method_async")
     view.imports = imports.lines()

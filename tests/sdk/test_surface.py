@@ -257,3 +257,29 @@ def test_open_enum_values_known_or_not_go_out_as_given() -> None:
     assert route.calls.last.request.content == (
         b'{"model":"m","prompt":"p","quality":"hd","size":"2048x2048","style":null}'
     )
+
+
+def test_confidential_with_raw_response_wraps_the_envelopes_answer() -> None:
+    from atoma_sdk.mock import MockAPI, MockTransport
+    from atoma_sdk.mock.confidential import CONFIDENTIAL_PATH
+
+    def add_request_id(response: httpx.Response) -> None:
+        response.headers["x-request-id"] = f"req-{response.request.url.path}"
+
+    api = MockAPI()
+    hooks = {"response": [add_request_id]}
+    with httpx.Client(transport=MockTransport(api), event_hooks=hooks) as client:
+        sdk = AtomaSDK(bearer_auth="t", server_url="http://mock.test", client=client)
+        raw = sdk.confidential_images.with_raw_response.generate(
+            model="black-forest-labs/FLUX.1-schnell", prompt="p", size="16x16"
+        )
+        plain = sdk.confidential_images.generate(
+            model="black-forest-labs/FLUX.1-schnell", prompt="p", size="16x16"
+        )
+    assert raw.status_code == 200 and raw.url.path == CONFIDENTIAL_PATH
+    assert raw.elapsed >= timedelta(0)
+    result = raw.parse()
+    assert isinstance(result, models.CreateImageResponse) and len(result.data) == 1
+    assert isinstance(plain, models.CreateImageResponse)
+    assert raw.request_id == f"req-{CONFIDENTIAL_PATH}"
+    assert result._request_id == plain._request_id == raw.request_id

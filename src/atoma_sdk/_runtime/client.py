@@ -196,11 +196,13 @@ class SDKCore:
             )
         return core
 
-    def raw(self) -> SDKCore:
+    def raw(self, returns_raw: bool = True) -> SDKCore:
         """A copy whose calls return a `RawResponse` (the HTTP response, and `parse()` for
-        the result) instead of the result."""
+        the result) instead of the result; `raw(False)`: one whose calls return results."""
+        if self.returns_raw == returns_raw:
+            return self
         core = copy.copy(self)
-        core.returns_raw = True
+        core.returns_raw = returns_raw
         return core
 
     # -- HTTP clients: the user's, or the SDK's own (see clients.py) ----------------------

@@ -29,7 +29,8 @@ import os
 import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Generic, Optional, Protocol, Union
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Generic, Optional, Protocol, Union, cast
 
 import httpx
 
@@ -51,6 +52,7 @@ from .retries import RetryPolicy, resolve_policy
 if TYPE_CHECKING:
     from .client import SDKCore
     from .clock import Clock
+    from .raw import RawResponse
     from .models import InputModel
 
 __all__ = [
@@ -360,19 +362,23 @@ def call(
     options: CallOptions,
     require_signature: bool | None = None,
 ) -> ResponseT:
-    """Lock, seal, send, open: the decrypted, verified answer."""
+    """Lock, seal, send, open: the decrypted, verified answer (with `core.returns_raw`,
+    a `RawResponse` of the envelope's HTTP answer whose `parse()` returns it)."""
     ensure_available(core.settings.sdk_name)
+    started = core.clock.monotonic()
     steps = _attempts(operation, request, core, options, require_signature)
     no_retries = replace(options, retries=None)  # every retry is sealed afresh here
     reply: Any = None
+    sent: Any = None  # the last envelope's RawResponse
     try:
         step = next(steps)
         while True:
             try:
                 if isinstance(step, _Lock):
-                    reply = core.call(operation.lock, step.body, options)
+                    reply = core.raw(False).call(operation.lock, step.body, options)
                 elif isinstance(step, _Send):
-                    reply = core.call(operation.envelope, step.body, no_retries)
+                    sent = core.raw().call(operation.envelope, step.body, no_retries)
+                    reply = sent.parse()
                 else:
                     core.clock.sleep(step)
                     reply = None
@@ -381,7 +387,7 @@ def call(
             else:
                 step = steps.send(reply)
     except StopIteration as done:
-        return operation.parse(done.value)
+        return _answer(core, operation, done.value, sent, started)
     finally:
         steps.close()
 
@@ -394,17 +400,20 @@ async def call_async(
     require_signature: bool | None = None,
 ) -> ResponseT:
     ensure_available(core.settings.sdk_name)
+    started = core.clock.monotonic()
     steps = _attempts(operation, request, core, options, require_signature)
     no_retries = replace(options, retries=None)
     reply: Any = None
+    sent: Any = None
     try:
         step = next(steps)
         while True:
             try:
                 if isinstance(step, _Lock):
-                    reply = await core.call_async(operation.lock, step.body, options)
+                    reply = await core.raw(False).call_async(operation.lock, step.body, options)
                 elif isinstance(step, _Send):
-                    reply = await core.call_async(operation.envelope, step.body, no_retries)
+                    sent = await core.raw().call_async(operation.envelope, step.body, no_retries)
+                    reply = sent.parse()
                 else:
                     await core.clock.sleep_async(step)
                     reply = None
@@ -413,9 +422,29 @@ async def call_async(
             else:
                 step = steps.send(reply)
     except StopIteration as done:
-        return operation.parse(done.value)
+        return _answer(core, operation, done.value, sent, started)
     finally:
         steps.close()
+
+
+def _answer(
+    core: SDKCore,
+    operation: ConfidentialOperation[ResponseT],
+    plaintext: bytes,
+    sent: RawResponse[Any],
+    started: float,
+) -> ResponseT:
+    """The decrypted answer, carrying the envelope's request id; with `core.returns_raw`,
+    wrapped in a `RawResponse` of the envelope's HTTP answer."""
+    result = operation.parse(plaintext)
+    if "_request_id" in getattr(type(result), "__private_attributes__", ()):
+        result._request_id = sent.request_id  # type: ignore[attr-defined]
+    if not core.returns_raw:
+        return result
+    from .raw import RawResponse
+
+    elapsed = timedelta(seconds=core.clock.monotonic() - started)
+    return cast("ResponseT", RawResponse(sent.http_response, lambda: result, elapsed))
 
 
 def _attempts(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, cached_property
 from typing import Literal, Optional, Union
 
 from .. import models
@@ -10,6 +10,7 @@ from .._runtime import confidential
 from .._runtime.client import Resource
 from .._runtime.confidential import ConfidentialOperation
 from .._runtime.operation import CallOptions, Operation
+from .._runtime.raw import raw_method, raw_method_async
 from .._runtime.retries import RetryConfig
 from .._runtime.sentinel import UNSET, OptionalNullable
 from .nodes import _lock_operation
@@ -42,6 +43,12 @@ def _generate_confidential() -> ConfidentialOperation[models.CreateImageResponse
 
 class ConfidentialImages(Resource):
     """Atoma's API confidential images v1 endpoint"""
+
+    @cached_property
+    def with_raw_response(self) -> ConfidentialImagesWithRawResponse:
+        """The methods below returning a `RawResponse`: status, headers, request id and
+        elapsed time of the HTTP answer, and `parse()` for the typed result."""
+        return ConfidentialImagesWithRawResponse(ConfidentialImages(self._core.raw()))
 
     def generate(
         self,
@@ -256,3 +263,11 @@ class ConfidentialImages(Resource):
         return await confidential.call_async(
             self._core, _generate_confidential(), body, options, require_signature
         )
+
+
+class ConfidentialImagesWithRawResponse:
+    """`ConfidentialImages`'s methods returning a `RawResponse` of their result."""
+
+    def __init__(self, resource: ConfidentialImages) -> None:
+        self.generate = raw_method(resource.generate)
+        self.generate_async = raw_method_async(resource.generate_async)
