@@ -406,6 +406,26 @@ async def test_streaming_world_data_only_text_and_unions(chatter: ModuleType) ->
     assert progress[1].data == "all done"
 
 
+def test_streaming_world_required_flag_and_data_with_a_data_key(chatter: ModuleType) -> None:
+    m = chatter.models
+    with respx.mock(base_url="https://chatter.test") as router:
+        route = router.post("/summaries")
+        router.get("/logs").mock(return_value=sse('data: {"data":"started","level":"info"}'))
+        with sdk_of(chatter) as sdk:
+            route.mock(return_value=httpx.Response(200, json={"text": "short"}))
+            assert sdk.summaries.create(text="long") == m.ChatAnswer(text="short")
+            plain = route.calls.last.request
+            route.mock(return_value=sse("data: sho", "data: rt"))
+            with sdk.summaries.create_stream(text="long") as stream:
+                assert list(stream) == ["sho", "rt"]
+            streamed = route.calls.last.request
+            with sdk.logs.tail() as lines:
+                assert list(lines) == [m.LogLine(data="started", level="info")]
+    # A required flag is sent by both methods, as each needs it.
+    assert plain.content == b'{"stream":false,"text":"long"}'
+    assert streamed.content == b'{"stream":true,"text":"long"}'
+
+
 # -- the full Atoma spec ---------------------------------------------------------------------
 
 ATOMA_FULL = Path(__file__).parent / "specs" / "world" / "atoma-full.yml"
