@@ -385,6 +385,15 @@ class SecurityScheme:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """A request the API sends (OpenAPI `webhooks`): no method, a type for its payload."""
+
+    name: str
+    method: str  # upper case
+    payload: Type
+
+
+@dataclass(frozen=True)
 class Api:
     """Everything the templates render for one SDK."""
 
@@ -401,6 +410,7 @@ class Api:
     error_classes: tuple[tuple[str, str], ...] = ()
     #: exceptions for error bodies that are not models
     error_types: tuple[ErrorClass, ...] = ()
+    webhooks: tuple[Webhook, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def parse(
     schemes = security.security_schemes(ctx, env_var_prefix(package.sdk_class))
     names.method_names(ctx)
     resources = operations.resources(ctx)
-    webhooks.webhooks(ctx)
+    hooks = webhooks.webhooks(ctx)
     ctx.diagnostics.check()
     info = spec.get("info", {})
     api = ir.Api(
@@ -51,6 +51,7 @@ def parse(
         aliases=tuple(sorted(ctx.aliases.values(), key=lambda a: a.name)),
         error_classes=responses.exception_names(ctx.error_models, ctx.taken),
         error_types=tuple(sorted(ctx.error_types.values(), key=lambda e: e.name)),
+        webhooks=hooks,
     )
     return api, package
 

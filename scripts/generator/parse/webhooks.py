@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .. import ir
 from ..naming import pascal_case
 from . import directions, references, schemas
 from .context import ParseContext, escape
@@ -15,19 +16,22 @@ from .directions import HTTP_METHODS
 
 def mark_directions(ctx: ParseContext) -> None:
     """Schemas of webhook payloads are received (before components are built)."""
-    for _, schema, _ in _payloads(ctx):
+    for _, _, schema, _ in _payloads(ctx):
         directions.mark(ctx, schema, "output")
 
 
-def webhooks(ctx: ParseContext) -> None:
+def webhooks(ctx: ParseContext) -> tuple[ir.Webhook, ...]:
     """A model (or type) for every webhook payload; a payload that is not JSON is skipped
     with a warning."""
-    for name, schema, pointer in _payloads(ctx):
-        schemas.type_of(ctx, schema, pointer, f"{pascal_case(name)}Payload", "output")
+    found = []
+    for name, method, schema, pointer in _payloads(ctx):
+        payload, _ = schemas.type_of(ctx, schema, pointer, f"{pascal_case(name)}Payload", "output")
+        found.append(ir.Webhook(name, method.upper(), payload))
+    return tuple(found)
 
 
-def _payloads(ctx: ParseContext) -> Iterator[tuple[str, Any, str]]:
-    """(webhook name, JSON schema of its payload, pointer of that schema). Called twice;
+def _payloads(ctx: ParseContext) -> Iterator[tuple[str, str, Any, str]]:
+    """(webhook name, method, JSON schema of its payload, pointer of that schema). Called twice;
     a problem found is reported once (`Diagnostics` keeps one of each)."""
     for key in ("webhooks", "x-webhooks"):
         found = ctx.spec.get(key)
@@ -57,7 +61,7 @@ def _payloads(ctx: ParseContext) -> Iterator[tuple[str, Any, str]]:
                     )
                     continue
                 schema = (content[media] or {}).get("schema", {})
-                yield str(name), schema, f"{body_pointer}/content/{escape(media)}/schema"
+                yield str(name), method, schema, f"{body_pointer}/content/{escape(media)}/schema"
 
 
 def _is_json(media_type: str) -> bool:
