@@ -134,8 +134,6 @@ class FileType:
     part: bool = True
 
 
-
-
 #: The type of a schema: one class per kind.
 Type = Union[
     ScalarType,
