@@ -372,10 +372,10 @@ class SDKCore:
     def _read(self, operation: Operation[ResponseT], response: httpx.Response) -> ResponseT:
         """The parsed result; a response model also carries the request id (`_request_id`)."""
         result = read_result(operation, response, self.clock)
-        if "_request_id" in getattr(type(result), "__private_attributes__", ()):
-            from .raw import request_id_of
+        if hasattr(result, "_request_id"):  # a response model
+            from .raw import request_id_of, with_request_id
 
-            result._request_id = request_id_of(response)  # type: ignore[attr-defined]
+            return with_request_id(result, request_id_of(response))
         return result
 
     def _result(

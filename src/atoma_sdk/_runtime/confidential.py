@@ -52,8 +52,8 @@ from .retries import RetryPolicy, resolve_policy
 if TYPE_CHECKING:
     from .client import SDKCore
     from .clock import Clock
-    from .raw import RawResponse
     from .models import InputModel
+    from .raw import RawResponse
 
 __all__ = [
     "COMPUTE_UNITS",
@@ -436,12 +436,11 @@ def _answer(
 ) -> ResponseT:
     """The decrypted answer, carrying the envelope's request id; with `core.returns_raw`,
     wrapped in a `RawResponse` of the envelope's HTTP answer."""
-    result = operation.parse(plaintext)
-    if "_request_id" in getattr(type(result), "__private_attributes__", ()):
-        result._request_id = sent.request_id  # type: ignore[attr-defined]
+    from .raw import RawResponse, with_request_id
+
+    result = with_request_id(operation.parse(plaintext), sent.request_id)
     if not core.returns_raw:
         return result
-    from .raw import RawResponse
 
     elapsed = timedelta(seconds=core.clock.monotonic() - started)
     return cast("ResponseT", RawResponse(sent.http_response, lambda: result, elapsed))

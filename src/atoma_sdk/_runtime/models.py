@@ -112,8 +112,10 @@ class OutputModel(BaseModel):
     model_config = pydantic.ConfigDict(extra="allow")
 
     #: The server's id for the request (`x-request-id` and the like) on a call's result,
-    #: for support tickets; None when it sent none, and on nested models.
-    _request_id: str | None = pydantic.PrivateAttr(default=None)
+    #: for support tickets; None when it sent none, and on nested models. Set on the
+    #: instance by the runtime (`raw.with_request_id`): a pydantic private attribute
+    #: would make parsing every model, nested ones included, about twice as slow.
+    _request_id: ClassVar[str | None] = None
 
 
 class UnknownVariant(OutputModel):

@@ -16,7 +16,7 @@ from typing_extensions import ParamSpec
 
 from .errors import REQUEST_ID_HEADERS
 
-__all__ = ["RawResponse", "raw_method", "raw_method_async", "request_id_of"]
+__all__ = ["RawResponse", "raw_method", "raw_method_async", "request_id_of", "with_request_id"]
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -74,6 +74,13 @@ class RawResponse(Generic[T]):
 def request_id_of(response: httpx.Response) -> str | None:
     headers = response.headers
     return next((headers[name] for name in REQUEST_ID_HEADERS if name in headers), None)
+
+
+def with_request_id(result: T, request_id: str | None) -> T:
+    """`result` carrying `request_id` as `_request_id` when it is a response model."""
+    if "_request_id" in getattr(type(result), "__class_vars__", ()):
+        object.__setattr__(result, "_request_id", request_id)  # a ClassVar to pydantic
+    return result
 
 
 def raw_method(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
