@@ -39,6 +39,7 @@ from ._runtime.errors import (
     ResponseValidationError,
     SDKError,
 )
+from ._runtime.invalid import InvalidArgumentError
 from .cli_options import (
     OPEN_ENUM_OPTIONS,
     TOKEN_ENV_VAR,
@@ -382,7 +383,9 @@ def describe_error(error: Exception) -> tuple[int, str]:
     """The exit code and the one-line message for an error."""
     if isinstance(error, CommandError):
         return error.exit_code, one_line(str(error))
-    if isinstance(error, pydantic.ValidationError):  # the SDK checks arguments before I/O
+    if isinstance(error, InvalidArgumentError):  # the SDK checks arguments before I/O
+        return EXIT_USAGE, one_line(f"invalid argument: {error}")
+    if isinstance(error, pydantic.ValidationError):
         details = error.errors(include_url=False)
         reasons = "; ".join(f"{'.'.join(map(str, d['loc']))}: {d['msg']}" for d in details)
         return EXIT_USAGE, one_line(f"invalid argument: {reasons}")

@@ -95,7 +95,11 @@ def test_terminal_gets_a_live_line_with_elapsed_time_attempts_and_retries(
     assert code == 0, said
     assert len(stdout.splitlines()) == 1
     assert re.search(r"generating… [0-9]+\.[0-9] s \(attempt 1\)", said), said
-    assert re.search(r"\r\nattempt 1 failed \(503 Service Unavailable\); the server", said)
+    event = (
+        r"\r\x1b\[Kattempt 1 failed \(503 Service Unavailable\); the server asked to wait "
+        r"1 second \(Retry-After\); attempt 2 in [0-9.]+ s\r\n"  # a line of its own
+    )
+    assert re.search(event, said), said
     assert re.search(r"retrying in [0-9.]+ s \(attempt 2\)", said), said
     assert re.search(r"generating… [0-9]+\.[0-9] s \(attempt 2\)", said), said
     assert said.endswith(CLEAR_LINE)  # the live line is gone when the command ends
