@@ -214,6 +214,10 @@ def test_quiet_leaves_only_the_error(tmp_path: Path) -> None:
         (["--n", "-1"], "argument --n: '-1' is not a number of images (1 or more)"),
         (["--n", "0"], "argument --n: '0' is not a number of images (1 or more)"),
         (["--partial-images", "2"], "error: --partial-images needs --stream"),
+        (
+            ["--stream", "--partial-images", "5"],
+            "invalid argument: partial_images: must be ≤ 3, got 5",
+        ),
         (["--mock", "--server-url", "http://x"], "not allowed with argument"),
     ],
 )
