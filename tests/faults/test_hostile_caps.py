@@ -17,8 +17,9 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from fault_server import Exchange, head, respond
+from fault_server import Exchange, head, json_response, respond
 from fault_support import (
     REQUIRED,
     FakeClock,
@@ -411,7 +412,6 @@ def test_deeply_nested_json_in_a_whole_event_union_is_a_validation_error() -> No
     from typing import Any as AnyData
     from typing import Union
 
-    import httpx
     import pydantic
 
     from atoma_sdk._runtime.operation import Operation
@@ -435,3 +435,52 @@ def test_deeply_nested_json_in_a_whole_event_union_is_a_validation_error() -> No
     with pytest.raises(models.ResponseValidationError) as info:
         list(EventStream(response, operation))
     assert info.value.body == data
+
+
+# -- encodings the SDK cannot bound ------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["br", "zstd", "gzip, br"])
+async def test_brotli_and_zstd_are_refused_unread(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer, encoding: str
+) -> None:
+    """httpx decodes brotli and zstd (when their packages are installed) a whole network
+    read at a time, and a KiB of brotli can be 648 MiB: the SDK never asks for them, and a
+    server that sends them anyway gets its response refused before decoding."""
+    server = start_server(respond(200, b"\x8b" * 1024, {"Content-Encoding": encoding}))
+    sdk = make_sdk(server.url)
+    with stopwatch() as watch, pytest.raises(httpx.DecodingError) as info:
+        await flavour.generate(sdk, **REQUIRED)
+    assert isinstance(info.value, models.APIConnectionError)
+    assert "does not ask for" in str(info.value)
+    assert server.request_count == 1
+    assert watch.elapsed < 2.0
+    assert_pool_clean(flavour.owned_client(sdk))
+
+
+async def test_only_gzip_and_deflate_are_asked_for(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    """Even through a user's client whose default headers ask for brotli and zstd."""
+    png = encode_png(4, 4, (1, 2, 3))
+    server = start_server(
+        json_response(200, {"created": 1, "data": [{"url": "x"}]}),
+        respond(200, png, content_type="image/png"),
+    )
+    asks = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    user_client: httpx.Client | httpx.AsyncClient
+    if flavour.is_async:
+        user_client = httpx.AsyncClient(headers=asks)
+        sdk = make_sdk(server.url, async_client=user_client)
+    else:
+        user_client = httpx.Client(headers=asks)
+        sdk = make_sdk(server.url, client=user_client)
+    try:
+        await flavour.generate(sdk, **REQUIRED)
+        await download(flavour, sdk, f"{server.url}/image.png", len(png))
+    finally:
+        if isinstance(user_client, httpx.AsyncClient):
+            await user_client.aclose()
+        else:
+            user_client.close()
+    assert [r.headers["accept-encoding"] for r in server.requests] == ["gzip, deflate"] * 2

@@ -27,6 +27,7 @@ from .errors import (
 )
 from .operation import CallOptions, Operation, ResponseT, media_kind
 from .pipeline import (
+    ACCEPT_ENCODING,
     DEFAULT_MAX_RESPONSE_BYTES,
     Attempts,
     Reading,
@@ -154,6 +155,7 @@ class SDKCore:
         self._base_headers = {
             "User-Agent": f"{settings.sdk_name}-python/{settings.version}",
             "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,  # only what can be read within the size cap
         }
         self._clients = HTTPClients(
             client,
@@ -455,7 +457,11 @@ class SDKCore:
         accept: str,
     ) -> _Plan:
         _check_call(options)
-        headers = {"User-Agent": self._base_headers["User-Agent"], "Accept": accept}
+        headers = {
+            "User-Agent": self._base_headers["User-Agent"],
+            "Accept": accept,
+            "Accept-Encoding": ACCEPT_ENCODING,
+        }
         if options.http_headers:
             override_headers(headers, options.http_headers)
         timeout = self._timeout(client, options.timeout_ms)

@@ -23,6 +23,7 @@ from .responses import parse_body
 from .retries import RetryPolicy, retry_after_seconds
 
 __all__ = [
+    "ACCEPT_ENCODING",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "Reading",
     "RetryNotice",
@@ -42,6 +43,12 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 #: compression bomb is refused after the cap plus one such step, not after a whole
 #: network read (64 KiB of gzip is 64 MiB decoded).
 DECODE_STEP = 1024
+#: What the SDK asks servers to compress with: what it can decode in bounded steps.
+ACCEPT_ENCODING = "gzip, deflate"
+#: Encodings httpx decodes (with the optional brotli or zstandard package) in steps the
+#: SDK cannot bound: one KiB of brotli can decode to hundreds of MiB at once. Never asked
+#: for, so a response using one is refused unread.
+_UNBOUNDED_ENCODINGS = frozenset({"br", "zstd"})
 
 
 @dataclass(frozen=True)
@@ -276,7 +283,14 @@ def _guard(response: httpx.Response, started: float, clock: Clock, reading: Read
     `Content-Length` over the cap, a compressed body decoded in small steps). False for a
     2XX stream, left for the caller to read (without the attempt's time bound)."""
     streaming = reading.stream and response.is_success
-    encoded = response.headers.get("content-encoding", "identity").lower() != "identity"
+    encoding = response.headers.get("content-encoding", "identity").lower()
+    if any(token.strip() in _UNBOUNDED_ENCODINGS for token in encoding.split(",")):
+        raise httpx.DecodingError(
+            f"The response is compressed with {encoding!r}, which the SDK does not ask for "
+            f"and does not read (it asks for {ACCEPT_ENCODING!r})",
+            request=response.request,
+        )
+    encoded = encoding != "identity"
     limit = reading.max_bytes
     if limit is not None and not (streaming or encoded):
         declared = response.headers.get("content-length", "")
