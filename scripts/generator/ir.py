@@ -334,6 +334,8 @@ class Operation:
     #: a variant returning the binary `response` unread, to stream it (`BinaryStream`)
     binary_stream: bool = False
     confidential: Confidential | None = None
+    #: `x-atoma-batch: true`: also a `<name>_many` method running it over many inputs
+    batch: bool = False
 
     @property
     def operation_function(self) -> str:

@@ -110,6 +110,9 @@ class OperationView:
     #: takes `extra_body`: the body is a JSON object (a model) sent as it is
     extra_body: bool = False
     confidential: ConfidentialView | None = None
+    #: also a `<name>_many` method: the operation is marked `x-atoma-batch` and answers
+    #: with one JSON result (not a stream)
+    batch: bool = False
 
 
 @dataclass
@@ -231,6 +234,10 @@ def resource_view(resource: ir.Resource, exceptions: dict[str, str]) -> Resource
     imports.add("collections.abc", "Mapping")
     imports.add("typing", "Optional")
     imports.add("functools", "cache")
+    if any(o.batch for o in view.operations):
+        batch_names = ("BatchRequest", "BatchResult", "run_batch", "run_batch_sync")
+        imports.add(".._runtime.batch", *batch_names)
+        imports.add("collections.abc", "AsyncIterator", "Iterable", "Iterator")
     if view.operations:
         imports.add("functools", "cached_property")
         imports.add(".._runtime.raw", "raw_method", "raw_method_async")
@@ -333,6 +340,7 @@ def _operation_view(
         extra_body=op.body_model is not None
         and op.confidential is None
         and _is_json(op.body_media_type),
+        batch=op.batch and op.response is not None and op.stream is None and not op.binary_stream,
     )
 
 
@@ -640,7 +648,12 @@ def _environment() -> jinja2.Environment:
 
 
 def _pyrepr(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+    """A Python literal; a string's line separators other than those JSON escapes are
+    escaped too (templates indent blocks holding it, splitting at any of them)."""
+    if not isinstance(value, str):
+        return repr(value)
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\x85", "\\x85").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _docstring(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from ._runtime.aiohttp_client import DefaultAioHttpClient
 from ._runtime.errors import (
     APIConnectionError,
     APIError,
@@ -63,6 +64,7 @@ __all__ = [
     "ConfidentialNodeKeyError",
     "ConfidentialSignatureError",
     "ConflictError",
+    "DefaultAioHttpClient",
     "DownloadError",
     "DownloadTooLargeError",
     "EventLoopMismatchError",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, Literal
+from typing import Any
 
+import httpx
 import pytest
 from fault_server import Behaviour, FaultServer
 from fault_support import TOKEN, Flavour, MakeSDK, StartServer, assert_pool_clean
@@ -14,10 +15,19 @@ from atoma_sdk import AtomaSDK
 from atoma_sdk._runtime.clock import Clock
 
 
-@pytest.fixture(params=["sync", "async"])
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The fault suite (test_fault_*) also runs its async calls on aiohttp."""
+    if "flavour" in metafunc.fixturenames:
+        names = ["sync", "async"]
+        if metafunc.module.__name__.startswith("test_fault_"):
+            names.append("async-aiohttp")
+        metafunc.parametrize("flavour", names, indirect=True)
+
+
+@pytest.fixture
 def flavour(request: pytest.FixtureRequest) -> Flavour:
-    name: Literal["sync", "async"] = request.param
-    return Flavour(name)
+    name, _, backend = request.param.partition("-")
+    return Flavour("sync" if name == "sync" else "async", backend or "httpx")
 
 
 @pytest.fixture
@@ -39,13 +49,20 @@ def start_server() -> Iterator[StartServer]:
 
 
 @pytest.fixture
-async def make_sdk() -> AsyncIterator[MakeSDK]:
-    """Builds SDKs; after the test checks that their own pools hold no busy connection,
-    then closes them."""
+async def make_sdk(request: pytest.FixtureRequest) -> AsyncIterator[MakeSDK]:
+    """Builds SDKs (on the flavour's async backend); after the test checks that their
+    pools hold no busy connection, then closes them."""
     made: list[AtomaSDK] = []
+    given: list[httpx.AsyncClient] = []
+    flavour = request.getfixturevalue("flavour") if "flavour" in request.fixturenames else None
 
     def make(server_url: str, *, clock: Clock | None = None, **kwargs: Any) -> AtomaSDK:
         kwargs.setdefault("bearer_auth", TOKEN)
+        if flavour is not None and "async_client" not in kwargs:
+            async_client = flavour.async_client()
+            if async_client is not None:
+                given.append(async_client)
+                kwargs["async_client"] = async_client
         sdk = AtomaSDK(server_url=server_url, **kwargs)
         if clock is not None:
             sdk._core.clock = clock
@@ -57,3 +74,5 @@ async def make_sdk() -> AsyncIterator[MakeSDK]:
         assert_pool_clean(sdk._core._client)
         assert_pool_clean(sdk._core._async_client)
         await sdk.aclose()
+    for client in given:
+        await client.aclose()

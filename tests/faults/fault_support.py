@@ -9,12 +9,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import httpx
 from shared import WALL_START, BaseFlavour, FakeClock
 
-from atoma_sdk import AtomaSDK, models
+from atoma_sdk import AtomaSDK, DefaultAioHttpClient, models
 from atoma_sdk._runtime.clock import Clock
 
 __all__ = [
@@ -56,7 +56,19 @@ class StartServer(Protocol):
 
 
 class Flavour(BaseFlavour):
-    """Runs the same test body through the sync or the async API."""
+    """Runs the same test body through the sync or the async API; async calls on httpx's
+    own stack or, with `backend="aiohttp"`, on `DefaultAioHttpClient`."""
+
+    def __init__(self, name: Literal["sync", "async"], backend: str = "httpx") -> None:
+        super().__init__(name)
+        self.backend = backend
+
+    def __repr__(self) -> str:
+        return self.name if self.backend == "httpx" else f"{self.name}-{self.backend}"
+
+    def async_client(self) -> httpx.AsyncClient | None:
+        """The client to give the SDK (None: the SDK makes its own)."""
+        return DefaultAioHttpClient() if self.backend == "aiohttp" else None
 
     def owned_client(self, sdk: AtomaSDK) -> httpx.Client | httpx.AsyncClient | None:
         """The HTTP client the SDK created for this flavour (None if not created yet)."""
@@ -77,11 +89,35 @@ class Flavour(BaseFlavour):
         return seen
 
 
+@dataclass
+class AiohttpConnection:
+    """An aiohttp connection seen as httpcore's are (`is_idle`, `is_closed`)."""
+
+    protocol: Any
+    idle: bool
+
+    def is_idle(self) -> bool:
+        return self.idle
+
+    def is_closed(self) -> bool:
+        return not self.protocol.is_connected()
+
+
 def pool_connections(client: httpx.Client | httpx.AsyncClient | None) -> list[Any]:
-    """The httpcore connections in `client`'s pool (empty if there is no client)."""
+    """The connections in `client`'s pool (empty if there is no client): httpcore's, or
+    aiohttp's for `DefaultAioHttpClient`."""
     if client is None:
         return []
     transport: Any = client._transport
+    if isinstance(client, DefaultAioHttpClient):
+        session = transport.client
+        if session is None:
+            return []
+        connector = session.connector
+        idle = [protocol for queue in connector._conns.values() for protocol, _ in queue]
+        return [AiohttpConnection(p, True) for p in idle] + [
+            AiohttpConnection(p, False) for p in connector._acquired
+        ]
     return list(transport._pool.connections)
 
 

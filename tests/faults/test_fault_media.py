@@ -42,8 +42,9 @@ DOWNLOAD: Operation[bytes] = Operation(
 
 
 @pytest.fixture
-async def make_core(clock: FakeClock) -> AsyncIterator[Any]:
+async def make_core(clock: FakeClock, flavour: Flavour) -> AsyncIterator[Any]:
     made: list[SDKCore] = []
+    async_client = flavour.async_client()
 
     def make(server_url: str) -> SDKCore:
         settings = SDKSettings("media_test", "media-test", "1.0", (server_url,))
@@ -54,7 +55,7 @@ async def make_core(clock: FakeClock) -> AsyncIterator[Any]:
             server_idx=None,
             url_params=None,
             client=None,
-            async_client=None,
+            async_client=async_client,
             retry_config=UNSET,
             timeout_ms=None,
             debug_logger=None,
@@ -68,6 +69,8 @@ async def make_core(clock: FakeClock) -> AsyncIterator[Any]:
         assert_pool_clean(core._client)
         assert_pool_clean(core._async_client)
         await core.aclose()
+    if async_client is not None:
+        await async_client.aclose()
 
 
 def parts(request: ReceivedRequest) -> list[tuple[str, str | None, bytes]]:

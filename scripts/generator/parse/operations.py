@@ -71,6 +71,7 @@ def operation(
         confidential=confidential.confidential(ctx, op, pointer),
         body_media_type=body.media_type,
         response_media_type=answers.media_type,
+        batch=op.get("x-atoma-batch") is True,
     )
     if answers.response is None or not (answers.stream or answers.binary):
         return (found,)

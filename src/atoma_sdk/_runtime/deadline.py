@@ -17,7 +17,7 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["attempt_deadline", "install"]
+__all__ = ["attempt_deadline", "install", "seconds_left"]
 
 _DEADLINE: ContextVar[float | None] = ContextVar("atoma_sdk_attempt_deadline", default=None)
 
@@ -40,6 +40,13 @@ class attempt_deadline:  # lower case: it reads as a function, `with attempt_dea
 
     def __exit__(self, *exc_info: object) -> None:
         _DEADLINE.reset(self._token)
+
+
+def seconds_left() -> float | None:
+    """Time left before the current attempt's deadline (None outside an attempt or
+    without one): for transports that bound a whole request themselves."""
+    deadline = _DEADLINE.get()
+    return None if deadline is None else deadline - time.monotonic()
 
 
 def _bounded(timeout: float | None) -> float | None:

@@ -76,6 +76,7 @@ __all__ = [
     "UnprocessableEntityError",
     "connection_error",
     "error_message_from_body",
+    "from_aiohttp",
     "lower_layer_error",
     "raise_transport_failure",
     "status_error",
@@ -643,6 +644,49 @@ def lower_layer_error(error: Exception) -> APIConnectionError | None:
     if isinstance(error, (httpx.InvalidURL, httpx.StreamError)) or layer in _LOWER_LAYERS:
         return TransportError(f"{type(error).__name__}: {error}")
     return None
+
+
+#: aiohttp's exception classes (by name: aiohttp is an optional extra, never imported
+#: here) -> the httpx class httpx itself raises for the same failure. httpx-aiohttp's own
+#: mapping makes a refused connection a `ConnectTimeout`; the first name found along the
+#: exception's MRO decides.
+_AIOHTTP_CLASSES: dict[str, type[httpx.RequestError]] = {
+    "ConnectionTimeoutError": httpx.ConnectTimeout,
+    "SocketTimeoutError": httpx.ReadTimeout,
+    "ServerTimeoutError": httpx.ReadTimeout,
+    "ClientProxyConnectionError": httpx.ProxyError,
+    "ClientHttpProxyError": httpx.ProxyError,
+    "ClientConnectorError": httpx.ConnectError,
+    "ServerDisconnectedError": httpx.RemoteProtocolError,
+    "ClientPayloadError": httpx.RemoteProtocolError,
+    "ClientResponseError": httpx.RemoteProtocolError,
+    "InvalidURL": httpx.UnsupportedProtocol,
+    "NonHttpUrlClientError": httpx.UnsupportedProtocol,
+    "ClientOSError": httpx.ReadError,
+    "ClientConnectionError": httpx.ReadError,
+    "TimeoutError": httpx.ReadTimeout,
+}
+
+
+def from_aiohttp(error: Exception, request: httpx.Request) -> httpx.RequestError | None:
+    """The httpx error for an aiohttp failure, raw or as httpx-aiohttp mapped it (which
+    it chains); None when `error` did not come from aiohttp."""
+    original: BaseException = error
+    if isinstance(error, httpx.RequestError) and error.__cause__ is not None:
+        original = error.__cause__
+    if type(original).__module__.partition(".")[0] != "aiohttp":
+        return None
+    cls = next(
+        (
+            _AIOHTTP_CLASSES[k.__name__]
+            for k in type(original).__mro__
+            if k.__name__ in _AIOHTTP_CLASSES
+        ),
+        httpx.TransportError,
+    )
+    if cls is httpx.RemoteProtocolError and isinstance(original.__cause__, OSError):
+        cls = httpx.ReadError  # a body cut by a reset, not by the peer's protocol error
+    return cls(str(original) or type(original).__name__, request=request)
 
 
 def raise_transport_failure(error: Exception) -> NoReturn:

@@ -1,0 +1,101 @@
+"""`DefaultAioHttpClient`: an `httpx.AsyncClient` on aiohttp, for high concurrency.
+
+httpx's own async pool caps throughput when hundreds of calls are in flight; aiohttp's
+does not. The client keeps httpx's interface (so the SDK's pipeline, errors, retries and
+streaming are unchanged) and sends with the `httpx-aiohttp` transport, imported only when
+such a client is made (`pip install "atoma-sdk[aiohttp]"`). Its transport here raises the
+httpx classes httpx itself would (`errors.from_aiohttp`), so retry policies and the
+SDK's exceptions are the same on both stacks, and bounds the wait for the response head
+by the attempt's whole-request deadline, as the SDK's own clients do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, NoReturn
+
+import httpx
+
+from .deadline import seconds_left
+from .errors import from_aiohttp
+
+__all__ = ["DEFAULT_AIOHTTP_LIMITS", "DefaultAioHttpClient"]
+
+#: Sized for hundreds of concurrent calls (httpx's default pool holds 100 connections).
+DEFAULT_AIOHTTP_LIMITS = httpx.Limits(
+    max_connections=1_000, max_keepalive_connections=1_000, keepalive_expiry=30.0
+)
+
+
+class DefaultAioHttpClient(httpx.AsyncClient):
+    """`AtomaSDK(async_client=DefaultAioHttpClient())`: async calls sent by aiohttp.
+
+    Takes `httpx.AsyncClient`'s arguments; `limits` sizes aiohttp's connection pool. Like
+    any client given to the SDK, it stays open until you close it.
+    """
+
+    def __init__(self, *, limits: httpx.Limits = DEFAULT_AIOHTTP_LIMITS, **kwargs: Any) -> None:
+        kwargs.setdefault("transport", _transport_class()(limits=limits))
+        super().__init__(limits=limits, **kwargs)
+
+
+@functools.cache
+def _transport_class() -> Any:
+    try:
+        from httpx_aiohttp import AiohttpTransport
+    except ImportError as error:
+        raise ImportError(
+            'DefaultAioHttpClient needs the aiohttp extra: pip install "atoma-sdk[aiohttp]"'
+        ) from error
+
+    class Transport(AiohttpTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            try:
+                head = super().handle_async_request(request)
+                left = seconds_left()
+                response = await (head if left is None else _within(left, head, request))
+            except Exception as error:
+                _reraise(error, request)
+            response.stream = _Body(response.stream, request)
+            return response
+
+    return Transport
+
+
+class _Body(httpx.AsyncByteStream):
+    """A response body whose aiohttp failures surface as httpx's."""
+
+    def __init__(self, inner: Any, request: httpx.Request) -> None:
+        self._inner = inner
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._inner:
+                yield chunk
+        except Exception as error:
+            _reraise(error, self._request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _reraise(error: Exception, request: httpx.Request) -> NoReturn:
+    mapped = from_aiohttp(error, request)
+    if mapped is None:
+        raise error
+    raise mapped from (error.__cause__ if isinstance(error, httpx.RequestError) else error)
+
+
+async def _within(
+    seconds: float, head: Awaitable[httpx.Response], request: httpx.Request
+) -> httpx.Response:
+    """The response head, or `httpx.ReadTimeout` once `seconds` have passed."""
+    try:
+        return await asyncio.wait_for(head, max(seconds, 0.0))
+    except asyncio.TimeoutError as error:
+        raise httpx.ReadTimeout(
+            "The response took longer than the whole-attempt timeout", request=request
+        ) from error

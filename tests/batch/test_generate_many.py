@@ -1,0 +1,152 @@
+"""images.generate_many: results as they complete, errors as values, bounded and adaptive
+concurrency, Retry-After pausing the batch, cancellation, against a real local server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from batch_server import Answer, Arrival, BatchServer
+
+from atoma_sdk import AtomaSDK, BadRequestError, models
+
+
+@pytest.fixture
+async def sdk() -> AsyncIterator[AtomaSDK]:
+    made = AtomaSDK(bearer_auth="tok", server_url="http://127.0.0.1:1")
+    yield made
+    await made.aclose()
+
+
+def args(prompt: str, **extra: Any) -> dict[str, Any]:
+    return {"model": "m", "prompt": prompt, **extra}
+
+
+async def test_results_come_as_they_complete_with_their_input_index(sdk: AtomaSDK) -> None:
+    delays = {"slow": 0.6, "fast": 0.0, "medium": 0.3}
+    with BatchServer(lambda a: Answer(delay=delays[a.prompt])) as server:
+        requests = [args(p, server_url=server.url) for p in delays]
+        results = [r async for r in sdk.images.generate_many_async(requests, concurrency=3)]
+    assert [r.index for r in results] == [1, 2, 0]
+    assert all(r.arguments["prompt"] == list(delays)[r.index] for r in results)
+    assert all(isinstance(r.response, models.CreateImageResponse) for r in results)
+
+
+async def test_a_failure_is_a_result_and_the_others_go_on(sdk: AtomaSDK) -> None:
+    with BatchServer(lambda a: Answer(400 if a.prompt.startswith("bad") else 200)) as server:
+        prompts = ["ok0", "bad1", "ok2", "bad3", "ok4"]
+        requests = [args(p, server_url=server.url) for p in prompts]
+        results = [r async for r in sdk.images.generate_many_async(requests, concurrency=2)]
+    by_index = {r.index: r for r in results}
+    assert sorted(by_index) == [0, 1, 2, 3, 4]
+    assert [i for i, r in sorted(by_index.items()) if not r.ok] == [1, 3]
+    assert all(isinstance(by_index[i].error, BadRequestError) for i in (1, 3))
+    assert all(by_index[i].response is not None for i in (0, 2, 4))
+
+
+async def test_an_unreadable_input_is_a_failed_result(sdk: AtomaSDK) -> None:
+    with BatchServer(lambda a: Answer()) as server:
+        requests: list[Any] = [args("a", server_url=server.url), ["not", "a", "mapping"]]
+        results = [r async for r in sdk.images.generate_many_async(requests)]
+    assert sorted((r.index, r.ok) for r in results) == [(0, True), (1, False)]
+
+
+async def test_concurrency_is_never_exceeded_and_inputs_are_read_lazily(sdk: AtomaSDK) -> None:
+    read = 0
+
+    def inputs(url: str) -> Any:
+        nonlocal read
+        for i in range(40):
+            read += 1
+            yield args(f"p{i}", server_url=url)
+
+    with BatchServer(lambda a: Answer(delay=0.05)) as server:
+        seen_read: list[int] = []
+        async for _ in sdk.images.generate_many_async(inputs(server.url), concurrency=5):
+            seen_read.append(read)
+    assert server.peak == 5
+    assert len(server.arrivals) == 40
+    # each result frees one slot: the iterable is never more than a window ahead
+    assert all(n <= i + 1 + 5 for i, n in enumerate(seen_read))
+
+
+async def test_429_lowers_the_concurrency_then_it_recovers(sdk: AtomaSDK) -> None:
+    def rule(a: Arrival) -> Answer:
+        if a.number < 100 and a.in_flight > 4:
+            return Answer(429)
+        return Answer(delay=0.05)
+
+    with BatchServer(rule) as server:
+        requests = (args(f"p{i}", server_url=server.url, retries=None) for i in range(400))
+        results = [r async for r in sdk.images.generate_many_async(requests, concurrency=16)]
+    assert sorted(r.index for r in results) == list(range(400))
+    assert all(r.ok for r in results)
+    rejected = sum(1 for status, _ in server.answers if status == 429)
+    first_window = [a.in_flight for a in server.arrivals[:100]]
+    late = [a.in_flight for a in server.arrivals[-100:]]
+    print(f"429s: {rejected}; peak in flight early {max(first_window)}, late {max(late)}")
+    assert 0 < rejected < 100  # the limit came down instead of hammering on
+    assert max(late) > 8  # and went back up once the server accepted again
+
+
+async def test_retry_after_pauses_the_whole_batch(sdk: AtomaSDK) -> None:
+    def rule(a: Arrival) -> Answer:
+        if a.number == 0:
+            return Answer(429, headers={"retry-after": "1"})
+        return Answer(delay=0.2)
+
+    with BatchServer(rule) as server:
+        requests = [args(f"p{i}", server_url=server.url, retries=None) for i in range(8)]
+        results = [r async for r in sdk.images.generate_many_async(requests, concurrency=4)]
+        first_429_sent = next(at for status, at in server.answers if status == 429)
+    assert all(r.ok for r in results)
+    assert len(results) == 8
+    # the first four were sent together (one may still be on its way as the 429 leaves)
+    later = [a.at - first_429_sent for a in server.arrivals[4:]]
+    print(f"first arrival after the 429: {min(later):.3f} s")
+    assert len(later) == 5  # the rejected one again, and the 4 not sent yet: all waited
+    assert min(later) >= 0.9
+
+
+async def test_leaving_early_cancels_the_calls_in_flight(sdk: AtomaSDK) -> None:
+    with BatchServer(lambda a: Answer(delay=0.1 if a.prompt == "p0" else 5.0)) as server:
+        requests = [args(f"p{i}", server_url=server.url) for i in range(10)]
+        batch = sdk.images.generate_many_async(requests, concurrency=4)
+        first = await anext(batch)
+        await batch.aclose()  # type: ignore[attr-defined]
+        assert first.index == 0
+        assert asyncio.all_tasks() == {asyncio.current_task()}
+        assert len(server.arrivals) <= 5  # 4, then at most one more as p0 finished
+
+
+async def test_cancelling_the_consumer_leaves_nothing_running(sdk: AtomaSDK) -> None:
+    with BatchServer(lambda a: Answer(delay=5.0)) as server:
+        requests = [args(f"p{i}", server_url=server.url) for i in range(10)]
+
+        async def consume() -> None:
+            async for _ in sdk.images.generate_many_async(requests, concurrency=3):
+                pass
+
+        task = asyncio.ensure_future(consume())
+        while len(server.arrivals) < 3:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert asyncio.all_tasks() == {asyncio.current_task()}
+        assert len(server.arrivals) == 3
+
+
+def test_the_sync_twin_drives_the_same_batch() -> None:
+    def rule(a: Arrival) -> Answer:
+        return Answer(400 if a.prompt == "bad" else 200, delay=0.02)
+
+    with BatchServer(rule) as server, AtomaSDK(bearer_auth="tok", server_url=server.url) as sdk:
+        prompts = ["a", "bad", "c", "d"]
+        results = list(sdk.images.generate_many([args(p) for p in prompts], concurrency=2))
+        again = list(sdk.images.generate_many([models.CreateImageRequest(model="m", prompt="e")]))
+    assert sorted((r.index, r.ok) for r in results) == [(0, True), (1, False), (2, True), (3, True)]
+    assert server.peak <= 2
+    assert [(r.index, r.ok) for r in again] == [(0, True)]
