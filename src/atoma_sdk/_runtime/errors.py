@@ -668,6 +668,9 @@ _AIOHTTP_CLASSES: dict[str, type[httpx.RequestError]] = {
 }
 
 
+_AIOHTTP_RESETS = ("ConnectionResetError(", "ConnectionAbortedError(", "BrokenPipeError(")
+
+
 def from_aiohttp(error: Exception, request: httpx.Request) -> httpx.RequestError | None:
     """The httpx error for an aiohttp failure, raw or as httpx-aiohttp mapped it (which
     it chains); None when `error` did not come from aiohttp."""
@@ -684,8 +687,8 @@ def from_aiohttp(error: Exception, request: httpx.Request) -> httpx.RequestError
         ),
         httpx.TransportError,
     )
-    if cls is httpx.RemoteProtocolError and isinstance(original.__cause__, OSError):
-        cls = httpx.ReadError  # a body cut by a reset, not by the peer's protocol error
+    if cls is httpx.RemoteProtocolError and any(m in str(original) for m in _AIOHTTP_RESETS):
+        cls = httpx.ReadError  # a body cut by a reset (aiohttp names it only in its text)
     return cls(str(original) or type(original).__name__, request=request)
 
 
