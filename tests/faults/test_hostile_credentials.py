@@ -160,3 +160,12 @@ def test_a_pickled_error_carries_no_credentials(start_server: StartServer) -> No
     assert TOKEN.encode() not in data and b"cookie-secret" not in data
     copy = pickle.loads(data)
     assert (copy.status_code, copy.request_id, copy.body) == (401, "r1", '{"error": "no"}')
+
+
+def test_a_password_in_the_server_url_variable_is_refused_without_echo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ATOMASDK_SERVER_URL", f"https://user:{PASSWORD}@api.test")
+    with pytest.raises(ValueError, match=r"\$ATOMASDK_SERVER_URL") as info:
+        AtomaSDK(bearer_auth=TOKEN)
+    assert PASSWORD not in str(info.value)

@@ -133,11 +133,13 @@ class SDKCore:
                 "debug_logger must have a debug() method (a logging.Logger does), "
                 f"got {type(debug_logger).__name__}"
             )
+        url_name = "server_url"
         if server_url is None and server_idx is None and settings.server_url_env_var:
             server_url = os.environ.get(settings.server_url_env_var) or None
+            url_name = f"server_url (from ${settings.server_url_env_var})"
         self.server_url = base_url(settings.servers, server_url, server_idx, url_params)
         if server_url is not None:  # checked with its {placeholders} filled in
-            checks.server_url("server_url", server_url and self.server_url)
+            checks.server_url(url_name, server_url and self.server_url)
         self.retry_config = retry_config
         self.timeout_ms = timeout_ms
         self.logger: logging.Logger = logging.getLogger(settings.package)
