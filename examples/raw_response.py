@@ -14,15 +14,13 @@ from atoma_sdk.mock import MockServer
 with MockServer() as server:
     os.environ.setdefault("ATOMASDK_SERVER_URL", server.url)
     with AtomaSDK(bearer_auth=os.getenv("ATOMASDK_BEARER_AUTH", "")) as atoma_sdk:
-        raw: RawResponse[models.CreateImageResponse] = (
-            atoma_sdk.images.with_raw_response.generate(
-                model="black-forest-labs/FLUX.1-schnell",
-                prompt="A cute baby sea otter",
-                size="256x256",
-                # Not in the spec yet: sent as given, after the arguments are validated.
-                extra_headers={"X-Trace-Id": "otter-1"},
-                extra_query={"region": "eu"},
-            )
+        raw: RawResponse[models.CreateImageResponse] = atoma_sdk.images.with_raw_response.generate(
+            model="black-forest-labs/FLUX.1-schnell",
+            prompt="A cute baby sea otter",
+            size="256x256",
+            # Not in the spec yet: sent as given, after the arguments are validated.
+            extra_headers={"X-Trace-Id": "otter-1"},
+            extra_query={"region": "eu"},
         )
         status: int = raw.status_code
         elapsed: timedelta = raw.elapsed
