@@ -52,6 +52,11 @@ def _transport_class() -> Any:
 
     class Transport(AiohttpTransport):
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if not isinstance(request.stream, httpx.ByteStream):
+                # A body streamed from a file, set on the request after it was built:
+                # httpx-aiohttp sends `request.content` when it can read one, which is
+                # then the empty content of the build, so let it send the stream.
+                vars(request).pop("_content", None)
             try:
                 head = super().handle_async_request(request)
                 left = seconds_left()
