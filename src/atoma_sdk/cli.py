@@ -1,6 +1,7 @@
 """`atoma`: the command line of atoma-sdk (also `python -m atoma_sdk.cli`).
 
     atoma images generate PROMPT [options]   generate images, save them, print their paths
+    atoma images batch PROMPTS --out DIR     one generation per line, resumable (cli_batch)
     atoma mock serve [--port N]              run the bundled mock of the API
 
 Only the paths of saved images go to stdout, one per line, so the command composes with
@@ -40,6 +41,7 @@ from ._runtime.errors import (
     SDKError,
 )
 from ._runtime.invalid import InvalidArgumentError
+from .cli_batch import add_batch_command
 from .cli_options import (
     OPEN_ENUM_OPTIONS,
     TOKEN_ENV_VAR,
@@ -161,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument(
         "--mock", action="store_true", help="use the bundled mock API (no token, no network)"
     )
+
+    add_batch_command(images, [debug])
 
     mock = commands.add_parser("mock", help="the bundled mock API").add_subparsers(
         title="commands", dest=argparse.SUPPRESS, required=True
