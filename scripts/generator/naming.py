@@ -18,7 +18,8 @@ def snake_case(name: str) -> str:
     result = "_".join(word.lower() for word in words) or "field"
     if result[0].isdigit():
         result = f"field_{result}"
-    if keyword.iskeyword(result) or keyword.issoftkeyword(result) or result in _RESERVED:
+    reserved = result in _RESERVED or result in _AMBIGUOUS
+    if keyword.iskeyword(result) or keyword.issoftkeyword(result) or reserved:
         result += "_"
     return result
 
@@ -28,7 +29,7 @@ def field_name(name: str) -> str:
     code needs for something else (a type in its annotations, a pydantic or runtime
     model attribute, the `models` package the methods use): `date` -> `date_`."""
     result = snake_case(name)
-    if result in _FIELD_RESERVED or result.startswith("model_"):
+    if result in _FIELD_RESERVED or result in _AMBIGUOUS or result.startswith("model_"):
         result += "_"
     return result
 
@@ -38,7 +39,7 @@ def pascal_case(name: str) -> str:
     words = _NON_IDENTIFIER.sub(" ", _WORD_BOUNDARY.sub(" ", name)).split()
     result = "".join(word[:1].upper() + word[1:] for word in words) or "Model"
     result = f"Model{result}" if result[0].isdigit() else result
-    return f"{result}Model" if keyword.iskeyword(result) else result
+    return f"{result}Model" if keyword.iskeyword(result) or result in _AMBIGUOUS else result
 
 
 def method_name(operation_id: str, group: str, siblings: Collection[str] = ()) -> str:
@@ -61,9 +62,24 @@ def method_name(operation_id: str, group: str, siblings: Collection[str] = ()) -
     return name
 
 
+def method_identifier(name: str) -> str:
+    """A method name that hides nothing a resource class needs (a class's names are in
+    scope in all of its annotations): `models`, `builtins`, the types its signatures
+    name, its decorators and `with_raw_response` get a `_`."""
+    return f"{name}_" if name in _METHOD_RESERVED else name
+
+
+_METHOD_RESERVED = frozenset(
+    {"models", "builtins", "with_raw_response", "cached_property"}
+    | {"str", "int", "float", "bool", "bytes", "object", "tuple", "date", "datetime"}
+)
+
+
 def module_name(class_name: str) -> str:
-    """Model modules are the lower-cased class name, as in atoma-sdk 0.1.3."""
-    return class_name.lower()
+    """Model modules are the lower-cased class name, as in atoma-sdk 0.1.3 (`class_`
+    for a class `Class`: a keyword cannot name a module that is imported)."""
+    name = class_name.lower()
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 def env_var_prefix(sdk_class: str) -> str:
@@ -86,6 +102,9 @@ _FIELD_RESERVED = frozenset(
     | {"build", "to_json_bytes", "wire_values", "models"}
     | {name for name in dir(pydantic.BaseModel) if not name.startswith("_")}
 )
+
+#: Names linters refuse as easy to misread (`l` beside `1`, `O` beside `0`).
+_AMBIGUOUS = frozenset({"l", "I", "O"})
 
 #: Class names generated code imports or defines itself, which no schema may take.
 RESERVED_CLASSES = frozenset(
@@ -110,7 +129,7 @@ def enum_member_names(values: tuple[str | int, ...]) -> list[str]:
         name = "_".join(part for part in name.split("_") if part)
         if not name or name[0].isdigit() or isinstance(value, int):
             name = f"VALUE_{name}"
-        if keyword.iskeyword(name):
+        if keyword.iskeyword(name) or name in _AMBIGUOUS:
             name += "_"
         candidate, counter = name, 1
         while candidate in names:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import ir
-from .naming import enum_member_names, field_name
+from .naming import enum_member_names, field_name, module_name
 
 #: "both": a model used in requests and responses: strict like input, open like output.
 Mode = Literal["input", "output", "both", "param", "typeddict", "doc"]
@@ -139,11 +139,11 @@ def _container(t: ir.ListType | ir.DictType, ctx: Context, imports: Imports) -> 
 
 def _named(t: ir.NamedType, ctx: Context, imports: Imports) -> str:
     if ctx.mode == "doc":
-        return f"[models.{t.name}]({ctx.model_module}{t.name.lower()}.md)"
+        return f"[models.{t.name}]({ctx.model_module}{module_name(t.name)}.md)"
     with_dict = isinstance(t, (ir.ModelType, ir.AliasType))  # kinds with a TypedDict twin
     name = t.name + ("TypedDict" if ctx.mode == "typeddict" and with_dict else "")
     if not ctx.qualify and t.name not in ctx.local:
-        imports.add(f".{t.name.lower()}", name)
+        imports.add(f".{module_name(t.name)}", name)
     text = ctx.qualify + name
     if with_dict and ctx.mode == "param":
         imports.add("typing", "Union")

@@ -321,8 +321,8 @@ def test_naming_warnings(corpus: Corpus) -> None:
         "#/components/schemas/Field: class name 'Field' is taken; generated as 'Field2'",
         "#/components/schemas/pet_owner: class name 'PetOwner' is taken; generated as 'PetOwner2'",
         "#/components/schemas/security: class name 'Security' is taken; generated as 'Security2'",
-        "#/components/schemas/Ticket/properties/created_at: 'created_at' and 'createdAt' "
-        "both become 'created_at'; 'created_at' is generated as 'created_at_2'",
+        "#/components/schemas/Ticket/properties/createdAt: 'createdAt' and 'created_at' "
+        "both become 'created_at'; 'createdAt' is generated as 'created_at_2'",
         "#/x-speakeasy-name-override/1: no operation has the operationId "
         "'noSuchOperation'; ignored",
         f"{TICKETS}~1{{ticketId}}~1cancel/post: 'cancel' is already a method of tickets "
@@ -376,8 +376,8 @@ def test_colliding_property_names_round_trip_their_wire_names(museum: ModuleType
         "m",
     )
     assert (ticket.created_at, ticket.created_at_2, ticket.headline) == (
+        "b",  # `created_at` keeps its own name
         "a",
-        "b",
         "Night at the museum",
     )
     assert "secret" not in museum.models.Ticket.model_fields  # x-speakeasy-ignore

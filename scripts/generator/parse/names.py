@@ -7,7 +7,14 @@ from dataclasses import replace
 from typing import Any
 
 from .. import ir
-from ..naming import RESERVED_CLASSES, field_name, method_name, pascal_case, snake_case
+from ..naming import (
+    RESERVED_CLASSES,
+    field_name,
+    method_identifier,
+    method_name,
+    pascal_case,
+    snake_case,
+)
 from ..runtime import error_classes
 from .context import SCHEMAS, ParseContext, escape
 from .directions import HTTP_METHODS
@@ -49,26 +56,34 @@ def property_name(ctx: ParseContext, wire_name: str, schema: Any, pointer: str) 
 def unique_fields(
     ctx: ParseContext, fields: list[ir.ModelField], pointers: Mapping[str, str]
 ) -> list[ir.ModelField]:
-    """Fields whose Python names clash (`createdAt` and `created_at`) are renamed in spec
-    order (`created_at_2`), with a warning; the wire names stay."""
-    taken = {f.name for f in fields}
-    seen: dict[str, str] = {}
+    """Python names that clash are renamed (`created_at_2`), with a warning; wire names
+    stay. A Python name clashes with another field's Python name, or with another field's
+    wire name (models accept both, so `createdAt` may not become `created_at` beside a
+    `created_at`): the field whose wire name it is keeps it."""
+    wire_names = {f.wire_name: f for f in fields}
+    owner: dict[str, ir.ModelField] = {}  # Python name -> the field that has it
+    for f in fields:
+        if wire_names.get(f.name, f) is f:
+            owner.setdefault(f.name, f)
+    avoid = {f.name for f in fields} | set(wire_names)
     result = []
     for f in fields:
-        if f.name in seen:
-            name, counter = f.name, 1
-            while name in taken:
-                counter += 1
-                name = f"{f.name.rstrip('_')}_{counter}"
-            ctx.warning(
-                pointers[f.wire_name],
-                f"{f.wire_name!r} and {seen[f.name]!r} both become {f.name!r}; "
-                f"{f.wire_name!r} is generated as {name!r}",
-            )
-            taken.add(name)
-            f = replace(f, name=name)
-        seen[f.name] = f.wire_name
-        result.append(f)
+        holder = owner.get(f.name)
+        if holder is f:
+            result.append(f)
+            continue
+        other = wire_names.get(f.name, holder)
+        name, counter = f.name, 1
+        while name in avoid:
+            counter += 1
+            name = f"{f.name.rstrip('_')}_{counter}"
+        avoid.add(name)
+        ctx.warning(
+            pointers[f.wire_name],
+            f"{f.wire_name!r} and {other.wire_name if other else f.name!r} both become "
+            f"{f.name!r}; {f.wire_name!r} is generated as {name!r}",
+        )
+        result.append(replace(f, name=name))
     return result
 
 
@@ -114,12 +129,13 @@ def method_names(ctx: ParseContext) -> None:
             pointer = f"#/paths/{escape(path)}/{method}"
             identifier = operation_id(op, method, path)
             override = op.get(NAME_OVERRIDE) or overrides.get(identifier)
-            name = (
+            wanted = (
                 snake_case(str(override)) if override else method_name(identifier, group, siblings)
             )
+            name = method_identifier(wanted)
             if name in taken or f"{name}_async" in taken:
                 other = taken.get(name) or taken[f"{name}_async"]
-                wanted, name = name, _free_name(snake_case(identifier), taken)
+                wanted, name = name, _free_name(method_identifier(snake_case(identifier)), taken)
                 ctx.warning(
                     pointer,
                     f"{wanted!r} is already a method of {group} ({other}); generated as {name!r}",
