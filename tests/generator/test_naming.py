@@ -1,5 +1,14 @@
 import pytest
-from generator.naming import env_var_prefix, module_name, pascal_case, snake_case
+from generator.naming import (
+    enum_member_names,
+    env_var_prefix,
+    field_name,
+    method_identifier,
+    method_name,
+    module_name,
+    pascal_case,
+    snake_case,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,3 +45,76 @@ def test_pascal_case(name: str, expected: str) -> None:
 def test_module_and_env_names() -> None:
     assert module_name("CreateImageRequest") == "createimagerequest"
     assert env_var_prefix("AtomaSDK") == "ATOMASDK"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("None", "NoneModel"),  # a keyword cannot be a class
+        ("o", "OModel"),  # ambiguous beside 0
+        ("pet_owner", "PetOwner"),
+        ("1st", "Model1st"),
+    ],
+)
+def test_pascal_case_never_gives_a_bad_class_name(name: str, expected: str) -> None:
+    assert pascal_case(name) == expected
+
+
+def test_module_of_a_keyword_class() -> None:
+    assert module_name("Class") == "class_"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("date", "date_"),  # the type its annotation names
+        ("list", "list_"),
+        ("models", "models_"),  # the package methods use
+        ("build", "build_"),  # the request models' own method
+        ("modelConfig", "model_config_"),  # pydantic's namespace
+        ("model_dump", "model_dump_"),
+        ("l", "l_"),  # ambiguous beside 1
+        ("id", "id"),
+        ("type", "type"),
+    ],
+)
+def test_field_name(name: str, expected: str) -> None:
+    assert field_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "group", "siblings", "expected"),
+    [
+        ("items_list", "items", (), "list"),  # the group as a namespace prefix
+        ("count_items", "items", (), "count"),  # a lone verb and the group
+        ("buyMuseumTickets", "tickets", (), "buy_museum_tickets"),  # words kept
+        ("getBookings", "bookings", ("get_bookings", "get_booking"), "get_bookings"),
+        ("getBooking", "bookings", ("get_bookings", "get_booking"), "get_booking"),
+        ("getBookings", "bookings", ("get_bookings",), "get"),
+        ("tickets", "tickets", (), "tickets"),
+        ("tickets_class", "tickets", (), "class_"),
+    ],
+)
+def test_method_name(
+    operation_id: str, group: str, siblings: tuple[str, ...], expected: str
+) -> None:
+    assert method_name(operation_id, group, siblings) == expected
+
+
+@pytest.mark.parametrize("name", ["models", "builtins", "str", "datetime", "with_raw_response"])
+def test_method_identifier_hides_nothing_a_resource_uses(name: str) -> None:
+    assert method_identifier(name) == f"{name}_"
+    assert method_identifier("list") == "list"  # resources spell the builtin `builtins.list`
+
+
+def test_enum_member_names_are_ascii_unique_and_unambiguous() -> None:
+    assert enum_member_names(("a b", "A-B", "ünï", "名字", "O", "class", -1, 2)) == [
+        "A_B",
+        "A_B_2",
+        "N",
+        "VALUE_",
+        "O_",
+        "CLASS",
+        "VALUE_MINUS_1",
+        "VALUE_2",
+    ]
