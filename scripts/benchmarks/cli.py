@@ -297,7 +297,23 @@ def build_rows(
         notes.append(
             "saturation rows with sniffio / uvloop / httpx-aiohttp skipped: pass --extras-python"
         )
-    if not own.get("httpx-aiohttp"):
+    if own.get("httpx-aiohttp") and not (extras and envs["extras"].get("httpx-aiohttp")):
+        variants.append(
+            AsyncVariant(
+                "httpx-aiohttp", "httpx + httpx-aiohttp transport", project, "httpx", "aiohttp"
+            )
+        )
+    if own.get("httpx-aiohttp"):
+        variants.append(
+            AsyncVariant(
+                "sdk-aiohttp-default",
+                "this SDK, async_client=DefaultAioHttpClient()",
+                project,
+                "atoma",
+                "sdk-aiohttp",
+            )
+        )
+    else:
         notes.append("httpx-aiohttp is not installed in .venv: its rows need --extras-python")
     return clients, parsers, variants, envs
 

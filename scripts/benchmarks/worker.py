@@ -132,6 +132,10 @@ def _async_httpx_client(variant: str, concurrency: int) -> Any:
         return httpx.AsyncClient(transport=transport)
     if variant == "sharded":
         return httpx.AsyncClient(transport=_sharded_transport(httpx, concurrency, shards=4))
+    if variant == "sdk-aiohttp":  # the SDK's opt-in backend, as a user would build it
+        from atoma_sdk import DefaultAioHttpClient
+
+        return DefaultAioHttpClient()
     if variant == "aiohttp":
         import importlib
 

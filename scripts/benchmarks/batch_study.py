@@ -1,0 +1,58 @@
+"""Batch study: `images.generate_many_async` over many prompts against the bundled mock
+with a server delay, on each async backend, against the bound prompts / concurrency *
+delay. Run: `.venv/bin/python scripts/benchmarks/batch_study.py [--prompts N] ...`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import time
+
+import httpx
+
+from atoma_sdk import AtomaSDK, DefaultAioHttpClient
+from atoma_sdk.mock import MockAPI, MockServer
+
+
+async def run(prompts: int, concurrency: int, delay: float, backend: str) -> tuple[int, float]:
+    """(results ok, wall seconds) of one batch."""
+    with MockServer(MockAPI(delay_seconds=delay)) as server:
+        client: httpx.AsyncClient | None = DefaultAioHttpClient() if backend == "aiohttp" else None
+        async with AtomaSDK(bearer_auth="", server_url=server.url, async_client=client) as sdk:
+            requests = (
+                {"model": "m", "prompt": f"p{i}", "size": "256x256"} for i in range(prompts)
+            )
+            started = time.perf_counter()
+            ok = 0
+            async for result in sdk.images.generate_many_async(requests, concurrency=concurrency):
+                ok += result.ok
+            wall = time.perf_counter() - started
+        if client is not None:
+            await client.aclose()
+    return ok, wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--prompts", type=int, default=1_000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--delay-ms", type=int, default=200)
+    parser.add_argument("--backends", default="httpx,aiohttp")
+    args = parser.parse_args()
+    bound = args.prompts / args.concurrency * args.delay_ms / 1000
+    print(
+        f"{args.prompts} prompts, concurrency {args.concurrency}, server delay "
+        f"{args.delay_ms} ms: bound {bound:.3f} s"
+    )
+    for backend in args.backends.split(","):
+        ok, wall = asyncio.run(run(args.prompts, args.concurrency, args.delay_ms / 1000, backend))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"{backend:8s} ok {ok}/{args.prompts}  wall {wall:6.2f} s  "
+            f"{wall / bound:.2f}x the bound  peak RSS {rss:.0f} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()
