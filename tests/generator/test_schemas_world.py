@@ -209,6 +209,13 @@ def test_invalid_values_are_refused_before_any_request(
     assert locations & {field, next(iter(arguments))}, locations
 
 
+def test_read_only_and_write_only_properties(gadgets: ModuleType) -> None:
+    """A required readOnly property is no argument of requests; a required writeOnly one
+    may be absent from responses (GADGET has no `secret`)."""
+    assert "created_by" not in gadgets.models.GadgetInput.model_fields
+    assert gadgets.models.Gadget.model_validate(GADGET).secret is None
+
+
 def test_responses_parse_tuples_unions_and_dynamic_refs(gadgets: ModuleType) -> None:
     with respx.mock(base_url="https://gadgets.test") as router, sdk_of(gadgets) as sdk:
         router.get(f"/gadgets/{OWNER}").respond(200, json=GADGET)
@@ -219,7 +226,7 @@ def test_responses_parse_tuples_unions_and_dynamic_refs(gadgets: ModuleType) -> 
     assert gadget.history == [date(2024, 1, 1), 3, 4]
     assert gadget.tree == {"anything": [1]}
     assert gadget.made_at == datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-    assert gadget.model_dump(mode="json", by_alias=True) == {
+    assert gadget.model_dump(mode="json", by_alias=True, exclude_unset=True) == {
         **GADGET,
         "point": [1.5, 2.0],
     }

@@ -40,7 +40,7 @@ def component(ctx: ParseContext, name: str) -> ir.Type:
     direction = ctx.direction_of(name)
     class_name = ctx.component_class(name)
     if not isinstance(schema, Mapping):
-        ctx.problem(pointer, "a schema must be an object")
+        ctx.warning(pointer, f"a schema must be an object, not {shown(schema)}; typed as Any")
         ctx.components[name] = ir.AnyType()
         return ctx.components[name]
     if composition.is_object(ctx, schema, direction):
@@ -79,7 +79,7 @@ def type_of(
     if schema is True or schema == {}:
         return ir.AnyType(), False
     if not isinstance(schema, Mapping):
-        ctx.problem(pointer, "a schema must be an object")
+        ctx.warning(pointer, f"a schema must be an object, not {shown(schema)}; typed as Any")
         return ir.AnyType(), False
     if "$ref" in schema:
         name = ctx.ref_name(schema["$ref"], f"{pointer}/$ref")
@@ -338,12 +338,17 @@ def object_model(
     pointers: dict[str, str] = {}  # wire name -> where the property is declared
     for wire_name, (prop, declared_at) in found.properties.items():
         pointers[wire_name] = prop_pointer = f"{declared_at}/properties/{escape(wire_name)}"
-        if names.ignored(prop):
+        access = _access(prop)
+        if names.ignored(prop) or (access == "readOnly" and direction == "input"):
             continue
         wanted = names.property_name(ctx, wire_name, prop, prop_pointer)
         context = class_name + pascal_case(wanted)
         prop_type, nullable = type_of(ctx, prop, prop_pointer, context, direction)
-        is_required = wire_name in required
+        # a property one side never sees may be absent: not required where that side reads
+        one_sided = (access == "writeOnly" and direction != "input") or (
+            access == "readOnly" and direction == "both"
+        )
+        is_required = wire_name in required and not one_sided
         fields.append(
             field(ctx, wire_name, prop, prop_type, nullable, is_required, prop_pointer, wanted)
         )
@@ -354,6 +359,13 @@ def object_model(
         class_name, module_name(class_name), text(found.description),
         tuple(fields), direction, pointer,
     )  # fmt: skip
+
+
+def _access(prop: Any) -> str | None:
+    """`readOnly` (only in responses: not an argument), `writeOnly` (only in requests)."""
+    if not isinstance(prop, Mapping):
+        return None
+    return next((k for k in ("readOnly", "writeOnly") if prop.get(k) is True), None)
 
 
 def check_required(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> None:
