@@ -156,7 +156,7 @@ def test_version(tmp_path: Path) -> None:
     [
         (["images", "generate", "x", "--bogus"], "usage: atoma images generate ", "--bogus"),
         (["mock", "serve", "--bogus"], "usage: atoma mock serve ", "--bogus"),
-        (["images"], "usage: atoma images ", "arguments are required: {generate}"),
+        (["images"], "usage: atoma images ", "arguments are required: {generate,batch}"),
         (["mock"], "usage: atoma mock ", "arguments are required: {serve}"),
         ([], "usage: atoma ", "arguments are required: {images,mock}"),
         (["images", "generate", "x", "--n", "0"], "usage: atoma images generate ", "--n: '0'"),
