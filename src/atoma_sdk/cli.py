@@ -322,10 +322,12 @@ def keep_image(
             return None
         report.error(f"error: could not save image {stem} in {out}: {reason}; kept it as {kept}")
         if final:
-            emit(kept)
+            with report.paused():
+                emit(kept)
         return None
     if final:
-        emit(path)
+        with report.paused():
+            emit(path)
     return path
 
 

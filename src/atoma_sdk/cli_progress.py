@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 from types import TracebackType
 from typing import TextIO
@@ -81,6 +83,17 @@ class Progress:
         """A warning or an error: a line of its own, even with `--quiet`."""
         with self._lock:
             self._write((CLEAR_LINE if self.live else "") + message + "\n")
+            if self.live:
+                self._write(self.status_line())
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Keep the live line off the terminal while the caller writes (stdout may be the
+        same terminal); it is drawn again afterwards."""
+        with self._lock:
+            if self.live:
+                self._write(CLEAR_LINE)
+            yield
             if self.live:
                 self._write(self.status_line())
 

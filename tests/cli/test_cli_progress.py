@@ -35,13 +35,14 @@ def atoma(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def atoma_on_a_terminal(*args: str, cwd: Path) -> tuple[int, str, str]:
-    """Run with stderr on a pseudo-terminal; the exit code, stdout and all stderr said."""
+def atoma_on_a_terminal(*args: str, cwd: Path, both: bool = False) -> tuple[int, str, str]:
+    """Run with stderr (and stdout too when `both`) on a pseudo-terminal; the exit code,
+    stdout and all the terminal shows."""
     controller, terminal = pty.openpty()
     try:
         process = subprocess.Popen(
-            [*CLI, *args], cwd=cwd, env=clean_env(), stdout=subprocess.PIPE,
-            stderr=terminal, text=True,
+            [*CLI, *args], cwd=cwd, env=clean_env(),
+            stdout=terminal if both else subprocess.PIPE, stderr=terminal, text=True,
         )  # fmt: skip
         os.close(terminal)
         said = bytearray()
@@ -104,6 +105,19 @@ def test_terminal_gets_a_live_line_with_elapsed_time_attempts_and_retries(
     assert re.search(r"generating… [0-9]+\.[0-9] s \(attempt 2\)", said), said
     assert said.endswith(CLEAR_LINE)  # the live line is gone when the command ends
     print(f"\n{said.count(CLEAR_LINE)} redraws of the live line")
+
+
+def test_paths_on_the_same_terminal_are_not_written_over_the_live_line(
+    server: MockServer, tmp_path: Path
+) -> None:
+    server.api.delay_seconds = 0.3
+    args = (*GENERATE, "--n", "2", "--server-url", server.url, "--out", "o")
+    code, _, said = atoma_on_a_terminal(*args, cwd=tmp_path, both=True)
+    assert code == 0, said
+    paths = re.findall(r"o/image-[0-9]+-[12]\.png", said)
+    assert len(paths) == 2
+    for path in paths:  # each path starts a line: the live line was cleared first
+        assert f"{CLEAR_LINE}{path}\r\n" in said
 
 
 def test_quiet_says_nothing_on_a_terminal(server: MockServer, tmp_path: Path) -> None:
