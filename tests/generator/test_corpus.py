@@ -269,15 +269,22 @@ def resource_class(package: ModuleType, attribute: str, sdk_class: str | None = 
         sdk.close()
 
 
+#: Arguments every generated method takes besides the operation's own.
+CALL_OPTIONS = frozenset(
+    {"self", "retries", "server_url", "timeout_ms", "http_headers", "max_response_bytes"}
+    | {"extra_headers", "extra_query", "extra_body"}
+)
+
+
 def signature_of(method: Any) -> dict[str, tuple[Any, Any]]:
-    """Argument -> (resolved annotation, default) of a generated method."""
+    """Argument -> (resolved annotation, default) of a generated method (its operation's
+    arguments: not the call options)."""
     hints = get_type_hints(method)
     parameters = inspect.signature(method).parameters
     return {
         name: (hints[name], parameter.default)
         for name, parameter in parameters.items()
-        if name
-        not in ("self", "retries", "server_url", "timeout_ms", "http_headers", "max_response_bytes")
+        if name not in CALL_OPTIONS
     }
 
 

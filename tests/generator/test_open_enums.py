@@ -69,3 +69,26 @@ def test_open_enum_of_integers_stays_an_enum(tmp_path: Path) -> None:
         {"level": {"type": "integer", "enum": [1, 2], "x-speakeasy-unknown-values": "allow"}},
     )
     assert isinstance(fields["level"].type, ir.EnumType)
+
+
+def test_any_of_a_string_enum_and_a_string_is_an_open_enum(tmp_path: Path) -> None:
+    """The JSON Schema way (any string is valid to a validator too), also with null."""
+    fields = _fields(
+        tmp_path,
+        {
+            "finish": {
+                "anyOf": [
+                    {"type": "string", "enum": ["matte", "gloss"]},
+                    {"type": "string"},
+                    {"type": "null"},
+                ],
+                "description": "Known finishes; others are sent as they are.",
+            },
+            "strict": {"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "integer"}]},
+        },
+    )
+    assert fields["finish"].type == ir.UnionType(
+        (ir.LiteralType(("matte", "gloss")), ir.ScalarType("str"))
+    )
+    assert fields["finish"].nullable
+    assert fields["strict"].type != fields["finish"].type  # an ordinary union

@@ -30,6 +30,10 @@ def union(
     sources: list[str | None] = []  # the component each member refers to, if any
     null_member = False
     raw_members = schema[keyword] if isinstance(schema[keyword], list) else []
+    known = _open_enum_values(raw_members)
+    if known is not None:
+        nullable = any(isinstance(m, Mapping) and m.get("type") == "null" for m in raw_members)
+        return ir.UnionType((ir.LiteralType(known), ir.ScalarType("str"))), nullable
     for index, member in enumerate(raw_members):
         if isinstance(member, Mapping) and member.get("type") == "null":
             null_member = True
@@ -60,6 +64,28 @@ def union(
         return ir.UnionType(tuple(members)), null_member
     wire, pairs = tags
     return ir.UnionType(tuple(members), wire, pairs), null_member
+
+
+#: What an open enum's members may say besides their type and values.
+_ANNOTATIONS = frozenset({"description", "title", "example", "examples"})
+
+
+def _open_enum_values(members: list[Any]) -> tuple[str, ...] | None:
+    """The known values of an open enum, `anyOf: [{type: string, enum: [...]}, {type:
+    string}]` (and maybe `{type: 'null'}`): the values are hints, any string is valid."""
+    typed = [m for m in members if not (isinstance(m, Mapping) and m.get("type") == "null")]
+    if len(typed) != 2 or not all(isinstance(m, Mapping) for m in typed):
+        return None
+    enums = [m for m in typed if set(m) - _ANNOTATIONS == {"type", "enum"}]
+    plain = [m for m in typed if set(m) - _ANNOTATIONS == {"type"}]
+    if len(enums) != 1 or len(plain) != 1 or plain[0]["type"] != "string":
+        return None
+    values = enums[0]["enum"]
+    if enums[0]["type"] != "string" or not isinstance(values, list) or not values:
+        return None
+    if not all(isinstance(v, str) for v in values):
+        return None
+    return tuple(dict.fromkeys(values))
 
 
 def _component_name(member: Any) -> str | None:
