@@ -239,7 +239,6 @@ def resource_view(resource: ir.Resource, exceptions: dict[str, str]) -> Resource
         imports.add(".._runtime.batch", *batch_names)
         imports.add("collections.abc", "AsyncIterator", "Iterable", "Iterator")
     if view.operations:
-        imports.add("functools", "cached_property")
         imports.add(".._runtime.raw", "raw_method", "raw_method_async")
     view.imports = imports.lines()
     view.type_only_imports = imports.type_only_lines()

@@ -181,6 +181,9 @@ def test_server_url_from_the_environment_on_the_wire(monkeypatch: pytest.MonkeyP
 def test_help_shows_resources_with_their_methods() -> None:
     text = pydoc.render_doc(AtomaSDK(bearer_auth="t"), renderer=pydoc.plaintext)  # type: ignore[attr-defined]
     assert "cached_property" not in text
+    resource = pydoc.render_doc(AtomaSDK(bearer_auth="t").images, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
+    assert "cached_property" not in resource
+    assert "with_raw_response\n |      The methods below returning a `RawResponse`" in resource
     assert "images\n |      OpenAI's API images v1 endpoint" in text
     assert (
         "`Images`: `generate`, `generate_async`, `generate_stream`, `generate_stream_async`."

@@ -666,6 +666,17 @@ class Resource:
     def __init__(self, core: SDKCore) -> None:
         self._core = core
 
+    def _raw_variant(self, wrapper: Callable[[Self], _W]) -> _W:
+        """`wrapper` (the generated `...WithRawResponse`) around this resource on a core
+        whose calls return `RawResponse`s; made once per resource."""
+        variant = self.__dict__.get("_raw")
+        if variant is None:
+            variant = self.__dict__["_raw"] = wrapper(type(self)(self._core.raw()))
+        return cast("_W", variant)
+
+
+_W = TypeVar("_W")
+
 
 _R = TypeVar("_R", bound=Resource)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache, cached_property
+from functools import cache
 from typing import Literal, Optional, Union
 
 from .. import models
@@ -44,11 +44,11 @@ def _generate_confidential() -> ConfidentialOperation[models.CreateImageResponse
 class ConfidentialImages(Resource):
     """Atoma's API confidential images v1 endpoint"""
 
-    @cached_property
+    @property
     def with_raw_response(self) -> ConfidentialImagesWithRawResponse:
         """The methods below returning a `RawResponse`: status, headers, request id and
         elapsed time of the HTTP answer, and `parse()` for the typed result."""
-        return ConfidentialImagesWithRawResponse(ConfidentialImages(self._core.raw()))
+        return self._raw_variant(ConfidentialImagesWithRawResponse)
 
     def generate(
         self,

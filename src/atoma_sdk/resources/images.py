@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from functools import cache, cached_property
+from functools import cache
 from typing import TYPE_CHECKING, Literal, Optional, Union
 
 from .. import models
@@ -46,11 +46,11 @@ def _generate_stream_operation() -> Operation[models.ImageGenerationStreamEvent]
 class Images(Resource):
     """OpenAI's API images v1 endpoint"""
 
-    @cached_property
+    @property
     def with_raw_response(self) -> ImagesWithRawResponse:
         """The methods below returning a `RawResponse`: status, headers, request id and
         elapsed time of the HTTP answer, and `parse()` for the typed result."""
-        return ImagesWithRawResponse(Images(self._core.raw()))
+        return self._raw_variant(ImagesWithRawResponse)
 
     def generate(
         self,

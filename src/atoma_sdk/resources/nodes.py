@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache, cached_property
+from functools import cache
 from typing import Optional
 
 from .. import models
@@ -28,11 +28,11 @@ def _lock_operation() -> Operation[models.NodesCreateLockResponse]:
 class Nodes(Resource):
     """Nodes Management"""
 
-    @cached_property
+    @property
     def with_raw_response(self) -> NodesWithRawResponse:
         """The methods below returning a `RawResponse`: status, headers, request id and
         elapsed time of the HTTP answer, and `parse()` for the typed result."""
-        return NodesWithRawResponse(Nodes(self._core.raw()))
+        return self._raw_variant(NodesWithRawResponse)
 
     def lock(
         self,
