@@ -338,6 +338,13 @@ class Operation:
     batch: bool = False
 
     @property
+    def batched(self) -> bool:
+        """Has a `<name>_many` method: marked, and answering one result (not a stream)."""
+        return (
+            self.batch and self.response is not None and self.stream is None
+        ) and not self.binary_stream
+
+    @property
     def operation_function(self) -> str:
         """The private function returning this operation's `Operation` (built once)."""
         return f"_{self.method_name}_operation"

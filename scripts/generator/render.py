@@ -339,7 +339,7 @@ def _operation_view(
         extra_body=op.body_model is not None
         and op.confidential is None
         and _is_json(op.body_media_type),
-        batch=op.batch and op.response is not None and op.stream is None and not op.binary_stream,
+        batch=op.batched,
     )
 
 
