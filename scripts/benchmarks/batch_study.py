@@ -1,11 +1,14 @@
 """Batch study: `images.generate_many_async` over many prompts against the bundled mock
 with a server delay, on each async backend, against the bound prompts / concurrency *
-delay. Run: `.venv/bin/python scripts/benchmarks/batch_study.py [--prompts N] ...`."""
+delay; `--memory N`: peak RSS growth over N prompts answered in memory (no server), to
+show memory stays flat in the input's length.
+Run: `.venv/bin/python scripts/benchmarks/batch_study.py [--prompts N] ...`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import resource
 import time
 
@@ -33,13 +36,41 @@ async def run(prompts: int, concurrency: int, delay: float, backend: str) -> tup
     return ok, wall
 
 
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def memory(prompts: int) -> tuple[int, float, float]:
+    """(results ok, seconds, peak RSS growth in MB) over `prompts` answered in memory."""
+    body = json.dumps({"created": 1, "data": [{"url": "https://img.test/1.png"}]}).encode()
+    headers = {"content-type": "application/json"}
+    transport = httpx.MockTransport(lambda _: httpx.Response(200, content=body, headers=headers))
+    async with (
+        httpx.AsyncClient(transport=transport) as http,
+        AtomaSDK(bearer_auth="", server_url="http://bench.invalid", async_client=http) as sdk,
+    ):
+        warm = ({"model": "m", "prompt": "p"} for _ in range(1_000))
+        async for _ in sdk.images.generate_many_async(warm, concurrency=64):
+            pass
+        before, started, ok = peak_rss_mb(), time.perf_counter(), 0
+        requests = ({"model": "m", "prompt": f"p{i}"} for i in range(prompts))
+        async for result in sdk.images.generate_many_async(requests, concurrency=64):
+            ok += result.ok
+    return ok, time.perf_counter() - started, peak_rss_mb() - before
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--prompts", type=int, default=1_000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--delay-ms", type=int, default=200)
     parser.add_argument("--backends", default="httpx,aiohttp")
+    parser.add_argument("--memory", type=int, metavar="N", help="the memory study instead")
     args = parser.parse_args()
+    if args.memory:
+        ok, seconds, growth = asyncio.run(memory(args.memory))
+        print(f"{ok}/{args.memory} ok in {seconds:.1f} s; peak RSS growth {growth:.1f} MB")
+        return
     bound = args.prompts / args.concurrency * args.delay_ms / 1000
     print(
         f"{args.prompts} prompts, concurrency {args.concurrency}, server delay "
@@ -47,7 +78,7 @@ def main() -> None:
     )
     for backend in args.backends.split(","):
         ok, wall = asyncio.run(run(args.prompts, args.concurrency, args.delay_ms / 1000, backend))
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rss = peak_rss_mb()
         print(
             f"{backend:8s} ok {ok}/{args.prompts}  wall {wall:6.2f} s  "
             f"{wall / bound:.2f}x the bound  peak RSS {rss:.0f} MB"
