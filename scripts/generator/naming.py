@@ -62,6 +62,50 @@ def method_name(operation_id: str, group: str, siblings: Collection[str] = ()) -
     return name
 
 
+_VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|api)$", re.IGNORECASE)
+_ITEM_VERBS = {"get": "get", "put": "update", "patch": "update", "delete": "delete"}
+_COLLECTION_VERBS = {"get": "list", "post": "create", "put": "update", "patch": "update"}
+
+
+def rest_method_name(method: str, path: str, group: str) -> str:
+    """A method name for an operation without an operationId, read from its path the way
+    REST APIs are laid out: `GET /v1/files` -> `list`, `POST /files` -> `create`,
+    `GET /files/{id}` -> `get`, `DELETE /files/{id}` -> `delete`, an action after an item
+    (`POST /batches/{id}/cancel`) -> `cancel`, a sub-resource (`GET /files/{id}/content`)
+    -> `get_content`, anything else -> verb + last segment (`GET /users/me/balance` in
+    group `billing` -> `get_balance`)."""
+    method = method.lower()
+    segments = [s for s in path.split("/") if s and not _VERSION_SEGMENT.match(s)]
+    literals = [s for s in segments if not s.startswith("{")]
+    if not literals:
+        return method
+    ends_with_item = segments[-1].startswith("{")
+    last = literals[-1]
+    noun = snake_case(last)
+    is_group = _same_noun(noun, group) or len(literals) == 1
+    if ends_with_item:
+        verb = _ITEM_VERBS.get(method, method)
+        return verb if is_group else f"{verb}_{_singular(noun)}"
+    if is_group:
+        return _COLLECTION_VERBS.get(method, method if method != "delete" else "delete_all")
+    after_item = len(segments) > 1 and segments[-2].startswith("{")
+    if method == "post":
+        plural = noun.endswith("s") and not noun.endswith("ss")
+        return f"create_{_singular(noun)}" if plural else noun
+    if method == "get" and after_item and noun.endswith("s") and not noun.endswith("ss"):
+        return f"list_{noun}"
+    verb = {"get": "get", "put": "update", "patch": "update"}.get(method, method)
+    return f"{verb}_{noun}"
+
+
+def _singular(noun: str) -> str:
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+def _same_noun(a: str, b: str) -> bool:
+    return _singular(a) == _singular(b)
+
+
 def method_identifier(name: str) -> str:
     """A method name that hides nothing a resource class needs (a class's names are in
     scope in all of its annotations): `models`, `builtins`, the types its signatures

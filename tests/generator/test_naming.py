@@ -7,6 +7,7 @@ from generator.naming import (
     method_name,
     module_name,
     pascal_case,
+    rest_method_name,
     snake_case,
 )
 
@@ -118,3 +119,28 @@ def test_enum_member_names_are_ascii_unique_and_unambiguous() -> None:
         "VALUE_MINUS_1",
         "VALUE_2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "group", "expected"),
+    [
+        ("get", "/v1/files", "files", "list"),
+        ("post", "/v1/files", "files", "create"),
+        ("get", "/v1/files/{file_id}", "files", "get"),
+        ("patch", "/files/{file_id}", "files", "update"),
+        ("delete", "/v1/files/{file_id}", "files", "delete"),
+        ("get", "/v1/files/{file_id}/content", "files", "get_content"),
+        ("post", "/v1/batches/{batch_id}/cancel", "batch", "cancel"),
+        ("get", "/v1/users/me/balance", "billing", "get_balance"),
+        ("post", "/v1/chat/completions", "chat", "create_completion"),
+        ("post", "/v1/tokenizers/estimate-token-count", "utilities", "estimate_token_count"),
+        ("get", "/users/{id}/orders", "users", "list_orders"),
+        ("post", "/users/{id}/orders", "users", "create_order"),
+        ("get", "/users/{id}/orders/{order_id}", "users", "get_order"),
+        ("get", "/", "default", "get"),
+    ],
+)
+def test_operations_without_an_operation_id_are_named_from_method_and_path(
+    method: str, path: str, group: str, expected: str
+) -> None:
+    assert rest_method_name(method, path, group) == expected

@@ -378,7 +378,9 @@ def test_hundred_concurrent_requests() -> None:
     barrier = threading.Barrier(count)
     limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
     with MockServer() as server, httpx.Client(base_url=server.url, limits=limits) as client:
-        server.api.delay_seconds = 0.5  # every request is in flight at once
+        # Long enough that every request is still in flight when the last one arrives,
+        # even on a loaded 2-core machine (all start together at the barrier).
+        server.api.delay_seconds = 3.0
 
         def call(_: int) -> int:
             barrier.wait(timeout=10)

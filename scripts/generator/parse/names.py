@@ -13,6 +13,7 @@ from ..naming import (
     method_identifier,
     method_name,
     pascal_case,
+    rest_method_name,
     snake_case,
 )
 from ..runtime import error_classes
@@ -129,9 +130,12 @@ def method_names(ctx: ParseContext) -> None:
             pointer = f"#/paths/{escape(path)}/{method}"
             identifier = operation_id(op, method, path)
             override = op.get(NAME_OVERRIDE) or overrides.get(identifier)
-            wanted = (
-                snake_case(str(override)) if override else method_name(identifier, group, siblings)
-            )
+            if override:
+                wanted = snake_case(str(override))
+            elif op.get("operationId"):
+                wanted = method_name(identifier, group, siblings)
+            else:
+                wanted = rest_method_name(method, real_path(path), group)
             name = method_identifier(wanted)
             if name in taken or f"{name}_async" in taken:
                 other = taken.get(name) or taken[f"{name}_async"]
