@@ -336,6 +336,10 @@ class Operation:
     confidential: Confidential | None = None
     #: `x-atoma-batch: true`: also a `<name>_many` method running it over many inputs
     batch: bool = False
+    #: `x-sdk-argument-order`: the wire names of the arguments that come first, in this
+    #: order, before the per-call options; the others come after those options (so the
+    #: signature of an earlier release stays the start of the new one)
+    argument_order: tuple[str, ...] = ()
 
     @property
     def batched(self) -> bool:

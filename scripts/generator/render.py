@@ -100,6 +100,7 @@ class OperationView:
     body_type: str  # the annotation of a body that is not an object model, or ""
     params_class: str | None  # source of the private parameters model, if any
     signature: list[str]  # "name: annotation = default" lines
+    late_signature: list[str]  # the same, for arguments after the per-call options
     body: str  # expression building the request body
     params: str  # expression building the parameters model, or "None"
     returns: str  # the method's return annotation
@@ -259,9 +260,14 @@ def _operation_view(
     arguments += [
         (f, f"The request body's `{f.wire_name}`.") for f in body_fields if not f.constant
     ]
+    late_signature: list[str] = []
+    if op.argument_order:  # the listed arguments first, the others after the call options
+        rank = {name: index for index, name in enumerate(op.argument_order)}
+        arguments.sort(key=lambda pair: rank.get(pair[0].wire_name, len(rank)))
     for f, undocumented in arguments:
         text = param_annotation(f, param_ctx, imports)
-        signature.append(f"{f.name}: {text}")
+        late = bool(op.argument_order) and f.wire_name not in op.argument_order
+        (late_signature if late else signature).append(f"{f.name}: {text}")
         args_doc.append((f.name, f.description or undocumented))
     if op.body_type is not None:
         body_annotation = annotation(op.body_type, param_ctx, imports)
@@ -329,6 +335,7 @@ def _operation_view(
         body_type=body_type,
         params_class=params_class,
         signature=signature,
+        late_signature=late_signature,
         body=body,
         params=params_expr,
         returns=returns,
@@ -458,7 +465,7 @@ def _confidential_view(view: OperationView, module: str, imports: Imports) -> No
     view.returns = annotation(secret.response, out_ctx, imports)
     view.returns_doc = f"The decrypted and verified answer, a `{view.returns}`."
     view.call = "confidential"
-    view.signature.append("require_signature: bool = False")
+    view.late_signature.append("require_signature: bool = False")
     view.args_doc.append(
         ("require_signature", "Refuse an answer the node did not sign (it is checked when signed).")
     )

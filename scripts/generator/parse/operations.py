@@ -52,6 +52,8 @@ def operation(
     body_names = [f.name for f in body.fields] + (["body"] if body.type is not None else [])
     params = parameters.distinct(ctx, params, body_names, pointer)
     answers = responses.responses(ctx, op, pointer, context)
+    secret = confidential.confidential(ctx, op, pointer)
+    arguments = secret.request.fields if secret is not None else body.fields
     found = ir.Operation(
         operation_id=operation_id,
         method=method.upper(),
@@ -68,10 +70,11 @@ def operation(
         stream=answers.stream if answers.response is None else None,
         security=security.requirements(ctx, op, pointer),
         errors=answers.errors,
-        confidential=confidential.confidential(ctx, op, pointer),
+        confidential=secret,
         body_media_type=body.media_type,
         response_media_type=answers.media_type,
         batch=op.get("x-atoma-batch") is True,
+        argument_order=_argument_order(ctx, op, pointer, params, arguments),
     )
     if answers.response is None or not (answers.stream or answers.binary):
         return (found,)
@@ -98,3 +101,27 @@ def _stream_name(ctx: ParseContext, group: str, name: str, pointer: str) -> str:
             pointer, f"{wanted!r} is already a method of {group}; generated as {candidate!r}"
         )
     return candidate
+
+
+ARGUMENT_ORDER = "x-sdk-argument-order"
+
+
+def _argument_order(
+    ctx: ParseContext,
+    op: Mapping[str, Any],
+    pointer: str,
+    params: list[ir.Parameter],
+    fields: tuple[ir.ModelField, ...],
+) -> tuple[str, ...]:
+    """The `x-sdk-argument-order` list: wire names of parameters and body properties."""
+    listed = op.get(ARGUMENT_ORDER)
+    if listed is None:
+        return ()
+    known = {p.field.wire_name for p in params} | {f.wire_name for f in fields}
+    if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
+        ctx.warning(f"{pointer}/{ARGUMENT_ORDER}", "must be a list of argument names; ignored")
+        return ()
+    unknown = [name for name in listed if name not in known]
+    if unknown:
+        ctx.warning(f"{pointer}/{ARGUMENT_ORDER}", f"no such arguments: {unknown}; ignored")
+    return tuple(dict.fromkeys(name for name in listed if name in known))

@@ -53,8 +53,8 @@ class ConfidentialImages(Resource):
     def generate(
         self,
         *,
-        model: str,
         prompt: str,
+        model: str,
         n: OptionalNullable[int] = UNSET,
         quality: OptionalNullable[
             Union[Literal["auto", "high", "medium", "low", "hd", "standard"], str]
@@ -77,16 +77,16 @@ class ConfidentialImages(Resource):
         ] = UNSET,
         style: OptionalNullable[Union[Literal["vivid", "natural"], str]] = UNSET,
         user: OptionalNullable[str] = UNSET,
+        retries: OptionalNullable[RetryConfig] = UNSET,
+        server_url: Optional[str] = None,
+        timeout_ms: Optional[int] = None,
+        http_headers: Optional[Mapping[str, str]] = None,
         background: OptionalNullable[Union[Literal["auto", "transparent", "opaque"], str]] = UNSET,
         output_format: OptionalNullable[Union[Literal["png", "jpeg", "webp"], str]] = UNSET,
         output_compression: OptionalNullable[int] = UNSET,
         moderation: OptionalNullable[Union[Literal["auto", "low"], str]] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
         require_signature: bool = False,
-        retries: OptionalNullable[RetryConfig] = UNSET,
-        server_url: Optional[str] = None,
-        timeout_ms: Optional[int] = None,
-        http_headers: Optional[Mapping[str, str]] = None,
         max_response_bytes: Optional[int] = None,
     ) -> models.CreateImageResponse:
         """Create confidential image
@@ -97,8 +97,8 @@ class ConfidentialImages(Resource):
         for full private AI compute.
 
         Args:
-            model: The model to use for image generation.
             prompt: A text description of the desired image(s). The maximum length is 1000 characters.
+            model: The model to use for image generation.
             n: The number of images to generate. Defaults to 1.
             quality: The quality of the image that will be generated.
                 `hd` creates images with finer details and greater consistency across the image.
@@ -160,8 +160,8 @@ class ConfidentialImages(Resource):
     async def generate_async(
         self,
         *,
-        model: str,
         prompt: str,
+        model: str,
         n: OptionalNullable[int] = UNSET,
         quality: OptionalNullable[
             Union[Literal["auto", "high", "medium", "low", "hd", "standard"], str]
@@ -184,16 +184,16 @@ class ConfidentialImages(Resource):
         ] = UNSET,
         style: OptionalNullable[Union[Literal["vivid", "natural"], str]] = UNSET,
         user: OptionalNullable[str] = UNSET,
+        retries: OptionalNullable[RetryConfig] = UNSET,
+        server_url: Optional[str] = None,
+        timeout_ms: Optional[int] = None,
+        http_headers: Optional[Mapping[str, str]] = None,
         background: OptionalNullable[Union[Literal["auto", "transparent", "opaque"], str]] = UNSET,
         output_format: OptionalNullable[Union[Literal["png", "jpeg", "webp"], str]] = UNSET,
         output_compression: OptionalNullable[int] = UNSET,
         moderation: OptionalNullable[Union[Literal["auto", "low"], str]] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
         require_signature: bool = False,
-        retries: OptionalNullable[RetryConfig] = UNSET,
-        server_url: Optional[str] = None,
-        timeout_ms: Optional[int] = None,
-        http_headers: Optional[Mapping[str, str]] = None,
         max_response_bytes: Optional[int] = None,
     ) -> models.CreateImageResponse:
         """Create confidential image (async)
@@ -204,8 +204,8 @@ class ConfidentialImages(Resource):
         for full private AI compute.
 
         Args:
-            model: The model to use for image generation.
             prompt: A text description of the desired image(s). The maximum length is 1000 characters.
+            model: The model to use for image generation.
             n: The number of images to generate. Defaults to 1.
             quality: The quality of the image that will be generated.
                 `hd` creates images with finer details and greater consistency across the image.
