@@ -423,6 +423,11 @@ class Api:
     error_types: tuple[ErrorClass, ...] = ()
     webhooks: tuple[Webhook, ...] = ()
 
+    @property
+    def confidential(self) -> bool:
+        """Has confidential methods (the SDK then takes a `require_signature` default)."""
+        return any(op.confidential for r in self.resources for op in r.operations)
+
 
 @dataclass(frozen=True)
 class Timeouts:

@@ -465,9 +465,13 @@ def _confidential_view(view: OperationView, module: str, imports: Imports) -> No
     view.returns = annotation(secret.response, out_ctx, imports)
     view.returns_doc = f"The decrypted and verified answer, a `{view.returns}`."
     view.call = "confidential"
-    view.late_signature.append("require_signature: bool = False")
+    view.late_signature.append("require_signature: Optional[bool] = None")
     view.args_doc.append(
-        ("require_signature", "Refuse an answer the node did not sign (it is checked when signed).")
+        (
+            "require_signature",
+            "Refuse an answer the node did not sign (a signature present is always checked); "
+            "None: the SDK's `require_signature`.",
+        )
     )
     view.raises.append(
         (

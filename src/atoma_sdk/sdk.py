@@ -53,6 +53,9 @@ class AtomaSDK(BaseSDK):
         max_response_bytes: The largest response body (counted decompressed) or streamed
             event a call reads, unless the call passes its own (default 32 MiB); past it
             the call raises `ResponseTooLargeError`.
+        require_signature: Confidential calls refuse an answer the node did not sign,
+            unless a call passes its own `require_signature` (a signature present is
+            always verified).
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class AtomaSDK(BaseSDK):
         debug_logger: Optional[Logger] = None,
         *,
         max_response_bytes: Optional[int] = None,
+        require_signature: bool = False,
     ) -> None:
         self._core = SDKCore(
             _SETTINGS,
@@ -81,6 +85,7 @@ class AtomaSDK(BaseSDK):
             timeout_ms=timeout_ms,
             debug_logger=debug_logger,
             max_response_bytes=max_response_bytes,
+            require_signature=require_signature,
         )
 
     @property

@@ -168,6 +168,29 @@ async def test_an_unsigned_answer_passes_unless_a_signature_is_required(
     assert (await generate(sdk, flavour, require_signature=True)).data  # signed: fine
 
 
+async def test_the_sdk_can_require_a_signature_for_every_call(api: MockAPI, flavour: str) -> None:
+    transport = MockTransport(api)
+    async with httpx.AsyncClient(transport=transport) as async_client:
+        with httpx.Client(transport=transport) as client:
+            sdk = AtomaSDK(
+                bearer_auth="token",
+                server_url=BASE,
+                client=client,
+                async_client=async_client,
+                require_signature=True,
+            )
+            api.node.fail_next("unsigned")
+            with pytest.raises(models.ConfidentialSignatureError, match="not signed"):
+                await generate(sdk, flavour)
+            api.node.fail_next("unsigned")
+            assert (await generate(sdk, flavour, require_signature=False)).data  # call wins
+
+
+def test_require_signature_must_be_a_bool() -> None:
+    with pytest.raises(TypeError, match="require_signature must be True or False, got str"):
+        AtomaSDK(bearer_auth="token", require_signature="yes")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("fault", ["expired-lock", "small-lock", "rotated-key"])
 async def test_a_refused_lock_is_taken_again_with_fresh_secrets(
     sdk: AtomaSDK, api: MockAPI, clock: FakeClock, flavour: str, fault: NodeFault

@@ -119,8 +119,15 @@ class SDKCore:
         timeout_ms: int | None,
         debug_logger: Logger | None,
         max_response_bytes: int | None = None,
+        require_signature: bool = False,
     ) -> None:
         self.settings = settings
+        if not isinstance(require_signature, bool):
+            raise TypeError(
+                f"require_signature must be True or False, got {type(require_signature).__name__}"
+            )
+        #: confidential calls: refuse answers the node did not sign, unless a call says
+        self.require_signature = require_signature
         self.max_response_bytes = checked_size_cap(
             "max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES
         )

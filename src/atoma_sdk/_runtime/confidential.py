@@ -456,7 +456,7 @@ def _attempts(
     """The confidential call as I/O-free steps: lock, send (each attempt sealed afresh),
     wait; returns the verified plaintext of the answer."""
     policy = resolve_policy(options.retries, core.retry_config)
-    required = bool(require_signature)
+    required = core.require_signature if require_signature is None else require_signature
     clock, logger = core.clock, core.logger
     plaintext = request.to_json_bytes()
     units = COMPUTE_UNITS[operation.compute_units](request)

@@ -86,7 +86,7 @@ class ConfidentialImages(Resource):
         output_compression: OptionalNullable[int] = UNSET,
         moderation: OptionalNullable[Union[Literal["auto", "low"], str]] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
-        require_signature: bool = False,
+        require_signature: Optional[bool] = None,
         max_response_bytes: Optional[int] = None,
     ) -> models.CreateImageResponse:
         """Create confidential image
@@ -115,7 +115,7 @@ class ConfidentialImages(Resource):
             output_compression: How much to compress the images, from 0 to 100 percent, for the `jpeg` and `webp` output formats (gpt-image-1 on OpenAI-compatible servers). The server's default is 100.
             moderation: How strictly content is filtered (gpt-image-1 on OpenAI-compatible servers): `auto` (the default, standard filtering) or `low` (less restrictive).
             partial_images: With streaming, how many partial images to send before the final one, from 0 to 3. A server may send fewer if the image is done sooner.
-            require_signature: Refuse an answer the node did not sign (it is checked when signed).
+            require_signature: Refuse an answer the node did not sign (a signature present is always checked); None: the SDK's `require_signature`.
             retries: Overrides the client's retry configuration; None disables retries.
             server_url: Overrides the client's server URL for this call.
             timeout_ms: Overrides the client's timeout for this call, in milliseconds.
@@ -193,7 +193,7 @@ class ConfidentialImages(Resource):
         output_compression: OptionalNullable[int] = UNSET,
         moderation: OptionalNullable[Union[Literal["auto", "low"], str]] = UNSET,
         partial_images: OptionalNullable[int] = UNSET,
-        require_signature: bool = False,
+        require_signature: Optional[bool] = None,
         max_response_bytes: Optional[int] = None,
     ) -> models.CreateImageResponse:
         """Create confidential image (async)
@@ -222,7 +222,7 @@ class ConfidentialImages(Resource):
             output_compression: How much to compress the images, from 0 to 100 percent, for the `jpeg` and `webp` output formats (gpt-image-1 on OpenAI-compatible servers). The server's default is 100.
             moderation: How strictly content is filtered (gpt-image-1 on OpenAI-compatible servers): `auto` (the default, standard filtering) or `low` (less restrictive).
             partial_images: With streaming, how many partial images to send before the final one, from 0 to 3. A server may send fewer if the image is done sooner.
-            require_signature: Refuse an answer the node did not sign (it is checked when signed).
+            require_signature: Refuse an answer the node did not sign (a signature present is always checked); None: the SDK's `require_signature`.
             retries: Overrides the client's retry configuration; None disables retries.
             server_url: Overrides the client's server URL for this call.
             timeout_ms: Overrides the client's timeout for this call, in milliseconds.
