@@ -194,6 +194,7 @@ def test_sdk_constructor_signature() -> None:
         ("timeout_ms", positional, None),
         ("debug_logger", positional, None),
         ("max_response_bytes", inspect.Parameter.KEYWORD_ONLY, None),
+        ("require_signature", inspect.Parameter.KEYWORD_ONLY, False),
     ]
 
 
