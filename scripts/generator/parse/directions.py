@@ -44,7 +44,8 @@ def mark(
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith(SCHEMAS):
         name = ref[len(SCHEMAS) :]
-        if name in seen or name not in ctx.schemas:
+        # Marked with this direction before: so is everything reachable from it.
+        if name in seen or name not in ctx.schemas or direction in ctx.directions.get(name, ()):
             return
         seen.add(name)
         ctx.directions.setdefault(name, set()).add(direction)
