@@ -129,6 +129,12 @@ class Corpus:
         assert self._mypy_code is not None
         return self._mypy_code, self._mypy_output
 
+    def mypy_errors(self, prefix: str) -> list[str]:
+        """mypy's lines about files under `prefix` (fails when mypy itself failed)."""
+        code, lines = self.mypy_result()
+        assert code in (0, 1), "\n".join(lines)  # 2: mypy itself failed
+        return [line for line in lines if line.startswith(prefix)]
+
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
@@ -1693,10 +1699,7 @@ def test_generated_package_passes_mypy_strict(corpus: Corpus, stem: str) -> None
     item = corpus.generated[stem]
     if item.error is not None:
         pytest.fail(f"generating specs/{stem}.yml failed:\n{item.error}")
-    code, lines = corpus.mypy_result()
-    assert code in (0, 1), "\n".join(lines)  # 2: mypy itself failed
-    prefix = f"{stem}/{item.package}/"
-    errors = [line for line in lines if line.startswith(prefix)]
+    errors = corpus.mypy_errors(f"{stem}/{item.package}/")
     assert errors == [], f"mypy --strict on specs/{stem}.yml's package:\n" + "\n".join(errors)
 
 
@@ -1704,9 +1707,7 @@ def test_generated_package_passes_mypy_strict(corpus: Corpus, stem: str) -> None
 def test_user_code_passing_plain_dicts_type_checks(corpus: Corpus, stem: str) -> None:
     """Nested inputs accept their TypedDicts in type-checked user code (USAGE above)."""
     corpus.load(stem)
-    code, lines = corpus.mypy_result()
-    assert code in (0, 1), "\n".join(lines)
-    errors = [line for line in lines if line.startswith(f"{stem}/usage_{stem}.py")]
+    errors = corpus.mypy_errors(f"{stem}/usage_{stem}.py")
     assert errors == [], "mypy --strict on user code:\n" + "\n".join(errors)
 
 
