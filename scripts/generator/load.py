@@ -12,6 +12,7 @@ from .bundle import Bundler
 from .diagnostics import Diagnostics
 from .pointers import join
 from .reader import ReadError, read_document
+from .structure import METHODS
 from .validation import validate
 
 if sys.version_info >= (3, 11):
@@ -20,8 +21,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 
-_VERSION = re.compile(r"^3\.[01](\.\d+)?(-[0-9A-Za-z.-]+)?$")
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_VERSION = re.compile(r"^3\.[012](\.\d+)?(-[0-9A-Za-z.-]+)?$")
 
 
 def load_spec(path: Path, diagnostics: Diagnostics | None = None) -> dict[str, Any]:
@@ -60,10 +60,12 @@ def _version(spec: dict[str, Any], diagnostics: Diagnostics) -> str:
         return ""
     version = spec.get("openapi")
     if version is None:
-        diagnostics.error("#", "no `openapi` field: is this an OpenAPI 3.0 or 3.1 spec?")
+        diagnostics.error("#", "no `openapi` field: is this an OpenAPI 3.0, 3.1 or 3.2 spec?")
         return ""
     if not _VERSION.match(str(version)):
-        diagnostics.error("#/openapi", f"unsupported OpenAPI version {version!r} (3.0.x or 3.1.x)")
+        diagnostics.error(
+            "#/openapi", f"unsupported OpenAPI version {version!r} (3.0.x, 3.1.x or 3.2.x)"
+        )
         return ""
     return str(version)
 
@@ -77,7 +79,7 @@ def _parameters_without_location(spec: dict[str, Any], diagnostics: Diagnostics)
             lists.append((["paths", key, "parameters"], item.get("parameters")))
             lists += [
                 (["paths", key, method, "parameters"], item[method].get("parameters"))
-                for method in _METHODS
+                for method in METHODS
                 if isinstance(item.get(method), dict)
             ]
     components = spec.get("components")

@@ -3,7 +3,7 @@ node is (a path item, an operation, a schema, ...) follows from the keys that le
 
 from __future__ import annotations
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 SECTIONS = {
     "schema": "schemas",
     "response": "responses",
@@ -25,8 +25,13 @@ _CHILDREN: dict[str, dict[str, str]] = {
     "components": {
         **{section: f"map:{kind}" for kind, section in SECTIONS.items()},
         "pathItems": "map:pathItem",
+        "mediaTypes": "map:mediaType",
     },
-    "pathItem": {**dict.fromkeys(METHODS, "operation"), "parameters": "list:parameter"},
+    "pathItem": {
+        **dict.fromkeys(METHODS, "operation"),
+        "parameters": "list:parameter",
+        "additionalOperations": "map:operation",
+    },
     "operation": {
         "parameters": "list:parameter",
         "requestBody": "requestBody",
@@ -37,7 +42,12 @@ _CHILDREN: dict[str, dict[str, str]] = {
     "header": _PARAMETER,
     "requestBody": {"content": "map:mediaType"},
     "response": {"content": "map:mediaType", "headers": "map:header", "links": "map:link"},
-    "mediaType": {"schema": "schema", "examples": "map:example", "encoding": "map:encoding"},
+    "mediaType": {
+        "schema": "schema",
+        "itemSchema": "schema",
+        "examples": "map:example",
+        "encoding": "map:encoding",
+    },
     "encoding": {"headers": "map:header"},
     "schema": {
         **dict.fromkeys(_SCHEMA_MAPS, "map:schema"),

@@ -2,9 +2,9 @@
 
 Two passes, each linear in the size of the spec (every `$ref` is internal by now):
 
-1. The document against the OpenAPI 3.0 / 3.1 JSON Schema that openapi-spec-validator
+1. The document against the OpenAPI 3.0 / 3.1 / 3.2 JSON Schema that openapi-spec-validator
    ships, with every Schema Object emptied first (pass 2 checks schemas, with messages of
-   its own). In the 3.1 schema, a Schema Object is a `$dynamicRef` that resolves to
+   its own). In the 3.1 and 3.2 schemas, a Schema Object is a `$dynamicRef` that resolves to
    "an object or a boolean" unless a dialect overrides it; jsonschema resolves each one
    dynamically, which made a spec of 1,500 schemas take a minute, so the plain type is
    written in its place.
@@ -47,10 +47,11 @@ _TEMPLATE_VARIABLE = re.compile(r"\{([^{}]+)\}")
 
 
 def validate(spec: dict[str, Any], version: str, diagnostics: Diagnostics) -> None:
-    """Add a warning for each defect found in `spec`."""
-    v31 = version.startswith("3.1")
+    """Add a warning for each defect found in `spec` (3.2 keeps 3.1's schema dialect)."""
+    release = version[:3] if version[:3] in ("3.1", "3.2") else "3.0"
+    v31 = release != "3.0"
     try:
-        validator = _document_validator("3.1" if v31 else "3.0")
+        validator = _document_validator(release)
         for error in validator.iter_errors(_skeleton(spec, "root")):
             for specific in _specific(error):
                 diagnostics.warning(join(specific.absolute_path), _message(specific))
@@ -62,7 +63,7 @@ def validate(spec: dict[str, Any], version: str, diagnostics: Diagnostics) -> No
 @functools.cache
 def _document_validator(version: str) -> Any:
     schema = get_schema_content(version)
-    if version == "3.1":
+    if version != "3.0":
         schema = _plain_schema_objects(schema)
     return validator_for(schema)(schema)
 
@@ -159,7 +160,7 @@ class _Walk:
                         f"operationId {operation_id!r} is also the operationId of {first}",
                     )
             own = self.parameters(operation.get("parameters"), [*here, "parameters"])
-            if parts[0] == "paths":
+            if len(parts) == 2 and parts[0] == "paths":  # not a callback's path item
                 declared = {name for name, where in shared | own if where == "path"}
                 for name in _TEMPLATE_VARIABLE.findall(parts[1]):
                     if name not in declared:

@@ -168,9 +168,9 @@ def test_json_specs_are_read_with_json(tmp_path: Path) -> None:
             "#/swagger: unsupported OpenAPI version: Swagger 2.0 (convert the spec to OpenAPI 3",
         ),
         (
-            "v32.yml",
-            "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
-            "#/openapi: unsupported OpenAPI version '3.2.0' (3.0.x or 3.1.x)",
+            "v33.yml",
+            "openapi: 3.3.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "#/openapi: unsupported OpenAPI version '3.3.0' (3.0.x, 3.1.x or 3.2.x)",
         ),
         ("none.yml", "info: {title: t, version: '1'}\npaths: {}\n", "#: no `openapi` field"),
     ],
@@ -188,8 +188,8 @@ def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
     assert problem.startswith(f"{tmp_path / 'absent.yml'}: cannot read the spec: ")
 
 
-@pytest.mark.parametrize("version", ["3.0.0", "3.0.3", "3.1.0", "3.1.1", "3.1"])
-def test_openapi_3_0_and_3_1_are_read(tmp_path: Path, version: str) -> None:
+@pytest.mark.parametrize("version", ["3.0.0", "3.0.3", "3.1.0", "3.1.1", "3.1", "3.2.0"])
+def test_openapi_3_0_3_1_and_3_2_are_read(tmp_path: Path, version: str) -> None:
     text = f"openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n"
     problems = [str(p) for p in load(write(tmp_path, "spec.yml", text))[1].problems]
     # the validator notes a version written as a number

@@ -9,7 +9,7 @@ from .. import ir
 from . import references
 from .context import SCHEMAS, ParseContext
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "query")  # query: OpenAPI 3.2
 
 
 def mark_all(ctx: ParseContext) -> None:

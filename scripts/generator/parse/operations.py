@@ -8,7 +8,16 @@ from typing import Any
 
 from .. import ir
 from ..naming import pascal_case
-from . import bodies, confidential, names, parameters, responses, security, streaming
+from . import (
+    bodies,
+    callbacks,
+    confidential,
+    names,
+    parameters,
+    responses,
+    security,
+    streaming,
+)
 from .context import ParseContext, escape, text
 from .directions import HTTP_METHODS
 
@@ -21,6 +30,11 @@ def resources(ctx: ParseContext) -> tuple[ir.Resource, ...]:
     grouped: dict[str, list[ir.Operation]] = {}
     descriptions: dict[str, str] = {}
     for path, item in (ctx.spec.get("paths") or {}).items():
+        for method in item.get("additionalOperations") or {}:
+            ctx.warning(
+                f"#/paths/{escape(path)}/additionalOperations/{escape(str(method))}",
+                f"a {method} operation (additionalOperations) is not generated",
+            )
         for method in HTTP_METHODS:
             op = item.get(method)
             if op is None or names.ignored(op):
@@ -52,6 +66,7 @@ def operation(
     body_names = [f.name for f in body.fields] + (["body"] if body.type is not None else [])
     params = parameters.distinct(ctx, params, body_names, pointer)
     answers = responses.responses(ctx, op, pointer, context)
+    callbacks.warn(ctx, op, pointer)
     secret = confidential.confidential(ctx, op, pointer)
     arguments = secret.request.fields if secret is not None else body.fields
     found = ir.Operation(

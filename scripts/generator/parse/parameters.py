@@ -50,6 +50,27 @@ def parameters(
     return result
 
 
+def _querystring(
+    ctx: ParseContext, raw: Mapping[str, Any], pointer: str
+) -> Mapping[str, Any] | None:
+    """OpenAPI 3.2's `in: querystring` (the whole query string, as its one media type
+    says): a URL-encoded form is its object's properties as `k=v` pairs, which is a query
+    parameter of style `form`, exploded. Other media types are left out, with a warning."""
+    content = raw.get("content")
+    entries = list(content.items()) if isinstance(content, Mapping) else []
+    media_type, media = entries[0] if entries else ("", {})
+    if media_type.split(";", 1)[0].strip().lower() != _FORM or not isinstance(media, Mapping):
+        ctx.warning(
+            pointer, f"a querystring parameter sent as {media_type!r} is not supported; left out"
+        )
+        return None
+    rest = {k: v for k, v in raw.items() if k != "content"}
+    return {**rest, "in": "query", "style": "form", "explode": True, "schema": media.get("schema")}
+
+
+_FORM = "application/x-www-form-urlencoded"
+
+
 def _matching_path(
     ctx: ParseContext, path: str, params: list[ir.Parameter], pointer: str
 ) -> list[ir.Parameter]:
@@ -73,6 +94,11 @@ def _matching_path(
 
 
 def parameter(ctx: ParseContext, raw: Mapping[str, Any], pointer: str) -> ir.Parameter | None:
+    if raw["in"] == "querystring":
+        found_raw = _querystring(ctx, raw, pointer)
+        if found_raw is None:
+            return None
+        raw = found_raw
     name, location = raw["name"], raw["in"]
     if location not in STYLES:
         ctx.problem(f"{pointer}/in", f"unknown parameter location {location!r}")

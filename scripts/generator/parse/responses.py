@@ -106,10 +106,10 @@ def _success(
     sse = bodies.choose(content, ("event-stream",))
     if sse is not None:
         media = _media(content, sse)
-        schema = media.get("schema", {})
+        schema, key = streaming.event_schema(media)
         media_pointer = f"{content_pointer}/{escape(sse)}"
         event, _ = schemas.type_of(
-            ctx, schema, f"{media_pointer}/schema", f"{context}Event", "output"
+            ctx, schema, f"{media_pointer}/{key}", f"{context}Event", "output"
         )
         stream = streaming.stream(ctx, op, media, schema, event, media_pointer)
     if kind == "event-stream":

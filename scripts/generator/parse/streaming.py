@@ -48,6 +48,23 @@ def stream(
     return ir.Stream(event, sentinel, text_data=_is_text(ctx, schema))
 
 
+def event_schema(media: Mapping[str, Any]) -> tuple[Any, str]:
+    """The schema of each event, and its key in the media type object: `schema`, or
+    OpenAPI 3.2's `itemSchema`. A whole event's `data` written as a JSON string whose
+    `contentSchema` describes it is read as that schema (the payload the SDK parses)."""
+    key = "schema" if "schema" in media or "itemSchema" not in media else "itemSchema"
+    schema = media.get(key, {})
+    properties = schema.get("properties") if isinstance(schema, Mapping) else None
+    if not isinstance(properties, Mapping):
+        return schema, key
+    data = properties.get("data")
+    if not (isinstance(data, Mapping) and isinstance(data.get("contentSchema"), Mapping)):
+        return schema, key
+    if data.get("contentMediaType", "application/json") != "application/json":
+        return schema, key
+    return {**schema, "properties": {**properties, "data": data["contentSchema"]}}, key
+
+
 def variants(found: ir.Operation, events: ir.Stream, name: str) -> tuple[ir.Operation, ...]:
     """A response offered as JSON and as events: the JSON method, and `name` streaming
     the events. A body's `stream` flag is the methods' to set, not an argument: the
