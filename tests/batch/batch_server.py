@@ -39,7 +39,7 @@ class BatchServer:
         self.in_flight = 0
         self.peak = 0
         self.arrivals: list[Arrival] = []
-        #: (status, time the answer was sent)
+        #: (status, time the answer was about to be sent)
         self.answers: list[tuple[int, float]] = []
         server = self
 
@@ -63,18 +63,19 @@ class BatchServer:
                     payload = json.dumps(
                         OK_BODY if answer.status == 200 else {"error": {"message": "no"}}
                     ).encode()
-                    self.send_response(answer.status)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(payload)))
-                    for name, value in answer.headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(payload)
-                    with server.lock:
-                        server.answers.append((answer.status, time.monotonic()))
                 finally:
+                    # Counted out before the answer leaves: the client cannot start another
+                    # call in its place while this one still counts here.
                     with server.lock:
                         server.in_flight -= 1
+                        server.answers.append((answer.status, time.monotonic()))
+                self.send_response(answer.status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

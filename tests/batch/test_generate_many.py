@@ -4,13 +4,15 @@ concurrency, Retry-After pausing the batch, cancellation, against a real local s
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from batch_server import Answer, Arrival, BatchServer
 
-from atoma_sdk import AtomaSDK, BadRequestError, models
+from atoma_sdk import AtomaSDK, BadRequestError, InternalServerError, models
+from atoma_sdk._runtime.batch import MAX_RESUBMISSIONS
 
 
 @pytest.fixture
@@ -91,23 +93,79 @@ async def test_429_lowers_the_concurrency_then_it_recovers(sdk: AtomaSDK) -> Non
     assert max(late) > 8  # and went back up once the server accepted again
 
 
-async def test_retry_after_pauses_the_whole_batch(sdk: AtomaSDK) -> None:
+async def test_a_429_the_call_s_own_retry_absorbs_still_lowers_the_concurrency(
+    sdk: AtomaSDK,
+) -> None:
+    refused = threading.Event()
+
+    def rule(a: Arrival) -> Answer:
+        if a.prompt == "p0" and not refused.is_set():
+            refused.set()
+            return Answer(429)  # no Retry-After: the call backs off (0.5 s) and retries
+        refused.wait(5)  # the first wave is answered after the 429
+        return Answer(delay=0.3)
+
+    with BatchServer(rule) as server:
+        requests = [args(f"p{i}", server_url=server.url) for i in range(16)]
+        results = [r async for r in sdk.images.generate_many_async(requests, concurrency=8)]
+    assert sorted(r.index for r in results) == list(range(16))
+    assert all(r.ok for r in results)
+    assert [status for status, _ in server.answers].count(429) == 1
+    assert [a.prompt for a in server.arrivals].count("p0") == 2  # the call's retry, no resend
+    # Halved to 4 by the 429, then up by about 1/limit a success: 15 successes reach 6.8.
+    later = [a.in_flight for a in server.arrivals[8:]]
+    print(f"in flight at the server after the 429: at most {max(later)}")
+    assert max(later) <= 6
+
+
+async def test_retry_after_pauses_every_call_while_the_call_s_own_retry_waits(
+    sdk: AtomaSDK,
+) -> None:
     def rule(a: Arrival) -> Answer:
         if a.number == 0:
             return Answer(429, headers={"retry-after": "1"})
         return Answer(delay=0.2)
 
     with BatchServer(rule) as server:
-        requests = [args(f"p{i}", server_url=server.url, retries=None) for i in range(8)]
+        requests = [args(f"p{i}", server_url=server.url) for i in range(12)]
         results = [r async for r in sdk.images.generate_many_async(requests, concurrency=4)]
-        first_429_sent = next(at for status, at in server.answers if status == 429)
+    assert sorted(r.index for r in results) == list(range(12))
     assert all(r.ok for r in results)
-    assert len(results) == 8
-    # the first four were sent together (one may still be on its way as the 429 leaves)
-    later = [a.at - first_429_sent for a in server.arrivals[4:]]
-    print(f"first arrival after the 429: {min(later):.3f} s")
-    assert len(later) == 5  # the rejected one again, and the 4 not sent yet: all waited
-    assert min(later) >= 0.9
+    refused_at = next(at for status, at in server.answers if status == 429)
+    refused_prompt = server.arrivals[0].prompt
+    # The first four went out together; everything after them (the refused call's own
+    # retry, and the eight not sent yet) waited for the Retry-After.
+    later = server.arrivals[4:]
+    during_pause = [a for a in later if a.at - refused_at < 0.99]
+    print(f"first arrival after the 429: {min(a.at for a in later) - refused_at:.3f} s")
+    assert len(later) == 9
+    assert during_pause == []
+    assert [a.prompt for a in server.arrivals].count(refused_prompt) == 2
+
+
+async def test_a_refused_input_is_sent_again_after_its_own_retries(sdk: AtomaSDK) -> None:
+    def rule(a: Arrival) -> Answer:
+        return Answer(503 if a.prompt == "p1" and a.number < 5 else 200)
+
+    with BatchServer(rule) as server:
+        requests = [args(f"p{i}", server_url=server.url) for i in range(3)]
+        results = [r async for r in sdk.images.generate_many_async(requests, concurrency=1)]
+    assert sorted((r.index, r.ok) for r in results) == [(0, True), (1, True), (2, True)]
+    # one call: 3 attempts refused (its own 2 retries); sent again: refused once, then ok
+    assert [a.prompt for a in server.arrivals] == ["p0", "p1", "p1", "p1", "p1", "p1", "p2"]
+
+
+async def test_an_input_refused_every_time_is_given_up_as_a_failed_result(
+    sdk: AtomaSDK,
+) -> None:
+    with BatchServer(lambda a: Answer(503 if a.prompt == "p1" else 200)) as server:
+        requests = [args(f"p{i}", server_url=server.url, retries=None) for i in range(2)]
+        results = [r async for r in sdk.images.generate_many_async(requests, concurrency=1)]
+    assert sorted((r.index, r.ok) for r in results) == [(0, True), (1, False)]
+    error = next(r.error for r in results if r.index == 1)
+    assert isinstance(error, InternalServerError)
+    assert error.status_code == 503
+    assert [a.prompt for a in server.arrivals].count("p1") == 1 + MAX_RESUBMISSIONS
 
 
 async def test_leaving_early_cancels_the_calls_in_flight(sdk: AtomaSDK) -> None:
@@ -150,3 +208,17 @@ def test_the_sync_twin_drives_the_same_batch() -> None:
     assert sorted((r.index, r.ok) for r in results) == [(0, True), (1, False), (2, True), (3, True)]
     assert server.peak <= 2
     assert [(r.index, r.ok) for r in again] == [(0, True)]
+
+
+async def test_the_sync_twin_refuses_to_run_inside_an_event_loop(sdk: AtomaSDK) -> None:
+    with pytest.raises(RuntimeError, match="async for"):
+        sdk.images.generate_many([args("a")])
+
+
+async def test_arguments_the_method_refuses_are_a_failed_result(sdk: AtomaSDK) -> None:
+    with BatchServer(lambda a: Answer()) as server:
+        requests = [args("a", server_url=server.url), args("b", colour="red")]
+        results = [r async for r in sdk.images.generate_many_async(requests)]
+    assert sorted((r.index, r.ok) for r in results) == [(0, True), (1, False)]
+    assert isinstance(next(r.error for r in results if r.index == 1), TypeError)
+    assert [a.prompt for a in server.arrivals] == ["a"]

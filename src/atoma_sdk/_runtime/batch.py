@@ -5,13 +5,19 @@
 - it reads the iterable only as capacity frees up (memory stays flat in its length) and
   yields a `BatchResult` per input as each completes: its index, and the response or
   the error as a value, so one failure never loses the others;
-- at most `concurrency` calls are in flight; a 429 or 503 (after the call's own retries)
-  halves that limit and the rejected input is sent again later, each success raises it
-  by about one per window (additive increase, multiplicative decrease), and a
-  `Retry-After` pauses the whole batch, not one call;
+- at most `concurrency` calls are in flight. Every attempt's answer reaches the batch
+  (through `ATTEMPT_OBSERVER`), retried ones included: a 429 or 503 halves the limit (once
+  per window: answers to calls sent before the last decrease do not count again) while
+  the call's own retry waits as usual, each success raises it by about one per window
+  (additive increase, multiplicative decrease), and a `Retry-After` pauses the whole
+  batch: no call starts until it is over. An input still refused after its own retries
+  is sent again later, up to `MAX_RESUBMISSIONS` times;
 - `rate_limit` caps calls started per minute (a token bucket holding one second's worth);
 - leaving the iteration early (break, an exception, cancellation) cancels the calls in
   flight and waits for them, so nothing is left running.
+
+Finished calls reach the loop through done-callbacks and a queue, so waiting for the next
+one costs the same however many are in flight.
 
 `run_batch_sync` drives the same loop for synchronous code, on an event loop of its own.
 """
@@ -25,9 +31,11 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Itera
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, Union
 
+import httpx
 import pydantic
 
-from .errors import APIError, RateLimitError
+from .attempts_observer import ATTEMPT_OBSERVER
+from .errors import APIError
 from .retries import retry_after_seconds
 
 __all__ = ["BatchRequest", "BatchResult", "run_batch", "run_batch_sync"]
@@ -99,22 +107,63 @@ class _Controller:
     def succeeded(self) -> None:
         self.limit = min(float(self.ceiling), self.limit + 1.0 / self.limit)
 
-    def rejected(self, started_at: float, now: float, pause: float | None) -> None:
-        # Calls started before the last decrease saw the old limit: one halving per window.
-        if started_at >= self.last_decrease:
+    def answered(self, response: httpx.Response, elapsed: float) -> None:
+        """An attempt's answer (the `ATTEMPT_OBSERVER` of the batch's calls)."""
+        if response.status_code not in _BACK_OFF_STATUSES:
+            return
+        now = time.monotonic()
+        # Attempts sent before the last decrease saw the old limit: one halving per window.
+        if now - elapsed >= self.last_decrease:
             self.limit = max(1.0, self.limit / 2.0)
             self.last_decrease = now
-        if pause is not None:
+        pause = retry_after_seconds(response.headers, time.time())
+        if pause:
             self.paused_until = max(self.paused_until, now + pause)
 
 
-def _rejection(error: Exception) -> tuple[bool, float | None]:
-    """Whether `error` is a 429/503, and the pause its `Retry-After` asks for."""
-    if not isinstance(error, APIError) or error.status_code not in _BACK_OFF_STATUSES:
-        return False, None
-    if isinstance(error, RateLimitError) and error.retry_after is not None:
-        return True, error.retry_after
-    return True, retry_after_seconds(error.headers, time.time())
+class _Finished:
+    """Tasks in the order they finish. Each task's done-callback queues it, so waiting
+    for the next costs O(1), however many are in flight."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._tasks: deque[asyncio.Task[Any]] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+
+    def watch(self, task: asyncio.Task[Any]) -> None:
+        task.add_done_callback(self._queue)
+
+    def _queue(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.append(task)
+        _wake(self._waiter)
+
+    def pop(self) -> asyncio.Task[Any] | None:
+        return self._tasks.popleft() if self._tasks else None
+
+    async def wait(self, timeout: float | None) -> None:
+        """Until a task has finished, or `timeout` seconds have passed."""
+        if self._tasks:
+            return
+        waiter = self._waiter = self._loop.create_future()
+        timer = None if timeout is None else self._loop.call_later(timeout, _wake, waiter)
+        try:
+            await waiter
+        finally:
+            self._waiter = None
+            if timer is not None:
+                timer.cancel()
+
+
+def _wake(waiter: asyncio.Future[None] | None) -> None:
+    if waiter is not None and not waiter.done():
+        waiter.set_result(None)
+
+
+@dataclass(frozen=True)
+class _Input:
+    index: int
+    arguments: dict[str, Any]
+    resent: int = 0
 
 
 async def run_batch(
@@ -127,20 +176,27 @@ async def run_batch(
     """`call(**arguments)` for each of `requests`; results as they complete (see the
     module's docstring)."""
     control = _Controller(concurrency, rate_limit)
+    loop = asyncio.get_running_loop()
+    finished = _Finished(loop)
     inputs = enumerate(requests)
-    retry: deque[tuple[int, dict[str, Any], int]] = deque()  # rejected, to send again
-    running: dict[asyncio.Task[T], tuple[int, dict[str, Any], int, float]] = {}
+    resend: deque[_Input] = deque()  # refused after their own retries, to send again
+    running: dict[asyncio.Task[T], _Input] = {}
     exhausted = False
     try:
         while True:
-            now = time.monotonic()
+            result: BatchResult[T] | None = None
+            task = finished.pop()
+            if task is not None:
+                result = _outcome(task, running.pop(task), control, resend)
+            # Fill the freed slots before handing the result over, so calls go on while
+            # the caller works on it.
             wait = 0.0
-            while len(running) < int(control.limit) and (retry or not exhausted):
-                wait = control.wait_before_start(now)
+            while len(running) < int(control.limit) and (resend or not exhausted):
+                wait = control.wait_before_start(time.monotonic())
                 if wait > 0:
                     break
-                if retry:
-                    index, arguments, resent = retry.popleft()
+                if resend:
+                    item = resend.popleft()
                 else:
                     try:
                         index, request = next(inputs)
@@ -148,44 +204,51 @@ async def run_batch(
                         exhausted = True
                         break
                     try:
-                        arguments = arguments_of(request)
+                        item = _Input(index, arguments_of(request))
                     except (TypeError, ValueError) as bad_input:
                         yield BatchResult(index, {}, error=bad_input)
                         continue
-                    resent = 0
                 control.started()
-                task = asyncio.ensure_future(call(**arguments))
-                running[task] = (index, arguments, resent, now)
-            if not running:
-                if exhausted and not retry:
+                observing = ATTEMPT_OBSERVER.set(control.answered)
+                try:
+                    started = loop.create_task(_called(call, item.arguments))
+                finally:
+                    ATTEMPT_OBSERVER.reset(observing)
+                running[started] = item
+                finished.watch(started)
+            if result is not None:
+                yield result
+            elif task is None:
+                if not running and exhausted and not resend:
                     return
-                await asyncio.sleep(wait)
-                continue
-            done, _ = await asyncio.wait(
-                running,
-                timeout=wait if wait > 0 else None,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            for task in done:
-                index, arguments, resent, started_at = running.pop(task)
-                error = task.exception()
-                if error is None:
-                    control.succeeded()
-                    yield BatchResult(index, arguments, response=task.result())
-                    continue
-                assert isinstance(error, Exception)
-                rejected, pause = _rejection(error)
-                if rejected:
-                    control.rejected(started_at, time.monotonic(), pause)
-                    if resent < MAX_RESUBMISSIONS:
-                        retry.append((index, arguments, resent + 1))
-                        continue
-                yield BatchResult(index, arguments, error=error)
+                await finished.wait(wait if wait > 0 else None)
     finally:
         for task in running:
             task.cancel()
         if running:
             await asyncio.gather(*running, return_exceptions=True)
+
+
+async def _called(call: Callable[..., Awaitable[T]], arguments: dict[str, Any]) -> T:
+    """`call(**arguments)`, in the task: arguments it refuses are that task's error."""
+    return await call(**arguments)
+
+
+def _outcome(
+    task: asyncio.Task[T], item: _Input, control: _Controller, resend: deque[_Input]
+) -> BatchResult[T] | None:
+    """The result of a finished call, or None when its input is queued to be sent again."""
+    error = task.exception()
+    if error is None:
+        control.succeeded()
+        return BatchResult(item.index, item.arguments, response=task.result())
+    if not isinstance(error, Exception):
+        raise error
+    refused = isinstance(error, APIError) and error.status_code in _BACK_OFF_STATUSES
+    if refused and item.resent < MAX_RESUBMISSIONS:
+        resend.append(_Input(item.index, item.arguments, item.resent + 1))
+        return None
+    return BatchResult(item.index, item.arguments, error=error)
 
 
 def run_batch_sync(
@@ -196,7 +259,27 @@ def run_batch_sync(
     rate_limit: float | None = None,
 ) -> Iterator[BatchResult[T]]:
     """`run_batch` for synchronous code: an event loop of its own runs the calls while
-    the caller waits for the next result (and is closed, calls cancelled, at the end)."""
+    the caller waits for the next result (and is closed, calls cancelled, at the end).
+    Refused inside a running event loop, which it would block."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        raise RuntimeError(
+            "The synchronous batch runs an event loop of its own and cannot run inside "
+            "one that is running: in async code, iterate the `_async` method with `async for`"
+        )
+    _Controller(concurrency, rate_limit)  # refuse bad limits now, not at the first result
+    return _results_sync(call, requests, concurrency, rate_limit)
+
+
+def _results_sync(
+    call: Callable[..., Awaitable[T]],
+    requests: Iterable[BatchRequest],
+    concurrency: int,
+    rate_limit: float | None,
+) -> Iterator[BatchResult[T]]:
     loop = asyncio.new_event_loop()
     results = run_batch(call, requests, concurrency=concurrency, rate_limit=rate_limit)
     try:

@@ -15,6 +15,7 @@ from typing import Any, Union
 
 import httpx
 
+from .attempts_observer import ATTEMPT_OBSERVER
 from .clock import Clock
 from .deadline import attempt_deadline
 from .errors import ResponseTooLargeError, connection_error, lower_layer_error, status_error
@@ -78,12 +79,15 @@ def attempts(
     A transport error that is not retried, or is the last, is raised as an
     `APIConnectionError` that is also the original httpx exception's class. A request
     whose body cannot be sent again (a stream that cannot seek back) is not retried.
+    Each answer, retried or final, is reported to the context's `ATTEMPT_OBSERVER`.
     """
     started = clock.monotonic()
     retries_done = 0
     resendable = getattr(request.stream, "replayable", True)
+    observe = ATTEMPT_OBSERVER.get()
     while True:
         retry_after: float | None = None
+        sent = clock.monotonic() if observe is not None else 0.0
         try:
             response = yield request
         except httpx.RequestError as error:
@@ -100,6 +104,8 @@ def attempts(
             raise failure from error
         else:
             assert response is not None
+            if observe is not None:
+                observe(response, clock.monotonic() - sent)
             if policy is None or not policy.should_retry_status(response.status_code):
                 return response
             retry_after = retry_after_seconds(response.headers, clock.time())
