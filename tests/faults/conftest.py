@@ -15,12 +15,24 @@ from atoma_sdk import AtomaSDK
 from atoma_sdk._runtime.clock import Clock
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "not_on_aiohttp(reason): the test's async flavour does not also run on "
+        "DefaultAioHttpClient, for the reason given",
+    )
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """The fault suite (test_fault_*) also runs its async calls on aiohttp."""
+    """Every flavoured test also runs its async calls on aiohttp, unless marked
+    `not_on_aiohttp(reason)`."""
     if "flavour" in metafunc.fixturenames:
         names = ["sync", "async"]
-        if metafunc.module.__name__.startswith("test_fault_"):
+        excluded = metafunc.definition.get_closest_marker("not_on_aiohttp")
+        if excluded is None:
             names.append("async-aiohttp")
+        else:
+            assert excluded.args and excluded.args[0], "not_on_aiohttp needs a reason"
         metafunc.parametrize("flavour", names, indirect=True)
 
 

@@ -111,7 +111,7 @@ def pool_connections(client: httpx.Client | httpx.AsyncClient | None) -> list[An
     transport: Any = client._transport
     if isinstance(client, DefaultAioHttpClient):
         session = transport.client
-        if session is None:
+        if session is None or session.connector is None:  # not made yet, or closed
             return []
         connector = session.connector
         idle = [protocol for queue in connector._conns.values() for protocol, _ in queue]

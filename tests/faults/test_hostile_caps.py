@@ -314,11 +314,11 @@ MEMORY_SCRIPT = textwrap.dedent(
     sys.path[:0] = [sys.argv[1], sys.argv[2]]
     from fault_server import FaultServer, json_response
     from hostile_support import MiB, bomb, compressed, endless_event
-    from atoma_sdk import AtomaSDK
+    from atoma_sdk import AtomaSDK, DefaultAioHttpClient
     from atoma_sdk.image_files import image_bytes, image_bytes_async
     from atoma_sdk import models
 
-    flavour, case = sys.argv[3], sys.argv[4]
+    flavour, backend, case = sys.argv[3], sys.argv[4], sys.argv[5]
     OK = {"created": 1, "data": [{"url": "u"}]}
     behaviours = {
         "gzip-response": compressed(200, "gzip", 256),
@@ -355,7 +355,8 @@ MEMORY_SCRIPT = textwrap.dedent(
         return await result if flavour == "async" else result
 
     async def main():
-        sdk = AtomaSDK(bearer_auth="t", server_url=server.url)
+        http = DefaultAioHttpClient() if backend == "aiohttp" else None
+        sdk = AtomaSDK(bearer_auth="t", server_url=server.url, async_client=http)
         async with sdk:
             await run(sdk.images.generate_async(model="m", prompt="p") if flavour == "async"
                       else sdk.images.generate(model="m", prompt="p"))  # warm up
@@ -371,6 +372,8 @@ MEMORY_SCRIPT = textwrap.dedent(
             seconds = time.monotonic() - started
             print(json.dumps({"error": error, "seconds": seconds,
                               "growth_mib": (peak_kib() - before) / 1024}))
+        if http is not None:
+            await http.aclose()
 
     with FaultServer(json_response(200, OK)) as server:
         asyncio.run(main())
@@ -387,7 +390,15 @@ def test_bomb_memory(flavour: Flavour, case: str, tmp_path: Path) -> None:
     script.write_text(MEMORY_SCRIPT)
     here = Path(__file__).parent
     result = subprocess.run(
-        [sys.executable, str(script), str(here), str(here.parent), flavour.name, case],
+        [
+            sys.executable,
+            str(script),
+            str(here),
+            str(here.parent),
+            flavour.name,
+            flavour.backend,
+            case,
+        ],
         capture_output=True,
         text=True,
         timeout=120,

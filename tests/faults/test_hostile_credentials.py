@@ -4,6 +4,8 @@ refused without being echoed; logs at every level show none."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import logging
 import pickle
 from collections.abc import AsyncIterator, Generator
@@ -14,7 +16,7 @@ import pytest
 from fault_server import json_response, respond
 from fault_support import OK_BODY, REQUIRED, TOKEN, Flavour, MakeSDK, StartServer
 
-from atoma_sdk import AtomaSDK, DownloadError, models
+from atoma_sdk import AtomaSDK, DefaultAioHttpClient, DownloadError, models
 from atoma_sdk.image_files import image_bytes, image_bytes_async
 from atoma_sdk.mock import encode_png
 
@@ -43,7 +45,8 @@ async def user_client(
         "cookies": {"session": "cookie-secret"},
     }
     if flavour.is_async:
-        async with httpx.AsyncClient(**options) as async_client:
+        async_class = DefaultAioHttpClient if flavour.backend == "aiohttp" else httpx.AsyncClient
+        async with async_class(**options) as async_client:
             yield async_client
     else:
         with httpx.Client(**options) as client:
@@ -169,3 +172,36 @@ def test_a_password_in_the_server_url_variable_is_refused_without_echo(
     with pytest.raises(ValueError, match=r"\$ATOMASDK_SERVER_URL") as info:
         AtomaSDK(bearer_auth=TOKEN)
     assert PASSWORD not in str(info.value)
+
+
+async def test_a_cookie_the_api_set_never_reaches_an_image_host(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    """Cookies are host-wide (any port, and a parent domain's any subdomain): one the API
+    set is sent back to the API, never to an image host, on every backend. By name
+    (`localhost`): cookie jars may refuse cookies of IP addresses."""
+    set_cookie = {"Set-Cookie": "session=cookie-secret; Path=/"}
+    api = start_server(json_response(200, OK_BODY, set_cookie))
+    host = start_server(respond(200, PNG, content_type="image/png"))
+    sdk = make_sdk(f"http://localhost:{api.port}")
+    await flavour.generate(sdk, **REQUIRED)
+    await flavour.generate(sdk, **REQUIRED)
+    assert api.requests[1].headers.get("cookie") == "session=cookie-secret"  # control
+    assert await download(flavour, f"http://localhost:{host.port}/img.png", sdk) == PNG
+    assert "cookie" not in host.requests[0].headers, host.requests[0].headers
+    if flavour.is_async:  # the thread that looked `localhost` up, before the leak check
+        await asyncio.get_running_loop().shutdown_default_executor()
+
+
+async def test_a_password_in_an_image_url_is_sent_to_that_host_only(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    """An image URL's own `user:password@` is that host's credential: sent to it as
+    Basic auth (on aiohttp too, which refuses a URL password beside a header)."""
+    api = start_server(json_response(200, OK_BODY))
+    host = start_server(respond(200, PNG, content_type="image/png"))
+    sdk = make_sdk(api.url)
+    url = f"http://user:{PASSWORD}@127.0.0.1:{host.port}/img.png"
+    assert await download(flavour, url, sdk) == PNG
+    expected = "Basic " + base64.b64encode(f"user:{PASSWORD}".encode()).decode()
+    assert host.requests[0].headers["authorization"] == expected

@@ -7,6 +7,11 @@ such a client is made (`pip install "atoma-sdk[aiohttp]"`). Its transport here r
 httpx classes httpx itself would (`errors.from_aiohttp`), so retry policies and the
 SDK's exceptions are the same on both stacks, and bounds the wait for the response head
 by the attempt's whole-request deadline, as the SDK's own clients do.
+
+httpx keeps the cookies and the credentials, as with any httpx client: aiohttp's own
+cookie jar is left out (it would send a cookie the API set to any host of the same
+domain, image hosts included), and a URL's `user:password@` reaches aiohttp only as the
+`Authorization` header httpx made of it.
 """
 
 from __future__ import annotations
@@ -51,7 +56,20 @@ def _transport_class() -> Any:
         ) from error
 
     class Transport(AiohttpTransport):
+        def get_client(self) -> Any:
+            from aiohttp import ClientSession, DummyCookieJar
+
+            made = super().get_client()
+            if self.client is not None:  # the user's session, or a factory of theirs
+                return made
+            connector = made.connector
+            made.detach()  # the connector moves to a session without a cookie jar
+            return ClientSession(connector=connector, cookie_jar=DummyCookieJar())
+
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.userinfo:
+                # httpx already sent it as `Authorization`; aiohttp refuses both at once.
+                request.url = request.url.copy_with(username=None, password=None)
             if not isinstance(request.stream, httpx.ByteStream):
                 # A body streamed from a file, set on the request after it was built:
                 # httpx-aiohttp sends `request.content` when it can read one, which is
