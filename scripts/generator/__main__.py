@@ -85,7 +85,9 @@ def print_warnings(diagnostics: Diagnostics) -> None:
 
 def regenerate_project(check: bool, diagnostics: Diagnostics, *, strict: bool = False) -> int:
     package, settings = load_package(PROJECT_ROOT)
-    layout = Layout(source_root=settings["source-root"], docs_root=settings["docs-root"])
+    layout = Layout(
+        source_root=settings["source-root"], docs_root=settings["docs-root"], guides=True
+    )
     spec = load_spec(PROJECT_ROOT / settings["spec"], diagnostics)
     api, package = parse(spec, package, diagnostics)
     diagnostics.check(strict=strict)

@@ -17,7 +17,7 @@ import jinja2
 
 from . import ir
 from .graph import strongly_connected
-from .naming import enum_member_names, field_name
+from .naming import enum_member_names, field_name, module_name
 from .pytypes import (
     Context,
     Imports,
@@ -39,6 +39,8 @@ class Layout:
 
     source_root: str  # the folder holding the package folder ("src" here)
     docs_root: str
+    #: the docs root has this project's guides (`guides/retries.md`) to link to
+    guides: bool = False
 
     def code(self, package: ir.Package, *parts: str) -> str:
         return str(PurePosixPath(self.source_root, package.import_name, *parts))
@@ -503,6 +505,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         "package": package,
         "py_header": header(package, "#"),
         "error_classes": error_classes(),
+        "guides": layout.guides,
     }
     md = {**context, "md_header": header(package, "<!--")}
     files: dict[str, str] = {}
@@ -653,6 +656,7 @@ def _environment() -> jinja2.Environment:
         demote_headings=_demote_headings,
         constraint_note=_constraint_note,
         add_suffix=lambda text, suffix: f"{text}{suffix}",
+        module=module_name,
     )
     return env
 
