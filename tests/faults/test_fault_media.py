@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import gzip
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from fault_server import ReceivedRequest, respond
 from fault_support import FakeClock, Flavour, StartServer, assert_pool_clean
 
+from atoma_sdk import ResponseTooLargeError
 from atoma_sdk._runtime.bodies import File
 from atoma_sdk._runtime.client import SDKCore, SDKSettings
 from atoma_sdk._runtime.models import InputModel, OutputModel
@@ -129,3 +131,33 @@ async def test_binary_body_written_to_a_file_as_it_arrives(
     assert written == len(CONTENT)
     assert target.read_bytes() == CONTENT
     assert server.requests[0].headers["accept"] == "application/octet-stream"
+
+
+async def read_whole(flavour: Flavour, core: Any, **options: Any) -> bytes:
+    """`read()` (or `aread()`) of a binary stream, with the call's options."""
+    if flavour.is_async:
+        async with await core.call_binary_stream_async(
+            DOWNLOAD, None, CallOptions(**options)
+        ) as stream:
+            return await stream.aread()
+    with core.call_binary_stream(DOWNLOAD, None, CallOptions(**options)) as sync_stream:
+        return sync_stream.read()
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+async def test_a_binary_body_read_whole_stops_at_the_cap(
+    flavour: Flavour, start_server: StartServer, make_core: Any, encoding: str
+) -> None:
+    """`read()` holds the body in memory, so the call's `max_response_bytes` bounds it,
+    counted decoded (a gzip body of a few KiB decodes to the whole 1 MiB); then the
+    connection goes back to the pool, or is closed."""
+    body = CONTENT if encoding == "identity" else gzip.compress(CONTENT)
+    headers = {} if encoding == "identity" else {"Content-Encoding": "gzip"}
+    server = start_server(respond(200, body, headers, content_type="application/octet-stream"))
+    core = make_core(server.url)
+    assert await read_whole(flavour, core) == CONTENT  # under the default cap
+    assert await read_whole(flavour, core, max_response_bytes=len(CONTENT)) == CONTENT
+    with pytest.raises(ResponseTooLargeError) as info:
+        await read_whole(flavour, core, max_response_bytes=len(CONTENT) - 1)
+    assert info.value.limit == len(CONTENT) - 1
+    assert "iter_bytes()" in str(info.value)

@@ -345,7 +345,8 @@ class SDKCore:
         plan = self._plan(self.client, operation, body, options, params, streamed=True)
         response = self._run(plan)
         raise_for_status(operation, response, self.clock)
-        return self._result(operation, response, started, lambda: BinaryStream(response))
+        cap = plan.reading.max_bytes
+        return self._result(operation, response, started, lambda: BinaryStream(response, cap))
 
     async def call_binary_stream_async(
         self,
@@ -360,7 +361,8 @@ class SDKCore:
         plan = self._plan(self.async_client, operation, body, options, params, streamed=True)
         response = await self._run_async(plan)
         raise_for_status(operation, response, self.clock)
-        return self._result(operation, response, started, lambda: AsyncBinaryStream(response))
+        cap = plan.reading.max_bytes
+        return self._result(operation, response, started, lambda: AsyncBinaryStream(response, cap))
 
     def download(
         self, url: str, max_bytes: int, options: CallOptions, accept: str = "*/*"

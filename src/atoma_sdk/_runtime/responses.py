@@ -9,13 +9,14 @@ chunk (or straight into a file) and release the connection when closed.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Generator
+from contextlib import aclosing, closing
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Union
 
 import httpx
 
-from .errors import ResponseValidationError, raise_transport_failure
+from .errors import ResponseTooLargeError, ResponseValidationError, raise_transport_failure
 from .operation import media_kind
 
 if TYPE_CHECKING:
@@ -72,10 +73,12 @@ def _summary(error: Exception) -> str:
 
 
 class _Streamed:
-    """What both flavours share: the response's status and headers."""
+    """What both flavours share: the response's status and headers, and the cap on a body
+    read whole (`max_bytes`: the call's `max_response_bytes`)."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, max_bytes: int | None = None) -> None:
         self.response = response
+        self.max_bytes = max_bytes
 
     @property
     def status_code(self) -> int:
@@ -91,12 +94,38 @@ class _Streamed:
         return str(self.response.headers.get("content-type", ""))
 
 
+class _Whole:
+    """A body read whole: its chunks, refused once they pass the cap."""
+
+    def __init__(self, streamed: _Streamed) -> None:
+        self._streamed = streamed
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        limit = self._streamed.max_bytes
+        if limit is not None and self._size > limit:
+            self._chunks.clear()
+            url = self._streamed.response.request.url
+            raise ResponseTooLargeError(
+                f"The response from {url} is larger than {limit} bytes (read it with "
+                "iter_bytes() or write_to() to take a larger body)",
+                limit,
+            )
+        self._chunks.append(chunk)
+
+    def join(self) -> bytes:
+        return b"".join(self._chunks)
+
+
 class BinaryStream(_Streamed):
     """A response body not read yet. Read it once, with `iter_bytes()`, `write_to(path)`
     or `read()`; use it as a context manager (or call `close()`) so the connection is
-    released even when you stop early."""
+    released even when you stop early. `read()` holds the body in memory, so it stops at
+    the call's `max_response_bytes` (`ResponseTooLargeError`); the others have no cap."""
 
-    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+    def iter_bytes(self, chunk_size: int | None = None) -> Generator[bytes, None, None]:
         try:
             yield from self.response.iter_bytes(chunk_size)
         except Exception as error:  # the connection broke mid-body
@@ -114,7 +143,12 @@ class BinaryStream(_Streamed):
         return written
 
     def read(self) -> bytes:
-        return b"".join(self.iter_bytes())
+        """The whole body, at most `max_response_bytes` (decoded)."""
+        whole = _Whole(self)
+        with closing(self.iter_bytes()) as chunks:
+            for chunk in chunks:
+                whole.add(chunk)
+        return whole.join()
 
     def close(self) -> None:
         self.response.close()
@@ -134,7 +168,7 @@ class BinaryStream(_Streamed):
 class AsyncBinaryStream(_Streamed):
     """`BinaryStream` for `async for` and `async with`."""
 
-    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncGenerator[bytes, None]:
         try:
             async for chunk in self.response.aiter_bytes(chunk_size):
                 yield chunk
@@ -157,7 +191,12 @@ class AsyncBinaryStream(_Streamed):
         return written
 
     async def aread(self) -> bytes:
-        return b"".join([chunk async for chunk in self.aiter_bytes()])
+        """The whole body, at most `max_response_bytes` (decoded)."""
+        whole = _Whole(self)
+        async with aclosing(self.aiter_bytes()) as chunks:
+            async for chunk in chunks:
+                whole.add(chunk)
+        return whole.join()
 
     async def aclose(self) -> None:
         await self.response.aclose()
