@@ -158,7 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     server = generate.add_mutually_exclusive_group()
     server.add_argument(
-        "--server-url", metavar="URL", type=server_url, help="default: https://api.atoma.network"
+        "--server-url",
+        metavar="URL",
+        type=server_url,
+        help="default: $ATOMASDK_SERVER_URL, else https://api.atoma.network",
     )
     server.add_argument(
         "--mock", action="store_true", help="use the bundled mock API (no token, no network)"
@@ -416,23 +419,40 @@ def api_error_message(error: APIError) -> str:
     reason = error.raw_response.reason_phrase
     status = f"{error.status_code} {reason}".strip()
     message = status if error.message in ("", reason) else f"{status}: {error.message}"
-    if error.status_code == 401 and not os.environ.get(TOKEN_ENV_VAR):
-        message += f" ({TOKEN_ENV_VAR} is not set)"
+    if error.status_code == 401:
+        message += f" ({TOKEN_ENV_VAR} {token_hint()})"
     if error.request_id:
         message += f" (request id {error.request_id})"
     return message
 
 
+#: What to try when the server cannot be reached.
+CONNECTION_HINT = "check the network and --server-url, or try --mock"
+
+
+def token_hint() -> str:
+    """What to do about a 401, by whether the token variable is set."""
+    if os.environ.get(TOKEN_ENV_VAR):
+        return "was sent: check that it holds a valid API token"
+    return "is not set: export your API token in it, or try --mock"
+
+
 def connection_error_message(error: httpx.RequestError) -> str:
+    """`could not connect to URL: reason (hint)`; the URL once, without user info or query
+    (the SDK's own message already begins with `METHOD URL: `)."""
+    reason = str(error)
     try:
-        url = str(error.request.url)
+        request = error.request
     except RuntimeError:  # httpx raises when the error carries no request
         url = "the server"
+    else:
+        url = str(request.url.copy_with(username=None, password=None, query=None, fragment=None))
+        reason = reason.removeprefix(f"{request.method} {url}: ")
     if isinstance(error, (APITimeoutError, httpx.TimeoutException)):
-        return f"request to {url} timed out: {error}"
+        return f"request to {url} timed out: {reason}"
     if isinstance(error, httpx.ConnectError):
-        return f"could not connect to {url}: {error}"
-    return f"connection to {url} failed: {error}"
+        return f"could not connect to {url}: {reason} ({CONNECTION_HINT})"
+    return f"connection to {url} failed: {reason}"
 
 
 def one_line(text: str) -> str:

@@ -84,6 +84,8 @@ def server_url(text: str) -> str:
         )
     if url.port is not None and not 1 <= url.port <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r}: {url.port} is not a port number")
+    if "?" in text or "#" in text:
+        raise argparse.ArgumentTypeError(f"{text!r}: the URL must not have a query or fragment")
     return text
 
 

@@ -169,9 +169,24 @@ def test_missing_token_is_a_401(tmp_path: Path) -> None:
         result = atoma("images", "generate", "otter", "--server-url", server.url, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("error: 401 Unauthorized: Missing or invalid bearer token")
-    assert "ATOMASDK_BEARER_AUTH is not set" in result.stderr
+    assert "(ATOMASDK_BEARER_AUTH is not set: export your API token in it, or try --mock)" in (
+        result.stderr
+    )
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_a_refused_token_says_to_check_it(tmp_path: Path) -> None:
+    with MockServer() as server:
+        server.api.fail_next(1, 401, body='{"error": {"message": "Invalid token"}}')
+        env = {**clean_env(), "ATOMASDK_BEARER_AUTH": "sk-wrong"}
+        args = ["images", "generate", "otter", "--server-url", server.url]
+        result = atoma(*args, cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: 401 Unauthorized: Invalid token "
+        "(ATOMASDK_BEARER_AUTH was sent: check that it holds a valid API token)\n"
+    )
 
 
 def test_debug_adds_the_traceback(server: MockServer, tmp_path: Path) -> None:
@@ -195,7 +210,10 @@ def test_connection_error_after_the_retries_each_on_a_line(tmp_path: Path) -> No
     first, second, error = result.stderr.splitlines()
     assert re.fullmatch(r"attempt 1 failed \(could not connect\); attempt 2 in [0-9.]+ s", first)
     assert re.fullmatch(r"attempt 2 failed \(could not connect\); attempt 3 in [0-9.]+ s", second)
-    assert error.startswith(f"error: could not connect to {url}/v1/images/generations: ")
+    assert error == (
+        f"error: could not connect to {url}/v1/images/generations: [Errno 111] Connection "
+        "refused (check the network and --server-url, or try --mock)"
+    )
 
 
 def test_quiet_leaves_only_the_error(tmp_path: Path) -> None:

@@ -246,6 +246,8 @@ def test_mock_serve_with_a_closed_stdout_keeps_serving(tmp_path: Path) -> None:
         ("http://[::1", "not a valid URL"),
         ("http://example.com:0", "is not a port number"),
         ("http://user:s3cret@example.com", "must not carry a user name or password"),
+        ("http://example.com/v1?region=eu", "must not have a query or fragment"),
+        ("http://example.com/#top", "must not have a query or fragment"),
     ],
 )
 def test_an_invalid_server_url_is_a_usage_error(tmp_path: Path, url: str, says: str) -> None:
