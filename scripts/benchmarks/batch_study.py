@@ -1,20 +1,37 @@
-"""Batch study: `images.generate_many_async` over many prompts against the bundled mock
-with a server delay, on each async backend, against the bound prompts / concurrency *
-delay; `--capacity C`: against a server that answers 429 (Retry-After: 1) beyond C
-calls in flight, how many calls were rejected, overall and in the second half; `--memory
-N`: peak RSS growth over N prompts answered in memory (no server), to show memory stays
-flat in the input's length.
-Run: `.venv/bin/python scripts/benchmarks/batch_study.py [--prompts N] ...`."""
+"""Batch study: `images.generate_many_async` over many prompts, the server in its own
+process (so it does not share the client's interpreter lock).
+
+- By default: `--prompts` prompts at `--concurrency` against a server that answers each
+  call `--delay-ms` later: the benchmark server's `/delay/<ms>` route (`bench`: asyncio,
+  almost no work per call) and the bundled mock (`mock`: a thread per connection, a
+  generated PNG URL per answer), on each async backend. Wall time against the bound
+  prompts / concurrency * delay, the client's CPU per call and the load average.
+- `--capacity C`: against a server that serves C calls at a time (`--delay-ms` each) and
+  answers 429 with `Retry-After: 1` beyond them, with the default per-call retries (and,
+  with `--also-without-retries`, with `retries=None`): every prompt must end ok, and the
+  share of calls rejected after the first minute must stay under 5%.
+- `--memory N`: peak RSS growth over N prompts answered in memory (no server), to show
+  memory stays flat in the input's length.
+
+Run: `.venv/bin/python scripts/benchmarks/batch_study.py [--prompts N] ...`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import multiprocessing
+import os
 import resource
+import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,99 +39,174 @@ import httpx
 from atoma_sdk import AtomaSDK, DefaultAioHttpClient
 from atoma_sdk.mock import MockAPI, MockServer
 
-
-async def run(prompts: int, concurrency: int, delay: float, backend: str) -> tuple[int, float]:
-    """(results ok, wall seconds) of one batch."""
-    with MockServer(MockAPI(delay_seconds=delay)) as server:
-        client: httpx.AsyncClient | None = DefaultAioHttpClient() if backend == "aiohttp" else None
-        async with AtomaSDK(bearer_auth="", server_url=server.url, async_client=client) as sdk:
-            requests = (
-                {"model": "m", "prompt": f"p{i}", "size": "256x256"} for i in range(prompts)
-            )
-            started = time.perf_counter()
-            ok = 0
-            async for result in sdk.images.generate_many_async(requests, concurrency=concurrency):
-                ok += result.ok
-            wall = time.perf_counter() - started
-        if client is not None:
-            await client.aclose()
-    return ok, wall
+BENCH_SERVER = Path(__file__).with_name("server.py")
+#: After this many seconds the batch has found the server's capacity: rejections counted.
+SETTLED_AFTER = 60.0
 
 
-class CappedServer:
-    """A generation endpoint that serves `capacity` calls at a time, each `delay` long,
-    and answers 429 with `Retry-After: 1` to a call beyond them."""
-
-    def __init__(self, capacity: int, delay: float) -> None:
-        self.lock = threading.Lock()
-        self.in_flight = 0
-        self.answers: list[int] = []  # statuses in the order sent
-        body = json.dumps({"created": 1, "data": [{"url": "https://img.test/1.png"}]}).encode()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers["content-length"]))
-                with server.lock:
-                    admitted = server.in_flight < capacity
-                    server.in_flight += admitted
-                if admitted:
-                    time.sleep(delay)
-                status = 200 if admitted else 429
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                if not admitted:
-                    self.send_header("retry-after", "1")
-                self.end_headers()
-                self.wfile.write(body)
-                with server.lock:
-                    server.in_flight -= admitted
-                    server.answers.append(status)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+# -- servers, each in its own process -------------------------------------------------
 
 
-async def capped(
-    prompts: int, concurrency: int, delay: float, capacity: int, per_call_retries: bool
-) -> str:
-    """One batch against a `CappedServer`; with `per_call_retries` False, each call is
-    sent with `retries=None`, so 429s reach the batch (AIMD, the batch-wide pause)."""
-    extra: dict[str, Any] = {} if per_call_retries else {"retries": None}
-    server = CappedServer(capacity, delay)
+class OwnProcess:
+    """`serve(*args, connection)` run in a fresh interpreter: it sends its URL first,
+    serves until it receives anything, then sends back what it has to report."""
+
+    def __init__(self, serve: Callable[..., None], *args: Any) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(target=serve, args=(*args, theirs), daemon=True)
+        self._process.start()
+        self.url: str = self._connection.recv()
+        self.report: Any = None
+
+    def stop(self) -> Any:
+        """Stop the server; what it reported."""
+        if self._process.is_alive():
+            self._connection.send(None)
+            self.report = self._connection.recv()
+            self._process.join(10)
+        return self.report
+
+
+@contextmanager
+def own_process(serve: Callable[..., None], *args: Any) -> Iterator[OwnProcess]:
+    server = OwnProcess(serve, *args)
     try:
-        async with (
-            DefaultAioHttpClient() as http,
-            AtomaSDK(bearer_auth="", server_url=server.url, async_client=http) as sdk,
-        ):
-            requests = ({"model": "m", "prompt": f"p{i}", **extra} for i in range(prompts))
-            started, ok = time.perf_counter(), 0
-            async for result in sdk.images.generate_many_async(requests, concurrency=concurrency):
-                ok += result.ok
-            wall = time.perf_counter() - started
+        yield server
     finally:
         server.stop()
-    answers = server.answers
-    second = answers[len(answers) // 2 :]
-    bound = prompts / capacity * delay
+
+
+def serve_bench(delay_ms: int, connection: Connection) -> None:
+    """The benchmark server (scripts/benchmarks/server.py), its `/delay/<ms>` route."""
+    import subprocess
+
+    server = subprocess.Popen(
+        [sys.executable, "-I", str(BENCH_SERVER), "--events", "1"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdin is not None and server.stdout is not None
+    port = int(server.stdout.readline())
+    connection.send(f"http://127.0.0.1:{port}/delay/{delay_ms}")
+    connection.recv()
+    server.stdin.close()
+    server.wait(10)
+    connection.send(None)
+
+
+def serve_mock(delay_ms: int, connection: Connection) -> None:
+    """The bundled mock, answering each call `delay_ms` later."""
+    with MockServer(MockAPI(delay_seconds=delay_ms / 1000)) as server:
+        connection.send(server.url)
+        connection.recv()
+    connection.send(None)
+
+
+def serve_capped(capacity: int, delay_ms: int, connection: Connection) -> None:
+    """A generation endpoint that serves `capacity` calls at a time, each `delay_ms` long,
+    and answers 429 with `Retry-After: 1` beyond them; when stopped, it sends back
+    `(seconds since its first answer, status)` of every answer."""
+    lock = threading.Lock()
+    in_flight = 0
+    answers: list[tuple[float, int]] = []
+    body = json.dumps({"created": 1, "data": [{"url": "https://img.test/1.png"}]}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            nonlocal in_flight
+            self.rfile.read(int(self.headers["content-length"]))
+            with lock:
+                admitted = in_flight < capacity
+                in_flight += admitted
+            if admitted:
+                time.sleep(delay_ms / 1000)
+            status = 200 if admitted else 429
+            with lock:
+                in_flight -= admitted
+                answers.append((time.monotonic(), status))
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            if not admitted:
+                self.send_header("retry-after", "1")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    connection.send(f"http://127.0.0.1:{httpd.server_address[1]}")
+    connection.recv()
+    httpd.shutdown()
+    with lock:
+        first = answers[0][0] if answers else 0.0
+        connection.send([(at - first, status) for at, status in answers])
+
+
+SERVERS: dict[str, Callable[[int, Connection], None]] = {"bench": serve_bench, "mock": serve_mock}
+
+
+# -- the studies ----------------------------------------------------------------------
+
+
+def load() -> str:
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+async def run(url: str, prompts: int, concurrency: int, backend: str) -> tuple[int, float, float]:
+    """(results ok, wall seconds, client CPU seconds) of one batch."""
+    client: httpx.AsyncClient | None = DefaultAioHttpClient() if backend == "aiohttp" else None
+    async with AtomaSDK(bearer_auth="", server_url=url, async_client=client) as sdk:
+        warm = ({"model": "m", "prompt": "warm", "size": "256x256"} for _ in range(concurrency))
+        async for _ in sdk.images.generate_many_async(warm, concurrency=concurrency):
+            pass  # connections open, code paths warm
+        requests = ({"model": "m", "prompt": f"p{i}", "size": "256x256"} for i in range(prompts))
+        started, cpu = time.perf_counter(), time.process_time()
+        ok = 0
+        async for result in sdk.images.generate_many_async(requests, concurrency=concurrency):
+            ok += result.ok
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if client is not None:
+        await client.aclose()
+    return ok, wall, cpu
+
+
+async def capped(url: str, prompts: int, concurrency: int, per_call_retries: bool) -> str:
+    """One batch against `serve_capped`; with `per_call_retries` False each call is sent
+    with `retries=None` (only the batch resends)."""
+    extra: dict[str, Any] = {} if per_call_retries else {"retries": None}
+    async with (
+        DefaultAioHttpClient() as http,
+        AtomaSDK(bearer_auth="", server_url=url, async_client=http) as sdk,
+    ):
+        requests = ({"model": "m", "prompt": f"p{i}", **extra} for i in range(prompts))
+        started, ok = time.perf_counter(), 0
+        async for result in sdk.images.generate_many_async(requests, concurrency=concurrency):
+            ok += result.ok
+        wall = time.perf_counter() - started
+    return f"ok {ok}/{prompts} in {wall:.1f} s"
+
+
+def rejections(answers: list[tuple[float, int]], capacity: int, delay_ms: int) -> str:
+    def share(part: list[tuple[float, int]]) -> str:
+        refused = sum(status == 429 for _, status in part)
+        return f"{refused}/{len(part)} ({refused / max(len(part), 1):.1%})"
+
+    served = sum(status == 200 for _, status in answers)
+    span = answers[-1][0] if answers else 0.0
+    rate = served / span if span else 0.0
+    capacity_rate = capacity / (delay_ms / 1000)
+    late = [answer for answer in answers if answer[0] >= SETTLED_AFTER]
     return (
-        f"ok {ok}/{prompts} in {wall:.1f} s ({wall / bound:.2f}x the server's bound); "
-        f"rejected {answers.count(429)} of {len(answers)} calls "
-        f"({answers.count(429) / len(answers):.1%}), in the second half "
-        f"{second.count(429) / len(second):.1%}"
+        f"rejected {share(answers)}, after the first minute {share(late)}; "
+        f"served {rate:.1f}/s of the server's {capacity_rate:.0f}/s"
     )
 
 
@@ -147,20 +239,24 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--delay-ms", type=int, default=200)
     parser.add_argument("--backends", default="httpx,aiohttp")
+    parser.add_argument("--servers", default="bench,mock", help="of: bench, mock")
+    parser.add_argument("--rounds", type=int, default=1, help="each run this many times")
     parser.add_argument("--memory", type=int, metavar="N", help="the memory study instead")
     parser.add_argument("--capacity", type=int, metavar="C", help="the 429 study instead")
+    parser.add_argument("--also-without-retries", action="store_true")
     args = parser.parse_args()
     if args.capacity:
         print(
             f"{args.prompts} prompts, concurrency {args.concurrency}, a server serving "
             f"{args.capacity} at a time, {args.delay_ms} ms each (aiohttp backend):"
         )
-        delay = args.delay_ms / 1000
-        for per_call in (True, False):
-            figures = asyncio.run(
-                capped(args.prompts, args.concurrency, delay, args.capacity, per_call)
-            )
-            print(f"{'per-call retries' if per_call else 'retries=None':16s}  {figures}")
+        for per_call in (True, False)[: 1 + args.also_without_retries]:
+            with own_process(serve_capped, args.capacity, args.delay_ms) as server:
+                figures = asyncio.run(capped(server.url, args.prompts, args.concurrency, per_call))
+                answers = server.stop()
+            name = "per-call retries" if per_call else "retries=None"
+            print(f"{name:16s}  {figures}; {rejections(answers, args.capacity, args.delay_ms)}")
+            print(f"{'':16s}  {load()}")
         return
     if args.memory:
         ok, seconds, growth = asyncio.run(memory(args.memory))
@@ -169,15 +265,20 @@ def main() -> None:
     bound = args.prompts / args.concurrency * args.delay_ms / 1000
     print(
         f"{args.prompts} prompts, concurrency {args.concurrency}, server delay "
-        f"{args.delay_ms} ms: bound {bound:.3f} s"
+        f"{args.delay_ms} ms, server in its own process: bound {bound:.3f} s"
     )
-    for backend in args.backends.split(","):
-        ok, wall = asyncio.run(run(args.prompts, args.concurrency, args.delay_ms / 1000, backend))
-        rss = peak_rss_mb()
-        print(
-            f"{backend:8s} ok {ok}/{args.prompts}  wall {wall:6.2f} s  "
-            f"{wall / bound:.2f}x the bound  peak RSS {rss:.0f} MB"
-        )
+    for name in args.servers.split(","):
+        with own_process(SERVERS[name], args.delay_ms) as server:
+            for _round in range(args.rounds):
+                for backend in args.backends.split(","):
+                    ok, wall, cpu = asyncio.run(
+                        run(server.url, args.prompts, args.concurrency, backend)
+                    )
+                    print(
+                        f"{name:5s} {backend:8s} ok {ok}/{args.prompts}  wall {wall:6.2f} s  "
+                        f"{wall / bound:.2f}x the bound  client CPU "
+                        f"{cpu / args.prompts * 1e6:5.0f} us/call  {load()}"
+                    )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from typing import Any, Generic, TypeVar, Union
 import httpx
 import pydantic
 
-from .attempts_observer import ATTEMPT_OBSERVER
+from .attempts_observer import ATTEMPT_OBSERVER, AttemptObserver
 from .errors import APIError
 from .retries import retry_after_seconds
 
@@ -127,17 +127,17 @@ class _Finished:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        self._tasks: deque[asyncio.Task[Any]] = deque()
+        self._tasks: deque[asyncio.Future[Any]] = deque()
         self._waiter: asyncio.Future[None] | None = None
 
-    def watch(self, task: asyncio.Task[Any]) -> None:
+    def watch(self, task: asyncio.Future[Any]) -> None:
         task.add_done_callback(self._queue)
 
-    def _queue(self, task: asyncio.Task[Any]) -> None:
+    def _queue(self, task: asyncio.Future[Any]) -> None:
         self._tasks.append(task)
         _wake(self._waiter)
 
-    def pop(self) -> asyncio.Task[Any] | None:
+    def pop(self) -> asyncio.Future[Any] | None:
         return self._tasks.popleft() if self._tasks else None
 
     async def wait(self, timeout: float | None) -> None:
@@ -180,7 +180,7 @@ async def run_batch(
     finished = _Finished(loop)
     inputs = enumerate(requests)
     resend: deque[_Input] = deque()  # refused after their own retries, to send again
-    running: dict[asyncio.Task[T], _Input] = {}
+    running: dict[asyncio.Future[T], _Input] = {}
     exhausted = False
     try:
         while True:
@@ -208,12 +208,12 @@ async def run_batch(
                     except (TypeError, ValueError) as bad_input:
                         yield BatchResult(index, {}, error=bad_input)
                         continue
-                control.started()
-                observing = ATTEMPT_OBSERVER.set(control.answered)
                 try:
-                    started = loop.create_task(_called(call, item.arguments))
-                finally:
-                    ATTEMPT_OBSERVER.reset(observing)
+                    started = _start(loop, call, item.arguments, control.answered)
+                except Exception as refused:  # arguments the method does not take
+                    yield BatchResult(item.index, item.arguments, error=refused)
+                    continue
+                control.started()
                 running[started] = item
                 finished.watch(started)
             if result is not None:
@@ -229,13 +229,23 @@ async def run_batch(
             await asyncio.gather(*running, return_exceptions=True)
 
 
-async def _called(call: Callable[..., Awaitable[T]], arguments: dict[str, Any]) -> T:
-    """`call(**arguments)`, in the task: arguments it refuses are that task's error."""
-    return await call(**arguments)
+def _start(
+    loop: asyncio.AbstractEventLoop,
+    call: Callable[..., Awaitable[T]],
+    arguments: dict[str, Any],
+    observer: AttemptObserver,
+) -> asyncio.Future[T]:
+    """`call(**arguments)` as a task whose calls report each attempt to `observer` (the
+    task copies the context as it is made)."""
+    observing = ATTEMPT_OBSERVER.set(observer)
+    try:
+        return asyncio.ensure_future(call(**arguments), loop=loop)
+    finally:
+        ATTEMPT_OBSERVER.reset(observing)
 
 
 def _outcome(
-    task: asyncio.Task[T], item: _Input, control: _Controller, resend: deque[_Input]
+    task: asyncio.Future[T], item: _Input, control: _Controller, resend: deque[_Input]
 ) -> BatchResult[T] | None:
     """The result of a finished call, or None when its input is queued to be sent again."""
     error = task.exception()
