@@ -707,13 +707,19 @@ def _check_settings(
         and all(isinstance(k, str) and isinstance(v, str) for k, v in url_params.items())
     ):
         raise TypeError("url_params must be a mapping of names (str) to values (str), or None")
+    # A wrapper with send() and build_request() (atoma-sdk 0.1.3's HttpClient protocol)
+    # is refused: the message says how to get the same hooks from httpx itself.
+    wrap = "to add your own logic, subclass it or give it event_hooks or a transport"
     if client is not None:
         checks.instance_of(
-            "client", client, httpx.Client, "an httpx.Client or None (async: async_client)"
+            "client", client, httpx.Client, f"an httpx.Client or None (async: async_client; {wrap})"
         )
     if async_client is not None:
         checks.instance_of(
-            "async_client", async_client, httpx.AsyncClient, "an httpx.AsyncClient or None"
+            "async_client",
+            async_client,
+            httpx.AsyncClient,
+            f"an httpx.AsyncClient or None ({wrap})",
         )
 
 
