@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="atoma",
         description="Generate images with the Atoma API (token: $ATOMASDK_BEARER_AUTH).",
+        epilog='No token yet? Try the bundled mock: atoma images generate "an otter" --mock',
     )
     parser.add_argument("--version", action="version", version=f"atoma {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
