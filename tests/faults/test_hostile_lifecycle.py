@@ -112,6 +112,67 @@ def test_a_forked_child_never_shares_the_parents_connections(start_server: Start
         assert server.connections_accepted == 2  # one each: the child did not reuse ours
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork() is POSIX only")
+def test_a_child_forked_inside_an_event_loop_uses_the_async_api_afresh(
+    start_server: StartServer,
+) -> None:
+    """The parent forks from inside its running loop, its own async client holding a pooled
+    connection: the child's `asyncio.run()` gets a client of its own (its answers are its
+    own, on its own connection) while the parent goes on calling on its loop, on its own
+    connection, before and after the child closed the SDK and exited."""
+    server = start_server(echo_prompt())
+    sdk = AtomaSDK(bearer_auth=TOKEN, server_url=server.url)
+
+    async def prompts(prefix: str, count: int) -> list[str | None]:
+        return [
+            (await sdk.images.generate_async(**{**REQUIRED, "prompt": f"{prefix}-{i}"}))
+            .data[0]
+            .revised_prompt
+            for i in range(count)
+        ]
+
+    def child(write_end: int, parent_client: Any) -> None:
+        async def calls() -> dict[str, Any]:
+            answers = await prompts("child", 20)
+            fresh = sdk._core._async_client is not parent_client
+            await sdk.aclose()
+            return {"answers": answers, "fresh": fresh}
+
+        os.write(write_end, json.dumps(asyncio.run(calls())).encode())
+        sdk.close()  # closing again, outside any loop, leaves the parent's loop alone
+
+    async def parent() -> tuple[list[str | None], dict[str, Any], int]:
+        assert await prompts("parent", 1) == ["parent-0"]  # a pooled connection is now idle
+        parent_client = sdk._core._async_client
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                os.close(read_end)
+                child(write_end, parent_client)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        answers = await prompts("parent", 21)
+        while (status := os.waitpid(pid, os.WNOHANG))[0] == 0:
+            await asyncio.sleep(0.01)
+        with os.fdopen(read_end, "rb") as pipe:
+            from_child = json.loads(pipe.read() or b"{}")
+        answers += await prompts("after", 3)  # the child has exited: our pool still works
+        assert sdk._core._async_client is parent_client  # the parent keeps its pool
+        await sdk.aclose()
+        return answers, from_child, os.waitstatus_to_exitcode(status[1])
+
+    answers, from_child, exit_code = asyncio.run(parent())
+    assert exit_code == 0
+    assert answers == [f"parent-{i}" for i in range(21)] + [f"after-{i}" for i in range(3)]
+    assert from_child == {"answers": [f"child-{i}" for i in range(20)], "fresh": True}
+    assert server.connections_accepted == 2  # one each: the child did not reuse ours
+    assert wait_until(lambda: established_to(server.port) == 0)
+
+
 # -- successive event loops ----------------------------------------------------------------
 
 
