@@ -319,3 +319,57 @@ def test_close_from_another_thread_while_async_calls_run(start_server: StartServ
     assert len(outcomes) == 8
     assert [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, SDKError)] == []
     assert wait_until(lambda: established_to(server.port) == 0)
+
+
+# -- copies made by with_options --------------------------------------------------------
+
+
+async def test_closing_a_copy_leaves_the_original_and_its_pool_open(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    """`with sdk.with_options(...) as copy:` (or `copy.close()`): the copy is closed, the
+    SDK it came from and its other copies go on, on the same pooled connection."""
+    server = start_server(json_response(200, OK_BODY))
+    sdk = make_sdk(server.url)
+    other = sdk.with_options(timeout_ms=30_000)
+    for closing in ("with", "close"):
+        copy = sdk.with_options(timeout_ms=20_000)
+        if flavour.is_async:
+            async with copy:
+                await flavour.generate(copy, **REQUIRED)
+            if closing == "close":
+                await copy.aclose()
+        else:
+            with copy:
+                await flavour.generate(copy, **REQUIRED)
+            if closing == "close":
+                copy.close()
+        with pytest.raises(ClientClosedError, match="this copy made by with_options"):
+            await flavour.generate(copy, **REQUIRED)
+        await flavour.generate(sdk, **REQUIRED)
+        await flavour.generate(other, **REQUIRED)
+    assert server.request_count == 6
+    assert server.connections_accepted == 1  # one pool, never closed
+    client = flavour.owned_client(sdk)
+    assert client is not None and not client.is_closed
+
+
+async def test_closing_the_original_closes_its_copies(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    server = start_server(json_response(200, OK_BODY))
+    sdk = make_sdk(server.url)
+    copy = sdk.with_options(timeout_ms=20_000)
+    await flavour.generate(copy, **REQUIRED)
+    client = flavour.owned_client(sdk)
+    if flavour.is_async:
+        await sdk.aclose()
+    else:
+        sdk.close()
+    with pytest.raises(ClientClosedError, match="this SDK instance was closed"):
+        await flavour.generate(copy, **REQUIRED)
+    assert server.request_count == 1
+    if flavour.backend == "aiohttp":  # the user's client: left open for its owner
+        assert client is not None and not client.is_closed
+    else:
+        assert client is not None and client.is_closed

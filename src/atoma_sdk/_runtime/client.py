@@ -17,7 +17,7 @@ from typing_extensions import Self
 from . import checks
 from .auth import Credentials, SecurityScheme
 from .bodies import EncodedBody, encode_body
-from .clients import HTTPClients
+from .clients import BorrowedClients, HTTPClients
 from .clock import SYSTEM_CLOCK
 from .errors import (
     APIConnectionError,
@@ -166,7 +166,7 @@ class SDKCore:
             "Accept": "application/json",
             "Accept-Encoding": ACCEPT_ENCODING,  # only what can be read within the size cap
         }
-        self._clients = HTTPClients(
+        self._clients: HTTPClients | BorrowedClients = HTTPClients(
             client,
             async_client,
             headers=self._base_headers,
@@ -188,8 +188,10 @@ class SDKCore:
         max_response_bytes: int | Unset = UNSET,
     ) -> SDKCore:
         """A copy with other settings (each checked as the constructor checks it) that
-        shares this core's credentials, logger and HTTP clients (their connection pools)."""
+        shares this core's credentials, logger and HTTP clients (their connection pools);
+        closing the copy ends the copy only (see `BorrowedClients`)."""
         core = copy.copy(self)
+        core._clients = self._clients.borrowed()
         if not isinstance(server_url, Unset):
             checks.instance_of("server_url", server_url, str, "a URL string")
             checks.server_url("server_url", server_url)
@@ -647,8 +649,10 @@ class BaseSDK:
     ) -> Self:
         """A copy of this SDK with other settings, for one call or many.
 
-        It shares this SDK's credentials and HTTP clients, so their connection pools:
-        closing either SDK closes them for both. Settings left out keep their values;
+        It shares this SDK's credentials and HTTP clients, so their connection pools.
+        Closing the copy (`with sdk.with_options(...) as copy:`, `copy.close()`) ends
+        the copy only: `sdk` and its other copies go on. Closing `sdk` closes the clients
+        for every copy too. Settings left out keep their values;
         `retry_config=None` turns retries off, `timeout_ms=None` restores the default.
         """
         sdk = object.__new__(type(self))

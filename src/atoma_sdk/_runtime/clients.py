@@ -11,6 +11,8 @@ The SDK's own clients belong to one process and, for async calls, to one event l
   step leaves its client to the garbage collector.
 
 Clients passed in by the user are theirs: never closed, never replaced after a fork.
+A copy of the SDK (`with_options`) borrows its original's clients (`BorrowedClients`):
+the pools are shared, closing the copy ends the copy only, closing the original ends all.
 A call on a closed SDK, through a closed client of the user's, or through the user's
 async client on another event loop than its first raises a clear SDK error.
 """
@@ -34,9 +36,13 @@ from .errors import ClientClosedError, EventLoopMismatchError
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["HTTPClients"]
+__all__ = ["BorrowedClients", "HTTPClients"]
 
 _SDK_CLOSED = "the client is closed: this SDK instance was closed (create a new one)"
+_COPY_CLOSED = (
+    "the client is closed: this copy made by with_options() was closed (the SDK it was "
+    "made from is still open: use it, or make another copy)"
+)
 
 
 @dataclass
@@ -161,6 +167,10 @@ class HTTPClients:
             for loop in [loop for loop in loops if loop is not None and loop.is_closed()]:
                 del loops[loop]
 
+    def borrowed(self) -> BorrowedClients:
+        """The clients of a copy of the SDK: these, closed only by their owner."""
+        return BorrowedClients(self)
+
     # -- facts about a client -------------------------------------------------------------
 
     def owns(self, client: httpx.Client | httpx.AsyncClient) -> bool:
@@ -240,6 +250,55 @@ class HTTPClients:
         self._loops = {}
         self._retired = {}
         self._closing = set()
+
+
+class BorrowedClients:
+    """The clients of a copy made by `with_options`: its original's, so the connection
+    pools are shared. Closing the copy ends the copy only (its later calls raise
+    `ClientClosedError`); the original's `close()` closes the clients, for every copy.
+
+    Not a reference count: copies are often made per call and dropped without closing,
+    and the original's `close()` must still release every socket.
+    """
+
+    def __init__(self, owner: HTTPClients) -> None:
+        self._owner = owner
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed or self._owner.closed
+
+    def sync(self) -> httpx.Client:
+        if self._closed:
+            raise ClientClosedError(_COPY_CLOSED)
+        return self._owner.sync()
+
+    def for_running_loop(self) -> httpx.AsyncClient:
+        if self._closed:
+            raise ClientClosedError(_COPY_CLOSED)
+        return self._owner.for_running_loop()
+
+    def borrowed(self) -> BorrowedClients:
+        return BorrowedClients(self._owner)
+
+    def owns(self, client: httpx.Client | httpx.AsyncClient) -> bool:
+        return self._owner.owns(client)
+
+    def bounded(self, client: httpx.Client | httpx.AsyncClient) -> bool:
+        return self._owner.bounded(client)
+
+    def current_sync(self) -> httpx.Client | None:
+        return self._owner.current_sync()
+
+    def current_async(self) -> httpx.AsyncClient | None:
+        return self._owner.current_async()
+
+    def close(self) -> None:
+        self._closed = True
+
+    async def aclose(self) -> None:
+        self._closed = True
 
 
 async def _close_with_loop(
