@@ -121,7 +121,10 @@ def test_wheel_metadata_is_fit_for_pypi(dist: Path) -> None:
     assert "scripts/setup" not in description  # users' page, not the developers'
 
 
-def test_wheel_installs_with_plain_pip_in_a_fresh_venv(dist: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel installed by plain pip, offline; its bin directory."""
+    tmp_path = tmp_path_factory.mktemp("install")
     wheel = only(dist, "*.whl")
     wheelhouse = tmp_path / "wheelhouse"
     wheelhouse.mkdir()
@@ -140,22 +143,72 @@ def test_wheel_installs_with_plain_pip_in_a_fresh_venv(dist: Path, tmp_path: Pat
     (pip_wheel,) = (Path(ensurepip.__file__).parent / "_bundled").glob("pip-*.whl")
     pip = [bin_ / "python", pip_wheel / "pip", "install", "--no-index", "--no-compile"]
     run(*pip, "--find-links", wheelhouse, "atoma-sdk", cwd=tmp_path, env=env)
-    installed = time.perf_counter()
+    print(f"venv {created - started:.1f} s, pip install {time.perf_counter() - created:.1f} s")
+    return bin_
 
+
+def test_wheel_installs_with_plain_pip_in_a_fresh_venv(installed: Path, tmp_path: Path) -> None:
+    env = plain_env()
+    started = time.perf_counter()
     where = run(
-        bin_ / "python", "-c", "import atoma_sdk; print(atoma_sdk.__file__)", cwd=tmp_path, env=env
+        installed / "python",
+        "-c",
+        "import atoma_sdk; print(atoma_sdk.__file__)",
+        cwd=tmp_path,
+        env=env,
     )
-    assert Path(where.strip()).is_relative_to(venv)  # the installed copy, not the work tree
-    assert run(bin_ / "atoma", "--version", cwd=tmp_path, env=env) == (
+    assert Path(where.strip()).is_relative_to(installed.parent)  # not the work tree
+    assert run(installed / "atoma", "--version", cwd=tmp_path, env=env) == (
         f"atoma {atoma_sdk.__version__}\n"
     )
-    generate = [bin_ / "atoma", "images", "generate", "an otter", "--mock", "--size", "32x32"]
+    generate = [installed / "atoma", "images", "generate", "an otter", "--mock", "--size", "32x32"]
     printed = run(*generate, "--out", "otters", cwd=tmp_path, env=env)
     (path,) = printed.splitlines()
     assert (tmp_path / path).parent == tmp_path / "otters"
     assert (tmp_path / path).read_bytes().startswith(PNG)
-    done = time.perf_counter()
-    print(
-        f"venv {created - started:.1f} s, pip install {installed - created:.1f} s, "
-        f"import + --version + generate --mock {done - installed:.1f} s"
+    print(f"\nimport + --version + generate --mock {time.perf_counter() - started:.1f} s")
+
+
+#: A user's program: it runs against the mock, and `mistakes` (never called) holds the
+#: two slips mypy must catch through the wheel's `py.typed`.
+USER_PROGRAM = """\
+from atoma_sdk import AtomaSDK
+from atoma_sdk.mock import MockServer
+
+with MockServer() as server, AtomaSDK(server_url=server.url) as sdk:
+    res = sdk.images.generate(model="m", prompt="an otter", size="32x32")
+    reveal_type(res.data[0].url)
+    print(res.created)
+
+
+def mistakes(sdk: AtomaSDK) -> None:
+    sdk.images.generate(model="m", promt="an otter")
+    sdk.images.generate(model="m", prompt="an otter", n="2")
+"""
+
+
+def test_a_users_program_runs_and_type_checks_against_the_installed_wheel(
+    installed: Path, tmp_path: Path
+) -> None:
+    program = tmp_path / "user.py"
+    program.write_text(USER_PROGRAM.replace("    reveal_type(res.data[0].url)\n", ""))
+    assert run(installed / "python", program, cwd=tmp_path, env=plain_env()).strip().isdigit()
+
+    program.write_text(USER_PROGRAM)
+    mypy = Path(sys.executable).with_name("mypy")
+    checks = [mypy, "--strict", "--no-error-summary", "--python-executable", installed / "python"]
+    result = subprocess.run(
+        [str(part) for part in [*checks, "--cache-dir", tmp_path / "cache", program.name]],
+        cwd=tmp_path,
+        env=plain_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
     )
+    lines = [line.split(": ", 1)[1] for line in result.stdout.splitlines()]
+    assert lines[0] == 'note: Revealed type is "str | None"', result.stdout
+    assert lines[1].startswith('error: Unexpected keyword argument "promt" for "generate"')
+    assert 'did you mean "prompt"?' in lines[1]
+    assert any(line.startswith('error: Argument "n" to "generate"') for line in lines[2:])
+    assert result.returncode == 1
