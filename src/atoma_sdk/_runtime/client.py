@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import logging
 import os
@@ -488,6 +489,11 @@ class SDKCore:
         # nor its `auth=` (httpx would add it when sending: `client_auth=False`).
         for name in self.sensitive_headers:
             request.headers.pop(name, None)
+        if request.url.userinfo:
+            # The URL's own credential, for its host only: sent as a header, so that no
+            # log line shows the password (httpx logs each URL at INFO).
+            request.headers["Authorization"] = _basic_auth(request.url)
+            request.url = request.url.copy_with(username=None, password=None)
         effective = timeout if isinstance(timeout, httpx.Timeout) else client.timeout
         reading = Reading(
             effective.read,
@@ -603,6 +609,11 @@ class SDKCore:
             return url
         params = [(k, "[redacted]" if k in hidden else v) for k, v in url.params.multi_items()]
         return url.copy_with(params=params)
+
+
+def _basic_auth(url: httpx.URL) -> str:
+    pair = f"{url.username}:{url.password}".encode()
+    return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
 @dataclass(frozen=True)
