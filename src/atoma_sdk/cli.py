@@ -19,6 +19,7 @@ says where and exits 1. Once stdout is closed (`| head -1`) the paths stop, quie
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import tempfile
@@ -278,7 +279,9 @@ def serve_mock(args: argparse.Namespace) -> int:
         server.start()
     except OSError as error:
         where = f"{args.host}:{args.port}"
-        raise CommandError(f"could not serve on {where}: {error.strerror or error}") from error
+        busy = " (--port 0 picks a free port)" if error.errno == errno.EADDRINUSE else ""
+        message = f"could not serve on {where}: {error.strerror or error}{busy}"
+        raise CommandError(message) from error
     try:
         emit(server.url)  # the only stdout line, so scripts can read it
         progress("serving the mock Atoma API; Ctrl-C to stop")

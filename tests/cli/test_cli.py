@@ -362,5 +362,7 @@ def test_mock_serve_on_a_busy_port(tmp_path: Path) -> None:
     with MockServer() as server:
         result = atoma("mock", "serve", "--port", str(server.port), cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.startswith(f"error: could not serve on 127.0.0.1:{server.port}: ")
-    assert result.stderr.count("\n") == 1
+    assert result.stderr == (
+        f"error: could not serve on 127.0.0.1:{server.port}: Address already in use "
+        "(--port 0 picks a free port)\n"
+    )
