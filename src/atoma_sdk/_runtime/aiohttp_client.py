@@ -28,6 +28,12 @@ from .errors import from_aiohttp
 
 __all__ = ["DEFAULT_AIOHTTP_LIMITS", "DefaultAioHttpClient"]
 
+#: aiohttp's limits on a response head, raised from its defaults (8,190 bytes a line, 128
+#: lines) so that a head httpx reads (up to 100 KiB in all) is read here too, while a
+#: hostile head still costs at most 8 MiB.
+HEAD_LINE_BYTES = 32 * 1024
+HEAD_LINES = 256
+
 #: Sized for hundreds of concurrent calls (httpx's default pool holds 100 connections).
 DEFAULT_AIOHTTP_LIMITS = httpx.Limits(
     max_connections=1_000, max_keepalive_connections=1_000, keepalive_expiry=30.0
@@ -64,7 +70,13 @@ def _transport_class() -> Any:
                 return made
             connector = made.connector
             made.detach()  # the connector moves to a session without a cookie jar
-            return ClientSession(connector=connector, cookie_jar=DummyCookieJar())
+            return ClientSession(
+                connector=connector,
+                cookie_jar=DummyCookieJar(),
+                max_line_size=HEAD_LINE_BYTES,
+                max_field_size=HEAD_LINE_BYTES,
+                max_headers=HEAD_LINES,
+            )
 
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
             if request.url.userinfo:

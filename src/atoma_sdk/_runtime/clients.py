@@ -101,11 +101,11 @@ class HTTPClients:
                     raise ClientClosedError(_SDK_CLOSED)
                 client = self._sync
                 if client is None:
-                    transport = httpx.HTTPTransport(limits=self._limits)
-                    self._sync_bounded = deadline.install(transport)
-                    client = self._sync = httpx.Client(
-                        timeout=self._timeout, transport=transport, headers=self._headers
+                    client = httpx.Client(
+                        timeout=self._timeout, limits=self._limits, headers=self._headers
                     )
+                    self._sync_bounded = _bound(client)
+                    self._sync = client
         return client
 
     def for_running_loop(self) -> httpx.AsyncClient:
@@ -145,11 +145,10 @@ class HTTPClients:
             )
 
     def _new_loop_client(self, loop: asyncio.AbstractEventLoop | None) -> _LoopClient:
-        transport = httpx.AsyncHTTPTransport(limits=self._limits)
-        bounded = deadline.install(transport)
         client = httpx.AsyncClient(
-            timeout=self._timeout, transport=transport, headers=self._headers
+            timeout=self._timeout, limits=self._limits, headers=self._headers
         )
+        bounded = _bound(client)
         hook = None
         if loop is not None:
             hook = _close_with_loop(weakref.ref(self), loop)
@@ -299,6 +298,16 @@ class BorrowedClients:
 
     async def aclose(self) -> None:
         self._closed = True
+
+
+def _bound(client: httpx.Client | httpx.AsyncClient) -> bool:
+    """Install the whole-attempt deadline (deadline.py) on each transport of one of the
+    SDK's clients: its own, and one per proxy of the environment (`HTTPS_PROXY`, ...,
+    which httpx reads only for a client made without a transport). False if any refused.
+    """
+    transports = [getattr(client, "_transport", None)]
+    transports += [t for t in getattr(client, "_mounts", {}).values() if t is not None]
+    return all([t is not None and deadline.install(t) for t in transports])
 
 
 async def _close_with_loop(

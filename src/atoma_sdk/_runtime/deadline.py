@@ -5,6 +5,11 @@ header lines) can hold a request far past it. The SDK's clients get a network ba
 whose streams shorten every read and write to the time left before the current
 attempt's deadline, which the pipeline sets in a context variable around each attempt.
 Clients passed in by users keep their own transport; for them only the body is bounded.
+
+The same streams note whether anything was read since the request was written, so that
+a response already waiting before the request went out (bytes a server sent past its
+previous response's `Content-Length`, which httpcore keeps for the next exchange on the
+connection) is refused rather than taken for this request's answer (`check_replied`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["attempt_deadline", "install", "seconds_left"]
+__all__ = ["attempt_deadline", "check_replied", "install", "seconds_left"]
 
 _DEADLINE: ContextVar[float | None] = ContextVar("atoma_sdk_attempt_deadline", default=None)
 
@@ -59,16 +64,32 @@ def _bounded(timeout: float | None) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
+def check_replied(response: httpx.Response) -> None:
+    """Raise `httpx.RemoteProtocolError` if `response` was parsed from bytes received
+    before its request was sent: the answer to no request of ours (see the docstring)."""
+    stream = response.extensions.get("network_stream")
+    if isinstance(stream, (_Stream, _AsyncStream)) and not stream.replied:
+        raise httpx.RemoteProtocolError(
+            "The server sent more than its previous response declared (Content-Length): "
+            "the bytes read as this response were there before the request was sent",
+            request=response.request,
+        )
+
+
 class _Stream(httpcore.NetworkStream):
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self._inner = inner
+        #: something was read since the last write (the request)
+        self.replied = False
         # Asked for every idle connection on every request: no extra call in between.
         self.get_extra_info = inner.get_extra_info  # type: ignore[method-assign]
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        self.replied = True
         return self._inner.read(max_bytes, _bounded(timeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.replied = False
         self._inner.write(buffer, _bounded(timeout))
 
     def close(self) -> None:
@@ -83,15 +104,18 @@ class _Stream(httpcore.NetworkStream):
 class _AsyncStream(httpcore.AsyncNetworkStream):
     def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
         self._inner = inner
+        self.replied = False  # as in `_Stream`
         # Asked for every idle connection on every request: no extra call in between.
         self.get_extra_info = inner.get_extra_info  # type: ignore[method-assign]
 
     # Plain functions handing back the inner coroutine: no extra coroutine frame to
     # resume each time a read or write waits for the network.
     def read(self, max_bytes: int, timeout: float | None = None) -> Coroutine[Any, Any, bytes]:
+        self.replied = True
         return self._inner.read(max_bytes, _bounded(timeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> Coroutine[Any, Any, None]:
+        self.replied = False
         return self._inner.write(buffer, _bounded(timeout))
 
     async def aclose(self) -> None:

@@ -17,7 +17,7 @@ import httpx
 
 from .attempts_observer import ATTEMPT_OBSERVER
 from .clock import Clock
-from .deadline import attempt_deadline
+from .deadline import attempt_deadline, check_replied
 from .errors import ResponseTooLargeError, connection_error, lower_layer_error, status_error
 from .operation import Operation, ResponseT
 from .responses import parse_body
@@ -288,6 +288,7 @@ def _guard(response: httpx.Response, started: float, clock: Clock, reading: Read
     """Bound the body about to be read: by time (`budget`), and by size (a declared
     `Content-Length` over the cap, a compressed body decoded in small steps). False for a
     2XX stream, left for the caller to read (without the attempt's time bound)."""
+    check_replied(response)
     streaming = reading.stream and response.is_success
     encoding = response.headers.get("content-encoding", "identity").lower()
     if any(token.strip() in _UNBOUNDED_ENCODINGS for token in encoding.split(",")):

@@ -1,0 +1,266 @@
+"""Odd but legal HTTP, and broken framing, from real local servers, on every backend:
+bytes past a declared length, HTTP/1.0 bodies ended by a close, informational (1XX)
+responses, `Connection: close` on every answer, large heads, answers a JSON API should
+not give (an HTML page, 204, 304), and a Ctrl-C in the middle of a sync call."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+
+import httpx
+import pytest
+from fault_server import Behaviour, Exchange, respond, slow_body, slow_headers, trickle_headers
+from fault_support import (
+    OK_BODY,
+    REQUIRED,
+    Flavour,
+    MakeSDK,
+    StartServer,
+    assert_connection_error,
+    assert_pool_clean,
+    stopwatch,
+)
+
+from atoma_sdk import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AtomaSDK,
+    ResponseValidationError,
+)
+from atoma_sdk._runtime.aiohttp_client import HEAD_LINE_BYTES, HEAD_LINES
+
+
+def answer(prompt: str) -> bytes:
+    return json.dumps({**OK_BODY, "data": [{"url": "u", "revised_prompt": prompt}]}).encode()
+
+
+def response_bytes(body: bytes, version: str = "HTTP/1.1", length: bool = True) -> bytes:
+    head = f"{version} 200 OK\r\nContent-Type: application/json\r\n"
+    if length:
+        head += f"Content-Length: {len(body)}\r\n"
+    return (head + "\r\n").encode() + body
+
+
+def raw(data: bytes, keep_alive: bool = True) -> Behaviour:
+    """Send `data` as it is; keep the connection open, or close it (FIN)."""
+
+    def behaviour(exchange: Exchange) -> bool:
+        exchange.send(data)
+        if not keep_alive:
+            exchange.close()
+        return keep_alive
+
+    return behaviour
+
+
+def echo_prompt(exchange: Exchange) -> bool:
+    """Answer with the request's own prompt, so a call can tell its answer from another's."""
+    exchange.send(response_bytes(answer(exchange.request.json()["prompt"])))
+    return True
+
+
+async def prompt_of(flavour: Flavour, sdk: AtomaSDK, prompt: str) -> str | None:
+    result = await flavour.generate(sdk, **{**REQUIRED, "prompt": prompt})
+    return result.data[0].revised_prompt
+
+
+# -- framing ------------------------------------------------------------------------------
+
+
+async def test_bytes_past_a_declared_length_never_answer_the_next_request(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    """A server sends a whole second response past its first one's `Content-Length` (a
+    broken server or proxy). httpcore keeps those bytes for the connection's next
+    exchange; the SDK refuses a response that was there before its request went out
+    (`APIConnectionError`, also `httpx.RemoteProtocolError`), and aiohttp drops the
+    connection. Never is it taken for the answer to the next call."""
+    smuggled = response_bytes(answer("first")) + response_bytes(answer("NOT YOURS"))
+    server = start_server(raw(smuggled), echo_prompt)
+    sdk = make_sdk(server.url)
+    assert await prompt_of(flavour, sdk, "first") == "first"
+    try:
+        second = await prompt_of(flavour, sdk, "second")
+    except APIConnectionError as error:
+        assert flavour.backend == "httpx", error
+        assert_connection_error(error, APIConnectionError, httpx.RemoteProtocolError)
+        assert "before the request was sent" in str(error)
+    else:
+        assert (flavour.backend, second) == ("aiohttp", "second")
+    assert await prompt_of(flavour, sdk, "third") == "third"
+    assert server.connections_accepted == 2
+
+
+async def test_an_http_1_0_body_ended_by_closing(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    body = answer("old")
+    server = start_server(raw(response_bytes(body, "HTTP/1.0", length=False), keep_alive=False))
+    sdk = make_sdk(server.url)
+    assert [await prompt_of(flavour, sdk, "p") for _ in range(2)] == ["old", "old"]
+    assert server.connections_accepted == 2
+
+
+@pytest.mark.parametrize(
+    "informational",
+    [b"HTTP/1.1 100 Continue\r\n\r\n", b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"],
+    ids=["100", "103"],
+)
+async def test_informational_responses_before_the_answer_are_skipped(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer, informational: bytes
+) -> None:
+    server = start_server(raw(informational + response_bytes(answer("final"))))
+    sdk = make_sdk(server.url)
+    assert [await prompt_of(flavour, sdk, "p") for _ in range(2)] == ["final", "final"]
+    assert server.connections_accepted == 1
+
+
+async def test_connection_close_on_every_answer(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    server = start_server(respond(200, answer("x"), {"Connection": "close"}))
+    sdk = make_sdk(server.url)
+    assert [await prompt_of(flavour, sdk, "p") for _ in range(3)] == ["x"] * 3
+    assert server.connections_accepted == 3
+
+
+# -- large heads ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Content-Security-Policy": "a" * (HEAD_LINE_BYTES - 100)},
+        {f"X-Header-{i}": "v" for i in range(HEAD_LINES - 10)},
+    ],
+    ids=["one-long-line", "many-lines"],
+)
+async def test_a_large_head_within_both_backends_limits_is_read(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer, headers: dict[str, str]
+) -> None:
+    """aiohttp's own limits (8,190 bytes a line, 128 lines) are raised to take heads httpx
+    takes (100 KiB in all): the same server works on every backend."""
+    server = start_server(respond(200, answer("big"), headers))
+    sdk = make_sdk(server.url)
+    assert await prompt_of(flavour, sdk, "p") == "big"
+
+
+async def test_a_head_bomb_is_a_connection_error(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    server = start_server(respond(200, answer("x"), {"X-Bomb": "a" * 200_000}))
+    sdk = make_sdk(server.url)
+    with pytest.raises(APIConnectionError) as info:
+        await flavour.generate(sdk, **REQUIRED)
+    assert_connection_error(info.value, APIConnectionError, httpx.RemoteProtocolError)
+
+
+# -- answers a JSON API should not give -------------------------------------------------
+
+
+async def test_an_html_page_with_200_is_a_response_validation_error(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    """A captive portal or a proxy's page: the body is kept for the user to see."""
+    page = b"<html><body>Sign in to the Wi-Fi</body></html>"
+    server = start_server(respond(200, page, content_type="text/html"))
+    sdk = make_sdk(server.url)
+    with pytest.raises(ResponseValidationError, match="'text/html'") as info:
+        await flavour.generate(sdk, **REQUIRED)
+    assert (info.value.status_code, info.value.body) == (200, page.decode())
+
+
+async def test_204_on_an_operation_with_a_body_is_a_response_validation_error(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    server = start_server(respond(204, b"", content_type=None))
+    sdk = make_sdk(server.url)
+    with pytest.raises(ResponseValidationError) as info:
+        await flavour.generate(sdk, **REQUIRED)
+    assert info.value.status_code == 204
+
+
+async def test_304_is_an_api_error(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    server = start_server(respond(304, b"", content_type=None))
+    sdk = make_sdk(server.url)
+    with pytest.raises(APIError) as info:
+        await flavour.generate(sdk, **REQUIRED)
+    assert info.value.status_code == 304
+    assert server.request_count == 1  # not retried
+
+
+# -- Ctrl-C -----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
+@pytest.mark.parametrize("phase", ["headers", "body"])
+def test_ctrl_c_during_a_sync_call_leaves_no_dirty_connection(
+    make_sdk: MakeSDK, start_server: StartServer, phase: str
+) -> None:
+    """SIGINT while a sync call waits for the head, or in the middle of the body: the
+    `KeyboardInterrupt` reaches the caller, the half-read connection is closed rather
+    than pooled, and the next call gets its own answer on a new connection."""
+    stall: Behaviour = (
+        slow_headers(2.0, respond(200, answer("late")))
+        if phase == "headers"
+        else slow_body(2.0, answer("late"))
+    )
+    server = start_server(stall, echo_prompt)
+    sdk = make_sdk(server.url)
+    main = threading.main_thread().ident
+    assert main == threading.get_ident()
+    timer = threading.Timer(0.3, signal.pthread_kill, args=(main, signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            sdk.images.generate(**REQUIRED)
+    finally:
+        timer.join()
+    assert_pool_clean(sdk._core._client)
+    assert sdk.images.generate(**{**REQUIRED, "prompt": "next"}).data[0].revised_prompt == "next"
+    assert server.connections_accepted == 2
+
+
+async def test_the_sync_api_inside_a_running_event_loop(
+    make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    """As in a notebook cell: the sync API blocks the loop for the call, and works."""
+    server = start_server(echo_prompt)
+    sdk = make_sdk(server.url)
+    assert sdk.images.generate(**{**REQUIRED, "prompt": "in-loop"}).data[0].revised_prompt == (
+        "in-loop"
+    )
+    assert (await sdk.images.generate_async(**REQUIRED)).data[0].revised_prompt == "p"
+
+
+# -- the environment's proxy --------------------------------------------------------------
+
+
+@pytest.mark.not_on_aiohttp(
+    "DefaultAioHttpClient is a client given to the SDK, and httpx reads no proxy "
+    "environment for a client made with its own transport (documented)"
+)
+async def test_the_sdks_own_clients_go_through_the_environments_proxy(
+    flavour: Flavour,
+    make_sdk: MakeSDK,
+    start_server: StartServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`HTTP_PROXY` is honoured as by a plain httpx client, and the whole-attempt deadline
+    holds through the proxy: one that trickles its head is cut at the call's timeout."""
+    proxy = start_server(echo_prompt)
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    sdk = make_sdk("http://api.example.test", timeout_ms=500)
+    assert await prompt_of(flavour, sdk, "proxied") == "proxied"
+    assert proxy.requests[0].target == "http://api.example.test/v1/images/generations"
+    proxy.set_script(trickle_headers(interval=0.05, duration=3.0))
+    with stopwatch() as watch, pytest.raises(APITimeoutError):
+        await flavour.generate(sdk, **REQUIRED)
+    print(f"trickling proxy cut after {watch.elapsed:.2f} s (timeout 0.5 s, trickle 3 s)")
