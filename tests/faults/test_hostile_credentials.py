@@ -237,3 +237,32 @@ async def test_the_libraries_logs_show_no_token_nor_url_password(
     cookie_lines = [line for line in recorder.lines if "cookie-secret" in line]
     assert all(line.startswith("receive_response_headers") for line in cookie_lines)
     assert (flavour.backend == "aiohttp") == (cookie_lines == [])  # aiohttp has no such line
+
+
+async def test_a_users_client_auth_is_what_the_api_receives(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    """The user's `auth=` runs as httpx sends, after the SDK set its token: it wins (for a
+    gateway with credentials of its own), and the client's event hooks see the call."""
+    api = start_server(json_response(200, OK_BODY))
+    seen: list[str] = []
+    options: dict[str, Any] = {"auth": ("user", "basic-secret"), "base_url": "http://x.test"}
+    if flavour.is_async:
+
+        async def hook(request: httpx.Request) -> None:
+            seen.append(request.url.path)
+
+        async_class = DefaultAioHttpClient if flavour.backend == "aiohttp" else httpx.AsyncClient
+        user: Any = async_class(event_hooks={"request": [hook]}, **options)
+    else:
+        user = httpx.Client(event_hooks={"request": [lambda r: seen.append(r.url.path)]}, **options)
+    key = "async_client" if flavour.is_async else "client"
+    sdk = make_sdk(api.url, **{key: user})
+    await flavour.generate(sdk, **REQUIRED)
+    basic = "Basic " + base64.b64encode(b"user:basic-secret").decode()
+    assert api.requests[0].headers["authorization"] == basic
+    assert seen == ["/v1/images/generations"]
+    if flavour.is_async:
+        await user.aclose()
+    else:
+        user.close()

@@ -127,6 +127,62 @@ async def test_connection_close_on_every_answer(
     assert server.connections_accepted == 3
 
 
+OK_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+LEGAL_ODDITIES = [
+    pytest.param(b"HTTP/1.1 200\r\nContent-Type: application/json\r\n", id="no-reason"),
+    pytest.param(OK_HEAD + b"X-Folded: a\r\n b\r\n", id="folded-header"),
+]
+BROKEN_HEADS = [
+    pytest.param(OK_HEAD + b"Content-Length: 5\r\n", id="two-different-lengths"),
+    pytest.param(OK_HEAD + b"X-A: a\x00b\r\n", id="nul-in-a-header"),
+]
+
+
+@pytest.mark.parametrize("head", LEGAL_ODDITIES)
+async def test_legal_oddities_of_the_head_are_read(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer, head: bytes
+) -> None:
+    body = answer("odd")
+    server = start_server(raw(head + b"Content-Length: %d\r\n\r\n" % len(body) + body))
+    sdk = make_sdk(server.url)
+    assert await prompt_of(flavour, sdk, "p") == "odd"
+
+
+async def test_a_chunked_body_with_extensions_and_trailers_is_read(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    body = answer("chunked")
+    chunks = b"%x;ext=1\r\n%s\r\n0\r\nX-Trailer: t\r\n\r\n" % (len(body), body)
+    server = start_server(raw(OK_HEAD + b"Transfer-Encoding: chunked\r\n\r\n" + chunks))
+    sdk = make_sdk(server.url)
+    assert [await prompt_of(flavour, sdk, "p") for _ in range(2)] == ["chunked"] * 2
+    assert server.connections_accepted == 1
+
+
+@pytest.mark.parametrize(
+    "answer_bytes",
+    [
+        *BROKEN_HEADS,
+        pytest.param(b"\x00\x00\x12\x04\x00\x00\x00\x00\x00", id="an-http2-frame"),
+        pytest.param(b"", id="closed-without-a-byte"),
+    ],
+)
+async def test_a_broken_head_is_a_protocol_error_on_every_backend(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer, answer_bytes: bytes
+) -> None:
+    """The same class whichever library parsed it; the next call, on a new connection,
+    gets its own answer."""
+    body = answer("after")
+    if answer_bytes.startswith(b"HTTP/"):
+        answer_bytes += b"Content-Length: %d\r\n\r\n" % len(body) + body
+    server = start_server(raw(answer_bytes, keep_alive=False), echo_prompt)
+    sdk = make_sdk(server.url)
+    with pytest.raises(APIConnectionError) as info:
+        await flavour.generate(sdk, **REQUIRED)
+    assert_connection_error(info.value, APIConnectionError, httpx.RemoteProtocolError)
+    assert await prompt_of(flavour, sdk, "after") == "after"
+
+
 # -- large heads ------------------------------------------------------------------------
 
 
