@@ -29,7 +29,9 @@ from atoma_sdk import (
     APITimeoutError,
     AtomaSDK,
     ResponseValidationError,
+    SDKError,
 )
+from atoma_sdk._runtime import deadline
 from atoma_sdk._runtime.aiohttp_client import HEAD_LINE_BYTES, HEAD_LINES
 
 
@@ -70,14 +72,43 @@ async def prompt_of(flavour: Flavour, sdk: AtomaSDK, prompt: str) -> str | None:
 # -- framing ------------------------------------------------------------------------------
 
 
-async def test_bytes_past_a_declared_length_never_answer_the_next_request(
-    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+EXTRA_BYTES = [
+    pytest.param(
+        response_bytes(answer("first")) + response_bytes(answer("NOT YOURS")),
+        id="a-whole-response-past-the-length",
+    ),
+    pytest.param(
+        b"HTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n" + b'{"x": 1}\n',
+        id="a-body-on-a-204",
+    ),
+]
+
+
+@pytest.mark.parametrize("first", EXTRA_BYTES)
+async def test_bytes_past_a_response_never_reach_the_next_call(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer, first: bytes
 ) -> None:
-    """A server sends a whole second response past its first one's `Content-Length` (a
-    broken server or proxy). httpcore keeps those bytes for the connection's next
-    exchange; the SDK refuses a response that was there before its request went out
-    (`APIConnectionError`, also `httpx.RemoteProtocolError`), and aiohttp drops the
-    connection. Never is it taken for the answer to the next call."""
+    """A server (or proxy) sends more than its response declared: a second whole response,
+    or a body after a 204. httpcore keeps such bytes for the connection's next exchange;
+    the SDK's clients drop a connection holding them (aiohttp drops it itself), so the
+    next call gets its own answer on a new connection, whatever the first one got."""
+    server = start_server(raw(first), echo_prompt)
+    sdk = make_sdk(server.url)
+    try:
+        await prompt_of(flavour, sdk, "first")
+    except SDKError as error:  # the 204 has no JSON; aiohttp refuses the body on it
+        assert first.startswith(b"HTTP/1.1 204"), error
+    assert await prompt_of(flavour, sdk, "second") == "second"
+    assert server.connections_accepted == 2
+
+
+async def test_a_response_there_before_the_request_is_refused(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second line of defence, for bytes that come after the pool chose the connection
+    (or an httpcore whose parser the SDK cannot find): a response read without a byte
+    received since the request was written answers no request of ours."""
+    monkeypatch.setattr(deadline, "_parser_of", lambda stream, pool: None)
     smuggled = response_bytes(answer("first")) + response_bytes(answer("NOT YOURS"))
     server = start_server(raw(smuggled), echo_prompt)
     sdk = make_sdk(server.url)
@@ -88,7 +119,7 @@ async def test_bytes_past_a_declared_length_never_answer_the_next_request(
         assert flavour.backend == "httpx", error
         assert_connection_error(error, APIConnectionError, httpx.RemoteProtocolError)
         assert "before the request was sent" in str(error)
-    else:
+    else:  # aiohttp: not the SDK's network streams; it drops such a connection itself
         assert (flavour.backend, second) == ("aiohttp", "second")
     assert await prompt_of(flavour, sdk, "third") == "third"
     assert server.connections_accepted == 2

@@ -6,10 +6,12 @@ whose streams shorten every read and write to the time left before the current
 attempt's deadline, which the pipeline sets in a context variable around each attempt.
 Clients passed in by users keep their own transport; for them only the body is bounded.
 
-The same streams note whether anything was read since the request was written, so that
-a response already waiting before the request went out (bytes a server sent past its
-previous response's `Content-Length`, which httpcore keeps for the next exchange on the
-connection) is refused rather than taken for this request's answer (`check_replied`).
+The same streams guard against bytes a server sent past the end of its response (a
+wrong `Content-Length`, a body on a 204), which httpcore would keep and read as the next
+response on the connection: an idle connection holding such bytes reports itself
+readable, as one the server closed does, so the pool drops it instead of reusing it;
+and a response already there before its request was sent is refused rather than taken
+for this request's answer (`check_replied`).
 """
 
 from __future__ import annotations
@@ -76,13 +78,44 @@ def check_replied(response: httpx.Response) -> None:
         )
 
 
-class _Stream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+class _Leftovers:
+    """What both streams share: `replied`, and `get_extra_info("is_readable")` also true
+    while the HTTP/1.1 parser of the connection holds bytes past its last response."""
+
+    def __init__(self, inner: Any, pool: Any) -> None:
         self._inner = inner
+        self._pool = pool
         #: something was read since the last write (the request)
         self.replied = False
-        # Asked for every idle connection on every request: no extra call in between.
-        self.get_extra_info = inner.get_extra_info  # type: ignore[method-assign]
+        #: the connection's h11 parser; False: it has none (HTTP/2); None: not found yet
+        self._parser: Any = None
+
+    def get_extra_info(self, info: str) -> Any:
+        # Asked for every idle connection whenever a request starts or ends.
+        if info == "is_readable" and self._left_over():
+            return True
+        return self._inner.get_extra_info(info)
+
+    def _left_over(self) -> bool:
+        parser = self._parser
+        if parser is None:
+            parser = self._parser = _parser_of(self, self._pool)
+        return parser is not None and parser is not False and bool(parser.trailing_data[0])
+
+
+def _parser_of(stream: _Leftovers, pool: Any) -> Any:
+    """The h11 connection reading `stream` among the pool's connections (httpcore keeps
+    it in private attributes: if they change, None, and nothing is checked)."""
+    for connection in getattr(pool, "connections", ()):
+        for _ in range(3):  # a proxy's connection wraps the HTTP/1.1 one
+            if getattr(connection, "_network_stream", None) is stream:
+                return getattr(connection, "_h11_state", False)
+            connection = getattr(connection, "_connection", None)
+    return None
+
+
+class _Stream(_Leftovers, httpcore.NetworkStream):
+    _inner: httpcore.NetworkStream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         self.replied = True
@@ -98,15 +131,12 @@ class _Stream(httpcore.NetworkStream):
     def start_tls(
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
-        return _Stream(self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout)))
+        inner = self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout))
+        return _Stream(inner, self._pool)
 
 
-class _AsyncStream(httpcore.AsyncNetworkStream):
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
-        self._inner = inner
-        self.replied = False  # as in `_Stream`
-        # Asked for every idle connection on every request: no extra call in between.
-        self.get_extra_info = inner.get_extra_info  # type: ignore[method-assign]
+class _AsyncStream(_Leftovers, httpcore.AsyncNetworkStream):
+    _inner: httpcore.AsyncNetworkStream
 
     # Plain functions handing back the inner coroutine: no extra coroutine frame to
     # resume each time a read or write waits for the network.
@@ -124,14 +154,14 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
     async def start_tls(
         self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.AsyncNetworkStream:
-        return _AsyncStream(
-            await self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout))
-        )
+        inner = await self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout))
+        return _AsyncStream(inner, self._pool)
 
 
 class _Backend(httpcore.NetworkBackend):
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+    def __init__(self, inner: httpcore.NetworkBackend, pool: Any) -> None:
         self._inner = inner
+        self._pool = pool
 
     def connect_tcp(
         self,
@@ -141,22 +171,25 @@ class _Backend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
-        return _Stream(
-            self._inner.connect_tcp(host, port, _bounded(timeout), local_address, socket_options)
+        inner = self._inner.connect_tcp(
+            host, port, _bounded(timeout), local_address, socket_options
         )
+        return _Stream(inner, self._pool)
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Any = None
     ) -> httpcore.NetworkStream:
-        return _Stream(self._inner.connect_unix_socket(path, _bounded(timeout), socket_options))
+        inner = self._inner.connect_unix_socket(path, _bounded(timeout), socket_options)
+        return _Stream(inner, self._pool)
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
 
 
 class _AsyncBackend(httpcore.AsyncNetworkBackend):
-    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, pool: Any) -> None:
         self._inner = inner
+        self._pool = pool
 
     async def connect_tcp(
         self,
@@ -166,18 +199,16 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Any = None,
     ) -> httpcore.AsyncNetworkStream:
-        return _AsyncStream(
-            await self._inner.connect_tcp(
-                host, port, _bounded(timeout), local_address, socket_options
-            )
+        inner = await self._inner.connect_tcp(
+            host, port, _bounded(timeout), local_address, socket_options
         )
+        return _AsyncStream(inner, self._pool)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Any = None
     ) -> httpcore.AsyncNetworkStream:
-        return _AsyncStream(
-            await self._inner.connect_unix_socket(path, _bounded(timeout), socket_options)
-        )
+        inner = await self._inner.connect_unix_socket(path, _bounded(timeout), socket_options)
+        return _AsyncStream(inner, self._pool)
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
@@ -193,9 +224,9 @@ def install(transport: httpx.BaseTransport | httpx.AsyncBaseTransport) -> bool:
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
     if isinstance(backend, httpcore.NetworkBackend):
-        pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
+        pool._network_backend = _Backend(backend, pool)  # type: ignore[union-attr]
         return True
     if isinstance(backend, httpcore.AsyncNetworkBackend):
-        pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]
+        pool._network_backend = _AsyncBackend(backend, pool)  # type: ignore[union-attr]
         return True
     return False
