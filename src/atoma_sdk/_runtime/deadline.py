@@ -91,16 +91,14 @@ class _Leftovers:
         self._parser: Any = None
 
     def get_extra_info(self, info: str) -> Any:
-        # Asked for every idle connection whenever a request starts or ends.
-        if info == "is_readable" and self._left_over():
-            return True
+        # Asked for every idle connection whenever a request starts or ends: inlined.
+        if info == "is_readable":
+            parser = self._parser
+            if parser is None:
+                parser = self._parser = _parser_of(self, self._pool)
+            if parser and parser.trailing_data[0]:
+                return True
         return self._inner.get_extra_info(info)
-
-    def _left_over(self) -> bool:
-        parser = self._parser
-        if parser is None:
-            parser = self._parser = _parser_of(self, self._pool)
-        return parser is not None and parser is not False and bool(parser.trailing_data[0])
 
 
 def _parser_of(stream: _Leftovers, pool: Any) -> Any:
