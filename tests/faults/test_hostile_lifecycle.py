@@ -373,3 +373,83 @@ async def test_closing_the_original_closes_its_copies(
         assert client is not None and not client.is_closed
     else:
         assert client is not None and client.is_closed
+
+
+# -- many threads, many loops ---------------------------------------------------------------
+
+
+def by_prompt(exchange: Exchange) -> bool:
+    """A fault chosen by the prompt's number: every 4th reset, every 4th+1 a 500, every
+    4th+2 a short stall, the rest answered with their own prompt."""
+    prompt = exchange.request.json()["prompt"]
+    kind = int(prompt.rsplit("-", 1)[1]) % 4
+    if kind == 0:
+        exchange.reset()
+        return False
+    if kind == 1:
+        return json_response(500, {"error": "boom"})(exchange)
+    if kind == 2:
+        exchange.wait(0.05)
+    return echo_prompt()(exchange)
+
+
+def own_answer_or_sdk_error(prompt: str, outcome: Any) -> bool:
+    if isinstance(outcome, SDKError):
+        return int(prompt.rsplit("-", 1)[1]) % 4 in (0, 1)
+    return bool(outcome.data[0].revised_prompt == prompt)
+
+
+def test_one_sdk_from_many_threads_with_faults(start_server: StartServer) -> None:
+    """16 threads share one SDK (one pool) against a server that resets, fails and stalls:
+    every call ends with its own answer or, for the faulty ones only, an `SDKError`; no
+    connection is left busy, and none stays open beyond the pool's keep-alive limit."""
+    server = start_server(by_prompt)
+    sdk = AtomaSDK(bearer_auth=TOKEN, server_url=server.url)
+
+    def call(prompt: str) -> tuple[str, Any]:
+        try:
+            return prompt, sdk.images.generate(**{**REQUIRED, "prompt": prompt})
+        except Exception as error:
+            return prompt, error
+
+    with stopwatch() as watch, ThreadPoolExecutor(16) as pool:
+        outcomes = list(pool.map(call, [f"t-{i}" for i in range(400)]))
+    wrong = [(p, o) for p, o in outcomes if not own_answer_or_sdk_error(p, o)]
+    print(f"\n400 calls from 16 threads: {watch.elapsed:.2f} s,", end=" ")
+    print(f"{server.connections_accepted} connections, {server.request_count} requests")
+    assert wrong == []
+    busy = [c for c in sdk._core._client._transport._pool.connections if not c.is_idle()]
+    assert busy == []
+    assert established_to(server.port) <= 20  # httpx's keep-alive limit
+    sdk.close()
+    assert wait_until(lambda: established_to(server.port) == 0)
+
+
+def test_one_sdk_from_many_event_loops_at_once(start_server: StartServer) -> None:
+    """6 threads each run their own loop with 20 concurrent calls through one SDK: each
+    loop gets its own client, every answer is its caller's, and every socket is closed
+    when the loops have shut down."""
+    server = start_server(by_prompt)
+    sdk = AtomaSDK(bearer_auth=TOKEN, server_url=server.url)
+    outcomes: list[tuple[str, Any]] = []
+
+    async def calls(thread: int) -> None:
+        async def one(prompt: str) -> tuple[str, Any]:
+            try:
+                return prompt, await sdk.images.generate_async(**{**REQUIRED, "prompt": prompt})
+            except Exception as error:
+                return prompt, error
+
+        prompts = [f"l{thread}-{i}" for i in range(20)]
+        outcomes.extend(await asyncio.gather(*(one(p) for p in prompts)))
+
+    threads = [threading.Thread(target=asyncio.run, args=(calls(t),)) for t in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(outcomes) == 120
+    assert [(p, o) for p, o in outcomes if not own_answer_or_sdk_error(p, o)] == []
+    assert wait_until(lambda: established_to(server.port) == 0)
+    sdk.close()
