@@ -211,3 +211,21 @@ async def test_async_for_without_async_with_closes_a_moment_later(
         f"\nasync break without async with: released after {turns} event-loop turns, "
         f"seen by the server {(held.closed_at - left) * 1000:.1f} ms later"
     )
+
+
+async def test_a_byte_order_mark_before_the_first_event_is_ignored(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    """Some servers start a UTF-8 stream with a BOM; the format says to ignore it. Before,
+    it became part of the first field's name, and the first event was silently lost."""
+    event = b"data: " + json.dumps(COMPLETED).encode() + b"\n\n"
+    server = start_server(event_stream(b"\xef\xbb\xbf" + event + event))
+    sdk = make_sdk(server.url)
+    if flavour.is_async:
+        stream = await sdk.images.generate_stream_async(**REQUIRED)
+        async with stream:
+            received = [e async for e in stream]
+    else:
+        with sdk.images.generate_stream(**REQUIRED) as sync_stream:
+            received = list(sync_stream)
+    assert [type(e) for e in received] == [models.ImageCompletedEvent] * 2

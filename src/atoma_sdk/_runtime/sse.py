@@ -1,8 +1,9 @@
 """Server-sent events: an incremental decoder and the streams generated methods return.
 
-The decoder follows the HTML event-stream format: lines end with CR, LF or CRLF (also
-when split across network chunks), `data:` lines are joined with newlines, lines
-starting with `:` are comments, and an empty line ends an event.
+The decoder follows the HTML event-stream format: a byte order mark at the start is
+ignored, lines end with CR, LF or CRLF (also when split across network chunks), `data:`
+lines are joined with newlines, lines starting with `:` are comments, and an empty line
+ends an event.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class SSEDecoder:
     """
 
     def __init__(self, max_event_size: int = DEFAULT_MAX_EVENT_SIZE) -> None:
-        self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._text = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
         # Text after the last blank line (the start of the next event), kept in pieces and
         # joined only once a blank line ends it: a long event costs linear time, not
         # quadratic. No piece is empty, and together they hold no blank line.
