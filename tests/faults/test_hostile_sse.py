@@ -15,11 +15,11 @@ import threading
 import time
 
 import pytest
-from fault_server import Behaviour, Exchange, head
+from fault_server import Behaviour, Exchange, head, respond
 from fault_support import REQUIRED, Flavour, MakeSDK, StartServer, busy_connections, stopwatch
 from hostile_support import MiB, event_stream
 
-from atoma_sdk import models
+from atoma_sdk import ResponseValidationError, models
 from atoma_sdk._runtime.sse import SSEDecoder
 
 COMPLETED = {"type": "image_generation.completed", "b64_json": "ZmluYWw="}
@@ -229,3 +229,30 @@ async def test_a_byte_order_mark_before_the_first_event_is_ignored(
         with sdk.images.generate_stream(**REQUIRED) as sync_stream:
             received = list(sync_stream)
     assert [type(e) for e in received] == [models.ImageCompletedEvent] * 2
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'{"created": 1, "data": [{"url": "u"}]}', "application/json"),
+        (b"<html><body>Proxy error</body></html>", "text/html; charset=utf-8"),
+    ],
+    ids=["json", "html"],
+)
+async def test_a_streaming_call_answered_without_events(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer, body: bytes, content_type: str
+) -> None:
+    """A server that ignores `stream` and answers JSON, or a proxy's HTML page: a
+    `ResponseValidationError` naming the type and carrying the body, not a connection
+    error about an event cut in the middle."""
+    server = start_server(respond(200, body, content_type=content_type))
+    sdk = make_sdk(server.url)
+    with pytest.raises(ResponseValidationError, match="Expected an event stream") as info:
+        if flavour.is_async:
+            stream = await sdk.images.generate_stream_async(**REQUIRED)
+            async with stream:
+                [e async for e in stream]
+        else:
+            with sdk.images.generate_stream(**REQUIRED) as sync_stream:
+                list(sync_stream)
+    assert (info.value.status_code, info.value.body) == (200, body.decode())

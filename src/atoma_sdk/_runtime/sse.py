@@ -24,6 +24,7 @@ from .errors import (
     raise_transport_failure,
     status_error,
 )
+from .operation import media_kind
 from .pipeline import DEFAULT_MAX_RESPONSE_BYTES
 
 if TYPE_CHECKING:
@@ -73,6 +74,8 @@ class SSEDecoder:
         self._max_event_size = max_event_size
         self._skip_lf = False  # the previous chunk ended with CR: a leading LF pairs with it
         self._id: str | None = None  # the last event id carries over to later events
+        #: after `end()`: the text of the event the stream stopped in, if any
+        self.unfinished = ""
 
     def feed(self, chunk: bytes) -> list[RawEvent]:
         """The events `chunk` completes. Raises `ResponseTooLargeError` once an event (or
@@ -124,10 +127,13 @@ class SSEDecoder:
         return events
 
     def end(self) -> bool:
-        """Finish the stream; True if it stopped in the middle of an event."""
+        """Finish the stream; True if it stopped in the middle of an event (whose text is
+        then `unfinished`)."""
         tail = "".join(self._partial) + self._text.decode(b"", final=True)
         self._keep([], 0)
-        return any(line and line[0] != ":" for line in tail.replace("\r", "\n").split("\n"))
+        cut = any(line and line[0] != ":" for line in tail.replace("\r", "\n").split("\n"))
+        self.unfinished = tail if cut else ""
+        return cut
 
     def _keep(self, partial: list[str], size: int) -> None:
         self._check_size(size)
@@ -199,6 +205,16 @@ class _Stream(Generic[EventT]):
 
     def _finish(self) -> None:
         if not self._done and self._decoder.end():
+            content_type = self.response.headers.get("content-type", "")
+            if media_kind(content_type) == "json" or content_type.lower().startswith("text/html"):
+                # The server (or a proxy in between) answered, but not with events.
+                raise ResponseValidationError(
+                    f"Expected an event stream, got a {self.response.status_code} "
+                    f"response of type {content_type!r}",
+                    self.response.status_code,
+                    self._decoder.unfinished,
+                    self.response,
+                )
             error = httpx.RemoteProtocolError(
                 "The event stream ended in the middle of an event", request=self.response.request
             )
