@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -36,7 +37,8 @@ from typing import Any
 
 import httpx
 
-from atoma_sdk import AtomaSDK, DefaultAioHttpClient
+from atoma_sdk import AtomaSDK, DefaultAioHttpClient, models
+from atoma_sdk._runtime.batch import run_batch
 from atoma_sdk.mock import MockAPI, MockServer
 
 BENCH_SERVER = Path(__file__).with_name("server.py")
@@ -160,22 +162,53 @@ def load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-async def run(url: str, prompts: int, concurrency: int, backend: str) -> tuple[int, float, float]:
-    """(results ok, wall seconds, client CPU seconds) of one batch."""
+@dataclass(frozen=True)
+class Run:
+    ok: int
+    wall: float
+    cpu: float  # the client's CPU seconds
+    latencies: list[float]  # each call's seconds, start to result
+
+    def line(self, prompts: int, concurrency: int, delay: float) -> str:
+        """Wall time against the bound, and where the time beyond it went: inside the
+        calls (latency over the server's delay: client CPU, waiting for the loop, the
+        network) or between them (a slot idle: the batch's own work, the last wave)."""
+        bound = prompts / concurrency * delay
+        mean = sum(self.latencies) / len(self.latencies)
+        idle = self.wall - sum(self.latencies) / concurrency
+        return (
+            f"ok {self.ok}/{prompts}  wall {self.wall:5.2f} s  {self.wall / bound:.2f}x the "
+            f"bound  client CPU {self.cpu / prompts * 1e6:4.0f} us/call  call latency "
+            f"{(mean - delay) * 1000:+4.0f} ms over the delay  slot idle {idle:.2f} s"
+        )
+
+
+async def run(url: str, prompts: int, concurrency: int, backend: str) -> Run:
+    """One batch: what `generate_many_async` runs, each call timed."""
     client: httpx.AsyncClient | None = DefaultAioHttpClient() if backend == "aiohttp" else None
+    latencies: list[float] = []
     async with AtomaSDK(bearer_auth="", server_url=url, async_client=client) as sdk:
+
+        async def generate(**arguments: Any) -> models.CreateImageResponse:
+            started = time.perf_counter()
+            try:
+                return await sdk.images.generate_async(**arguments)
+            finally:
+                latencies.append(time.perf_counter() - started)
+
         warm = ({"model": "m", "prompt": "warm", "size": "256x256"} for _ in range(concurrency))
-        async for _ in sdk.images.generate_many_async(warm, concurrency=concurrency):
+        async for _ in run_batch(generate, warm, concurrency=concurrency):
             pass  # connections open, code paths warm
+        latencies.clear()
         requests = ({"model": "m", "prompt": f"p{i}", "size": "256x256"} for i in range(prompts))
         started, cpu = time.perf_counter(), time.process_time()
         ok = 0
-        async for result in sdk.images.generate_many_async(requests, concurrency=concurrency):
+        async for result in run_batch(generate, requests, concurrency=concurrency):
             ok += result.ok
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     if client is not None:
         await client.aclose()
-    return ok, wall, cpu
+    return Run(ok, wall, cpu, latencies)
 
 
 async def capped(url: str, prompts: int, concurrency: int, per_call_retries: bool) -> str:
@@ -262,23 +295,21 @@ def main() -> None:
         ok, seconds, growth = asyncio.run(memory(args.memory))
         print(f"{ok}/{args.memory} ok in {seconds:.1f} s; peak RSS growth {growth:.1f} MB")
         return
-    bound = args.prompts / args.concurrency * args.delay_ms / 1000
+    delay = args.delay_ms / 1000
+    bound = args.prompts / args.concurrency * delay
+    floor = -(-args.prompts // args.concurrency) * delay
     print(
         f"{args.prompts} prompts, concurrency {args.concurrency}, server delay "
-        f"{args.delay_ms} ms, server in its own process: bound {bound:.3f} s"
+        f"{args.delay_ms} ms, server in its own process: bound {bound:.3f} s (whole waves: "
+        f"{floor:.3f} s, {floor / bound:.3f}x)"
     )
     for name in args.servers.split(","):
         with own_process(SERVERS[name], args.delay_ms) as server:
             for _round in range(args.rounds):
                 for backend in args.backends.split(","):
-                    ok, wall, cpu = asyncio.run(
-                        run(server.url, args.prompts, args.concurrency, backend)
-                    )
-                    print(
-                        f"{name:5s} {backend:8s} ok {ok}/{args.prompts}  wall {wall:6.2f} s  "
-                        f"{wall / bound:.2f}x the bound  client CPU "
-                        f"{cpu / args.prompts * 1e6:5.0f} us/call  {load()}"
-                    )
+                    done = asyncio.run(run(server.url, args.prompts, args.concurrency, backend))
+                    figures = done.line(args.prompts, args.concurrency, delay)
+                    print(f"{name:5s} {backend:8s} {figures}  {load()}", flush=True)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ class Arrival:
     prompt: str
     at: float  # time.monotonic()
     in_flight: int  # calls in flight on arrival, this one included
+    answered: float = 0.0  # time.monotonic() as its answer was about to be sent
 
 
 @dataclass
@@ -68,7 +69,8 @@ class BatchServer:
                     # call in its place while this one still counts here.
                     with server.lock:
                         server.in_flight -= 1
-                        server.answers.append((answer.status, time.monotonic()))
+                        arrival.answered = time.monotonic()
+                        server.answers.append((answer.status, arrival.answered))
                 self.send_response(answer.status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(payload)))

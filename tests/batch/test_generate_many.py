@@ -143,6 +143,23 @@ async def test_retry_after_pauses_every_call_while_the_call_s_own_retry_waits(
     assert [a.prompt for a in server.arrivals].count(refused_prompt) == 2
 
 
+async def test_no_call_starts_while_a_refused_call_waits_for_its_retry(sdk: AtomaSDK) -> None:
+    def rule(a: Arrival) -> Answer:
+        return Answer(503) if a.number == 0 else Answer(delay=0.1)  # 503: backs off 0.5 s
+
+    with BatchServer(rule) as server:
+        requests = [args(f"p{i}", server_url=server.url) for i in range(12)]
+        results = [r async for r in sdk.images.generate_many_async(requests, concurrency=4)]
+    assert all(r.ok for r in results) and len(results) == 12
+    refused = server.arrivals[0]
+    retry = next(a for a in server.arrivals[1:] if a.prompt == refused.prompt)
+    # Halved to 2, the three others done: without the rule one more would start at once.
+    started_later = [a for a in server.arrivals[4:] if a is not retry]
+    first = min(a.at for a in started_later) - retry.answered
+    print(f"first start after the retry's answer: {first:.3f} s")
+    assert all(a.at >= retry.answered for a in started_later)
+
+
 async def test_a_refused_input_is_sent_again_after_its_own_retries(sdk: AtomaSDK) -> None:
     def rule(a: Arrival) -> Answer:
         return Answer(503 if a.prompt == "p1" and a.number < 5 else 200)

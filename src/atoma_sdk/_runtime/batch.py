@@ -10,8 +10,9 @@
   per window: answers to calls sent before the last decrease do not count again) while
   the call's own retry waits as usual, each success raises it by about one per window
   (additive increase, multiplicative decrease), and a `Retry-After` pauses the whole
-  batch: no call starts until it is over. An input still refused after its own retries
-  is sent again later, up to `MAX_RESUBMISSIONS` times;
+  batch: no call starts until it is over, nor while a refused call waits for its retry's
+  answer (retries go first). An input still refused after its own retries is sent again
+  later, up to `MAX_RESUBMISSIONS` times;
 - `rate_limit` caps calls started per minute (a token bucket holding one second's worth);
 - leaving the iteration early (break, an exception, cancellation) cancels the calls in
   flight and waits for them, so nothing is left running.
@@ -34,7 +35,7 @@ from typing import Any, Generic, TypeVar, Union
 import httpx
 import pydantic
 
-from .attempts_observer import ATTEMPT_OBSERVER, AttemptObserver
+from .attempts_observer import ATTEMPT_OBSERVER
 from .errors import APIError
 from .retries import retry_after_seconds
 
@@ -89,6 +90,10 @@ class _Controller:
         self.capacity = 1.0 if self.rate is None else max(1.0, self.rate)
         self.tokens = self.capacity
         self.refilled = time.monotonic()
+        #: Calls waiting for the answer to their retry of a 429 or 503: none starts meanwhile.
+        self.retrying = 0
+        #: Wakes the batch when the last of them has its answer.
+        self.wake: Callable[[], None] = _nothing
 
     def wait_before_start(self, now: float) -> float:
         """Seconds until another call may start (0: now)."""
@@ -107,10 +112,8 @@ class _Controller:
     def succeeded(self) -> None:
         self.limit = min(float(self.ceiling), self.limit + 1.0 / self.limit)
 
-    def answered(self, response: httpx.Response, elapsed: float) -> None:
-        """An attempt's answer (the `ATTEMPT_OBSERVER` of the batch's calls)."""
-        if response.status_code not in _BACK_OFF_STATUSES:
-            return
+    def refused(self, response: httpx.Response, elapsed: float) -> None:
+        """A 429 or 503 to an attempt sent `elapsed` seconds ago."""
         now = time.monotonic()
         # Attempts sent before the last decrease saw the old limit: one halving per window.
         if now - elapsed >= self.last_decrease:
@@ -119,6 +122,39 @@ class _Controller:
         pause = retry_after_seconds(response.headers, time.time())
         if pause:
             self.paused_until = max(self.paused_until, now + pause)
+
+
+class _Call:
+    """One input on its way: the `ATTEMPT_OBSERVER` of its call, which tells the batch
+    of each 429 or 503 and of the call waiting to retry one."""
+
+    __slots__ = ("arguments", "control", "index", "resent", "retrying")
+
+    def __init__(
+        self, index: int, arguments: dict[str, Any], control: _Controller, resent: int = 0
+    ) -> None:
+        self.index = index
+        self.arguments = arguments
+        self.control = control
+        self.resent = resent
+        self.retrying = False
+
+    def __call__(self, response: httpx.Response, elapsed: float) -> None:
+        refused = response.status_code in _BACK_OFF_STATUSES
+        if refused:
+            self.control.refused(response, elapsed)
+        if refused != self.retrying:
+            self._set_retrying(refused)
+
+    def ended(self) -> None:
+        if self.retrying:
+            self._set_retrying(False)
+
+    def _set_retrying(self, retrying: bool) -> None:
+        self.retrying = retrying
+        self.control.retrying += 1 if retrying else -1
+        if not self.control.retrying:
+            self.control.wake()
 
 
 class _Finished:
@@ -135,6 +171,10 @@ class _Finished:
 
     def _queue(self, task: asyncio.Future[Any]) -> None:
         self._tasks.append(task)
+        _wake(self._waiter)
+
+    def wake(self) -> None:
+        """Wake the batch though no task has finished (its limits changed)."""
         _wake(self._waiter)
 
     def pop(self) -> asyncio.Future[Any] | None:
@@ -159,11 +199,8 @@ def _wake(waiter: asyncio.Future[None] | None) -> None:
         waiter.set_result(None)
 
 
-@dataclass(frozen=True)
-class _Input:
-    index: int
-    arguments: dict[str, Any]
-    resent: int = 0
+def _nothing() -> None:
+    pass
 
 
 async def run_batch(
@@ -178,9 +215,10 @@ async def run_batch(
     control = _Controller(concurrency, rate_limit)
     loop = asyncio.get_running_loop()
     finished = _Finished(loop)
+    control.wake = finished.wake
     inputs = enumerate(requests)
-    resend: deque[_Input] = deque()  # refused after their own retries, to send again
-    running: dict[asyncio.Future[T], _Input] = {}
+    resend: deque[_Call] = deque()  # refused even after their own retries, to send again
+    running: dict[asyncio.Future[T], _Call] = {}
     exhausted = False
     try:
         while True:
@@ -191,7 +229,11 @@ async def run_batch(
             # Fill the freed slots before handing the result over, so calls go on while
             # the caller works on it.
             wait = 0.0
-            while len(running) < int(control.limit) and (resend or not exhausted):
+            while (
+                len(running) < int(control.limit)
+                and not control.retrying
+                and (resend or not exhausted)
+            ):
                 wait = control.wait_before_start(time.monotonic())
                 if wait > 0:
                     break
@@ -204,12 +246,12 @@ async def run_batch(
                         exhausted = True
                         break
                     try:
-                        item = _Input(index, arguments_of(request))
+                        item = _Call(index, arguments_of(request), control)
                     except (TypeError, ValueError) as bad_input:
                         yield BatchResult(index, {}, error=bad_input)
                         continue
                 try:
-                    started = _start(loop, call, item.arguments, control.answered)
+                    started = _start(loop, call, item)
                 except Exception as refused:  # arguments the method does not take
                     yield BatchResult(item.index, item.arguments, error=refused)
                     continue
@@ -230,24 +272,22 @@ async def run_batch(
 
 
 def _start(
-    loop: asyncio.AbstractEventLoop,
-    call: Callable[..., Awaitable[T]],
-    arguments: dict[str, Any],
-    observer: AttemptObserver,
+    loop: asyncio.AbstractEventLoop, call: Callable[..., Awaitable[T]], item: _Call
 ) -> asyncio.Future[T]:
-    """`call(**arguments)` as a task whose calls report each attempt to `observer` (the
-    task copies the context as it is made)."""
-    observing = ATTEMPT_OBSERVER.set(observer)
+    """`call(**arguments)` as a task whose HTTP attempts report to `item` (the task
+    copies the context as it is made)."""
+    observing = ATTEMPT_OBSERVER.set(item)
     try:
-        return asyncio.ensure_future(call(**arguments), loop=loop)
+        return asyncio.ensure_future(call(**item.arguments), loop=loop)
     finally:
         ATTEMPT_OBSERVER.reset(observing)
 
 
 def _outcome(
-    task: asyncio.Future[T], item: _Input, control: _Controller, resend: deque[_Input]
+    task: asyncio.Future[T], item: _Call, control: _Controller, resend: deque[_Call]
 ) -> BatchResult[T] | None:
     """The result of a finished call, or None when its input is queued to be sent again."""
+    item.ended()
     error = task.exception()
     if error is None:
         control.succeeded()
@@ -256,7 +296,7 @@ def _outcome(
         raise error
     refused = isinstance(error, APIError) and error.status_code in _BACK_OFF_STATUSES
     if refused and item.resent < MAX_RESUBMISSIONS:
-        resend.append(_Input(item.index, item.arguments, item.resent + 1))
+        resend.append(_Call(item.index, item.arguments, control, item.resent + 1))
         return None
     return BatchResult(item.index, item.arguments, error=error)
 
