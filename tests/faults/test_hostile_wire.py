@@ -5,6 +5,7 @@ not give (an HTML page, 204, 304), and a Ctrl-C in the middle of a sync call."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import threading
@@ -212,6 +213,26 @@ async def test_a_broken_head_is_a_protocol_error_on_every_backend(
         await flavour.generate(sdk, **REQUIRED)
     assert_connection_error(info.value, APIConnectionError, httpx.RemoteProtocolError)
     assert await prompt_of(flavour, sdk, "after") == "after"
+
+
+async def test_a_server_closing_idle_connections_early(
+    flavour: Flavour, make_sdk: MakeSDK, start_server: StartServer
+) -> None:
+    """A server whose keep-alive ends sooner than the client's (0.2 s here, 5 s in the
+    pool): the closed connection is noticed before reuse, every call gets its answer."""
+
+    def answer_then_close_when_idle(exchange: Exchange) -> bool:
+        echo_prompt(exchange)
+        exchange.wait(0.2)
+        exchange.close()
+        return False
+
+    server = start_server(answer_then_close_when_idle)
+    sdk = make_sdk(server.url)
+    for i in range(3):
+        assert await prompt_of(flavour, sdk, f"call-{i}") == f"call-{i}"
+        await asyncio.sleep(0.4)
+    assert server.connections_accepted == 3
 
 
 # -- large heads ------------------------------------------------------------------------
