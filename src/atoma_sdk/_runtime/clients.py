@@ -307,7 +307,8 @@ def _bound(client: httpx.Client | httpx.AsyncClient) -> bool:
     """
     transports = [getattr(client, "_transport", None)]
     transports += [t for t in getattr(client, "_mounts", {}).values() if t is not None]
-    return all([t is not None and deadline.install(t) for t in transports])
+    installed = [t is not None and deadline.install(t) for t in transports]  # each one
+    return all(installed)
 
 
 async def _close_with_loop(
