@@ -1,18 +1,23 @@
-"""`$ref`s to other files next to the spec, bundled into the one spec dict.
+"""`$ref`s bundled into the one spec dict: to other files next to the spec, and to
+objects at places the parser does not read references from.
 
 The parser follows only `#/components/<kind>/<name>`, so every object another file holds
 lands in the root's `components` (a path item, which has no such section in OpenAPI 3.0,
 is copied where it is referred to). Its name is its key in that file (or the file's stem
 when the whole file is referred to); when that is taken, the file's stem goes in front,
-then a number after. Which kind of object a `$ref` stands for is known from where it is
-(the OpenAPI structure is walked from the root), not guessed from its text.
+then a number after. A `$ref` to an object elsewhere (a property of a component, a
+`$defs` entry, a schema inside an operation) moves that object into `components` under a
+name read from its pointer (`Problem/properties/status` -> `ProblemStatus`, `$defs/Local`
+-> `Local`), leaving a `$ref` to it where it was, so every reference to it (and its own
+place) means one object. Which kind of object a `$ref` stands for is known from where it
+is (the OpenAPI structure is walked from the root), not guessed from its text.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +27,18 @@ from .diagnostics import Diagnostics
 from .naming import pascal_case
 from .pointers import MISSING, follow, join, split
 from .reader import ReadError, read_document
-from .structure import CONTAINERS, SECTIONS, child_kind
+from .structure import CONTAINERS, METHODS, SECTIONS, child_kind
 
 _DEFINITIONS = ("$defs", "definitions")
+#: Keywords of a schema that describe its use at one place (read there by the parser),
+#: kept beside the `$ref` that replaces a schema moved into `components`.
+_USE_SITE = ("description", "default", "example", "examples", "readOnly", "writeOnly",
+             "deprecated", "nullable", "x-nullable", "x-speakeasy-name-override",
+             "x-speakeasy-ignore")  # fmt: skip
+#: A `$ref` to an `$anchor` or `$id` no schema declares.
+_UNRESOLVED = object()
+#: How many `$ref`s a pointer may pass through on its way (a loop is not followed forever).
+_MAX_HOPS = 32
 
 
 @dataclass
@@ -38,7 +52,8 @@ class _File:
 
 
 class Bundler:
-    """Rewrites the root spec in place so that every `$ref` is internal."""
+    """Rewrites the root spec in place so that every `$ref` is `#/components/<kind>/<name>`
+    (or a path item's `$ref` is replaced by the path item)."""
 
     def __init__(self, path: Path, spec: dict[str, Any], diagnostics: Diagnostics) -> None:
         self.root = _File(path.resolve(), spec, "")
@@ -49,6 +64,13 @@ class Bundler:
         self.following: set[tuple[Path, str]] = set()
         self.walked: dict[int, Any] = {}  # by id, holding each so that no id is reused
         self.taken: dict[str, set[str]] = {}
+        #: objects moved into components (by id): the `$ref` that stands where they were
+        self.moved: dict[int, dict[str, Any]] = {}
+        #: objects of other files bundled on their own (by id): the `$ref` their copies
+        #: inside a bigger object's copy become
+        self.stubs: dict[int, dict[str, Any]] = {}
+        #: by file: the `$id`s and `#<$anchor>`s of its schemas -> their pointers
+        self.identifiers: dict[Path, dict[str, list[str]]] = {}
 
     def bundle(self) -> None:
         components = self.root.data.get("components")
@@ -58,16 +80,18 @@ class Bundler:
         self._walk(self.root.data, "root", self.root, [])
 
     def _find_homes(self, components: dict[str, Any]) -> None:
-        """`components/schemas/Pet: {$ref: pet.yaml}`: the file's object is `Pet` itself."""
+        """`components/schemas/Pet: {$ref: pet.yaml}` (or `{$ref: '#/$defs/Pet'}`): that
+        object is `Pet` itself."""
         for section in SECTIONS.values():
             entries = components.get(section)
             for name, entry in entries.items() if isinstance(entries, dict) else ():
                 if isinstance(entry, dict) and list(entry) == ["$ref"]:
                     location, _, fragment = str(entry["$ref"]).partition("#")
-                    if location and "://" not in location:
-                        path = (self.root.path.parent / unquote(location)).resolve()
-                        home = join(["components", section, name])
-                        self.homes.setdefault((path, join(split(fragment))), home)
+                    if "://" in location or not (location or not _standard(split(fragment))):
+                        continue
+                    path = (self.root.path.parent / unquote(location)).resolve()
+                    home = join(["components", section, name])
+                    self.homes.setdefault((path, join(split(fragment))), home)
 
     def _walk(self, node: Any, kind: str, file: _File, parts: list[str]) -> Any:
         """`node` with its `$ref`s rewritten (in place; a path item `$ref` is replaced)."""
@@ -76,6 +100,8 @@ class Bundler:
             for index, item in enumerate(node):
                 node[index] = self._walk(item, element, file, [*parts, str(index)])
             return node
+        if isinstance(node, dict) and id(node) in self.moved:
+            return self.moved[id(node)]
         if not isinstance(node, dict) or id(node) in self.walked:
             return node
         self.walked[id(node)] = node
@@ -92,7 +118,7 @@ class Bundler:
             child = child_kind(kind, key) if key != "$ref" else None
             if child is not None and isinstance(value, (dict, list)):
                 node[key] = self._walk(value, child, file, [*parts, key])
-        return node
+        return self.moved.get(id(node), node)  # moved while its own `$ref`s were walked
 
     def _reference(
         self, ref: str, kind: str, file: _File, parts: list[str], home: str | None = None
@@ -100,27 +126,25 @@ class Bundler:
         """The internal `$ref` that replaces `ref`, or the object itself for a path item;
         None (and an error at the `$ref`) when it cannot be followed."""
         site = file.pointer(parts)
-        location, _, fragment = ref.partition("#")
-        if "://" in location or location.startswith("//"):
-            self.diagnostics.error(
-                site,
-                f"$ref {ref!r}: references over the network are not supported "
-                "(save the file next to the spec and refer to it by its relative path)",
+        located = self._locate(file, ref, site)
+        if located is _UNRESOLVED and kind == "schema":
+            self.diagnostics.warning(
+                site, f"$ref {ref!r}: no schema declares this $anchor or $id; typed as Any"
             )
+            return {}
+        if not isinstance(located, tuple):
+            if located is _UNRESOLVED:
+                self.diagnostics.error(site, f"$ref {ref!r} points to nothing")
             return None
-        target = self._file(file, location, site, ref)
-        if target is None:
-            return None
-        fragment_parts = split(fragment)
-        node = follow(target.data, fragment_parts)
-        if node is MISSING:
-            self.diagnostics.error(site, f"$ref {ref!r} points to nothing")
-            return None
+        target, fragment_parts, node = located
         if target is self.root:
-            return join(fragment_parts)
+            return self._internal(fragment_parts, node, kind, home)
         key = (target.path, join(fragment_parts))
         if key in self.bundled:
             return self.bundled[key]
+        inside = self._inside_bundled(target, fragment_parts)
+        if inside is not None:
+            return self._internal(inside, follow(self.root.data, inside), kind, home)
         home = home or self.homes.get(key)
         if isinstance(node, dict) and list(node) == ["$ref"] and isinstance(node["$ref"], str):
             if key in self.following:
@@ -134,25 +158,150 @@ class Bundler:
             return found
         section = SECTIONS.get(kind)
         if section is None:
-            return self._walk(copy.deepcopy(node), kind, target, fragment_parts)
+            return self._walk(self._copy(node), kind, target, fragment_parts)
         internal = home or join(
             ["components", section, self._name(section, fragment_parts, target.path)]
         )
-        _, section, name = split(internal[1:])
-        components = self.root.data.setdefault("components", {})
-        entries = components.setdefault(section, {}) if isinstance(components, dict) else None
-        if not isinstance(entries, dict):
-            self.diagnostics.error(f"#/components/{section}", "must be a mapping")
+        entries = self._section(split(internal[1:])[1])
+        if entries is None:
             return None
+        _, section, name = split(internal[1:])
         self.bundled[key] = internal
-        entries[name] = {}
+        copied = entries[name] = self._copy(node)
+        self.stubs[id(node)] = _stub(node, internal, kind)
         self.diagnostics.relocate(internal, target.pointer(fragment_parts))
-        bundled = self._walk(copy.deepcopy(node), kind, target, fragment_parts)
+        bundled = self._walk(copied, kind, target, fragment_parts)
         if kind == "schema" and isinstance(bundled, dict):
             for definitions in _DEFINITIONS:  # bundled above, each as a component
                 bundled.pop(definitions, None)
         entries[name] = bundled
         return internal
+
+    def _internal(self, parts: list[str], node: Any, kind: str, home: str | None) -> str | None:
+        """The `$ref` to the root's object at `parts`: itself when it is a component (or a
+        kind without a components section); otherwise the object moves into components."""
+        section = SECTIONS.get(kind)
+        if section is None or _standard(parts):
+            return join(parts)
+        key = (self.root.path, join(parts))
+        if key in self.bundled:
+            return self.bundled[key]
+        home = home or self.homes.get(key)
+        internal = home or join(["components", section, self._moved_name(section, parts)])
+        _, section, name = split(internal[1:])
+        entries = self._section(section)
+        parent = follow(self.root.data, parts[:-1])
+        if entries is None or not isinstance(parent, (dict, list)):
+            return None
+        self.bundled[key] = internal
+        stub = _stub(node, internal, kind)
+        self.walked[id(stub)] = stub
+        if isinstance(parent, list):
+            parent[int(parts[-1])] = stub
+        else:
+            parent[parts[-1]] = stub
+        entries[name] = node
+        self.diagnostics.relocate(internal, join(parts))
+        entries[name] = self._walk(node, kind, self.root, parts)
+        if isinstance(node, (dict, list)):  # a walk of its old place puts the `$ref` back
+            self.moved[id(node)] = stub
+        return internal
+
+    def _locate(
+        self, file: _File, ref: str, site: str
+    ) -> tuple[_File, list[str], Any] | object | None:
+        """The file, pointer and object a `$ref` leads to; a pointer that passes through
+        another `$ref` on its way (`Pet/properties/owner/properties/name`, with `owner` a
+        `$ref`) goes on from what that one points to. A `$ref` to a schema's `$id` or
+        `$anchor` in the same file starts from that schema."""
+        location, _, fragment = ref.partition("#")
+        identified = self._identified(file, location, fragment)
+        if identified is not None:
+            file, start = identified
+            location, fragment = (
+                "",
+                join(start, root="") + (fragment if fragment.startswith("/") else ""),
+            )
+        elif fragment and not fragment.startswith("/"):
+            return _UNRESOLVED  # an `$anchor` no schema declares
+        if "://" in location or location.startswith("//"):
+            self.diagnostics.error(
+                site,
+                f"$ref {ref!r}: references over the network are not supported "
+                "(save the file next to the spec and refer to it by its relative path)",
+            )
+            return None
+        target = self._file(file, location, site, ref)
+        if target is None:
+            return None
+        node, done, hops = target.data, [], 0
+        for part in split(fragment):
+            while isinstance(node, dict) and part not in node and isinstance(node.get("$ref"), str):
+                hops += 1
+                inner_location, _, inner = node["$ref"].partition("#")
+                inner_file = (
+                    None if hops > _MAX_HOPS else self._file(target, inner_location, site, ref)
+                )
+                if inner_file is None or "://" in inner_location:
+                    break
+                target, done = inner_file, split(inner)
+                node = follow(target.data, done)
+            node = follow(node, [part])
+            if node is MISSING:
+                self.diagnostics.error(site, f"$ref {ref!r} points to nothing")
+                return None
+            done.append(part)
+        return target, done, node
+
+    def _identified(
+        self, file: _File, location: str, fragment: str
+    ) -> tuple[_File, list[str]] | None:
+        """Where the schema a `$ref` names by `$id` (`location`) or `$anchor` (a fragment
+        that is not a pointer) is, in `file` or the root spec."""
+        anchor = fragment if fragment and not fragment.startswith("/") else ""
+        if not (location or anchor):
+            return None
+        wanted = [f"{location}#{anchor}" if anchor else location.rstrip("#")]
+        if anchor:
+            wanted.append(f"#{anchor}")
+        for candidate in (file, self.root) if file is not self.root else (file,):
+            index = self.identifiers.get(candidate.path)
+            if index is None:
+                index = self.identifiers[candidate.path] = _identifiers(candidate.data)
+            for key in wanted:
+                if key in index:
+                    return candidate, index[key]
+        return None
+
+    def _inside_bundled(self, file: _File, parts: list[str]) -> list[str] | None:
+        """Where in the root the object at `parts` of another file is, when an object
+        holding it was bundled already (`common.yml#/Problem/properties/status` after
+        `common.yml#/Problem`)."""
+        for length in range(len(parts) - 1, -1, -1):
+            outer = self.bundled.get((file.path, join(parts[:length])))
+            if outer is not None:
+                inside = [*split(outer[1:]), *parts[length:]]
+                if follow(self.root.data, inside) is not MISSING:
+                    return inside
+        return None
+
+    def _copy(self, node: Any) -> Any:
+        """A copy of another file's object, in which objects bundled on their own are
+        `$ref`s to their components (one class for them, wherever they are used)."""
+        memo: dict[int, Any] = {}
+        for key, stub in self.stubs.items():
+            if key != id(node):
+                memo[key] = fresh = dict(stub)
+                self.walked[id(fresh)] = fresh
+        return copy.deepcopy(node, memo)
+
+    def _section(self, section: str) -> dict[str, Any] | None:
+        components = self.root.data.setdefault("components", {})
+        entries = components.setdefault(section, {}) if isinstance(components, dict) else None
+        if not isinstance(entries, dict):
+            self.diagnostics.error(f"#/components/{section}", "must be a mapping")
+            return None
+        return entries
 
     def _file(self, referrer: _File, location: str, site: str, ref: str) -> _File | None:
         if not location:
@@ -176,20 +325,133 @@ class Bundler:
     def _name(self, section: str, parts: list[str], path: Path) -> str:
         """A name in `components/<section>` for an object from another file, unused so far
         (compared as the class names the parser makes of them)."""
+        stem = pascal_case(path.name.split(".")[0])
+        wanted = _pointer_name(parts, self.root.data) if parts else stem
+        return self._free(section, _candidates(wanted, stem))
+
+    def _moved_name(self, section: str, parts: list[str]) -> str:
+        """A name in `components/<section>` for an object of the root spec found elsewhere."""
+        wanted, outer = _pointer_name(parts, self.root.data), _outer_name(parts)
+        return self._free(section, _candidates(wanted, outer))
+
+    def _free(self, section: str, candidates: Iterator[str]) -> str:
         taken = self.taken.get(section)
         if taken is None:
             existing = (self.root.data.get("components") or {}).get(section) or {}
             taken = self.taken[section] = {pascal_case(str(name)) for name in existing}
-        stem = pascal_case(path.name.split(".")[0])
-        wanted = parts[-1] if parts else stem
-        name = next(c for c in _candidates(wanted, stem) if pascal_case(c) not in taken)
+        name = next(c for c in candidates if pascal_case(c) not in taken)
         taken.add(pascal_case(name))
         return name
 
 
+def _identifiers(data: Any) -> dict[str, list[str]]:
+    """The `$id`s (`https://example.com/pet`) and anchors (`#pet`, also after the `$id` of
+    the schema they are in) declared in `data`, with their pointers (the first wins)."""
+    found: dict[str, list[str]] = {}
+    stack: list[tuple[Any, list[str], str]] = [(data, [], "")]
+    while stack:
+        node, parts, base = stack.pop()
+        if isinstance(node, dict):
+            own = node.get("$id")
+            if isinstance(own, str) and own:
+                base = own.rstrip("#")
+                found.setdefault(base, parts)
+            for keyword in ("$anchor", "$dynamicAnchor"):
+                anchor = node.get(keyword)
+                if isinstance(anchor, str) and anchor:
+                    found.setdefault(f"#{anchor}", parts)
+                    found.setdefault(f"{base}#{anchor}", parts)
+            items: Iterable[tuple[str, Any]] = node.items()
+        elif isinstance(node, list):
+            items = ((str(index), value) for index, value in enumerate(node))
+        else:
+            continue
+        stack.extend(
+            (value, [*parts, key], base)
+            for key, value in reversed(list(items))
+            if isinstance(value, (dict, list))
+        )
+    return found
+
+
+def _standard(parts: list[str]) -> bool:
+    """`components/<section>/<name>`: where the parser reads reusable objects from."""
+    return len(parts) == 3 and parts[0] == "components"
+
+
+def _stub(node: Any, internal: str, kind: str) -> dict[str, Any]:
+    """The `$ref` standing where a moved object was (a schema keeps what describes its use
+    at that place: `description`, `default`, `readOnly`, ...)."""
+    kept = {}
+    if kind == "schema" and isinstance(node, dict):
+        kept = {key: node[key] for key in _USE_SITE if key in node}
+    return {"$ref": internal, **kept}
+
+
+#: Words for the schema keywords a pointer passes through (`items` -> `Item`).
+_SCHEMA_WORDS = {"items": "Item", "additionalProperties": "Value",
+                 "unevaluatedProperties": "Value", "additionalItems": "Item",
+                 "requestBody": "Request", "not": "Not", "contains": "Item",
+                 "propertyNames": "Key", "contentSchema": "Content",
+                 "itemSchema": "Event"}  # fmt: skip
+_NUMBERED = {"allOf": "Part", "oneOf": "Option", "anyOf": "Option", "prefixItems": "Item"}
+#: Keys followed by a name that is the next word (`properties/name` -> `Name`).
+_NAMED = ("properties", "patternProperties", "dependentSchemas", "headers", "callbacks",
+          "links", "examples")  # fmt: skip
+#: Keys that add no word, with how many segments they span (`content/<media type>`).
+_SILENT = {"content": 2, "schema": 1, "encoding": 1}
+
+
+def _pointer_name(parts: list[str], spec: dict[str, Any]) -> str:
+    """A name for the object at `parts`, read from the pointer: the component, `$defs`
+    entry or operation it is in, then the properties and keywords on the way."""
+    words, index = _outer_words(parts, spec)
+    while index < len(parts):
+        part = parts[index]
+        following = parts[index + 1] if index + 1 < len(parts) else ""
+        if part in _DEFINITIONS and following:
+            words, index = [following], index + 2  # a definition has a name of its own
+        elif part in _NAMED and following:
+            words, index = [*words, following], index + 2
+        elif part in _NUMBERED and following.isdigit():
+            words, index = [*words, f"{_NUMBERED[part]}{int(following) + 1}"], index + 2
+        elif part == "responses" and following:
+            suffix = "" if following[:1] in ("2", "d") else following
+            words, index = [*words, f"Response{suffix}"], index + 2
+        elif part == "parameters" and following.isdigit():
+            parameter = follow(spec, parts[: index + 2])
+            named = parameter.get("name") if isinstance(parameter, dict) else None
+            words, index = [*words, str(named or f"Parameter{int(following) + 1}")], index + 2
+        elif part in _SILENT:
+            index += _SILENT[part]
+        else:
+            words, index = [*words, _SCHEMA_WORDS.get(part, part)], index + 1
+    return pascal_case(" ".join(words))
+
+
+def _outer_words(parts: list[str], spec: dict[str, Any]) -> tuple[list[str], int]:
+    """The words naming what `parts` starts in, and where the rest of the pointer begins."""
+    if len(parts) >= 3 and parts[0] == "components":
+        return [parts[2]], 3
+    if len(parts) >= 2 and parts[0] in ("paths", "webhooks"):
+        if len(parts) >= 3 and parts[2] in METHODS:
+            operation = follow(spec, parts[:3])
+            named = operation.get("operationId") if isinstance(operation, dict) else None
+            return [str(named or f"{parts[2]} {parts[1]}")], 3
+        return [parts[1]], 2
+    return [], 0
+
+
+def _outer_name(parts: list[str]) -> str:
+    """The component a pointer starts in (`Item` for `components/schemas/Item/$defs/X`),
+    put in front of a name that is taken."""
+    return pascal_case(parts[2]) if len(parts) >= 3 and parts[0] == "components" else "Inline"
+
+
 def _candidates(wanted: str, stem: str) -> Iterator[str]:
     yield wanted
-    yield f"{stem}{pascal_case(wanted)}"
+    if not wanted.startswith(stem):
+        yield f"{stem}{pascal_case(wanted)}"
     yield from (f"{wanted}{number}" for number in itertools.count(2))
 
 

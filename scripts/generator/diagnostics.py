@@ -54,8 +54,9 @@ class Diagnostics:
 
     def relocate(self, component: str, origin: str) -> None:
         """Problems inside `component` (`#/components/schemas/Pet`, bundled from another
-        file) are reported where it is written (`schemas/pet.yaml#`)."""
-        self._origins[component] = origin
+        file, or moved there from `origin`) are reported where it is written
+        (`schemas/pet.yaml#`); an origin inside another relocated component is followed."""
+        self._origins[component] = self._origin(origin)
 
     def _origin(self, pointer: str) -> str:
         if self._origins and pointer.startswith("#/components/"):
