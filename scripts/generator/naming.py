@@ -150,12 +150,12 @@ _FIELD_RESERVED = frozenset(
 #: Names linters refuse as easy to misread (`l` beside `1`, `O` beside `0`).
 _AMBIGUOUS = frozenset({"l", "I", "O"})
 
-#: Class names generated code imports or defines itself, which no schema may take.
+#: Class names the package defines or takes from its runtime, which no schema may take.
+#: (Names from libraries, `Field` or `Optional`, are imported under another name where
+#: a schema has them: see `pytypes.Imports.use`.)
 RESERVED_CLASSES = frozenset(
-    {"Security", "UnknownVariant", "BaseModel", "InputModel", "OutputModel", "SharedModel"}
-    | {"TypedAPIError", "Enum", "Field", "Strict", "Discriminator", "Tag", "UUID"}
-    | {"Optional", "Annotated", "Literal", "Union", "Any", "TypedDict", "NotRequired"}
-    | {"TypeAlias", "Nullable", "OptionalNullable", "UNSET", "UnrecognizedStr"}
+    {"Security", "UnknownVariant", "InputModel", "OutputModel", "SharedModel"}
+    | {"TypedAPIError", "Nullable", "OptionalNullable", "UNSET", "UnrecognizedStr"}
     | {"UnrecognizedInt", "TYPE_CHECKING"}
 )
 

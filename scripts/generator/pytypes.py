@@ -8,7 +8,11 @@ models become their TypedDicts, and in the docs models become links.
 
 from __future__ import annotations
 
+import functools
+import re
+import sys
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -32,8 +36,21 @@ class Imports:
     #: names only annotations use, imported under `if TYPE_CHECKING:` (not at run time)
     type_only: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
+    #: the package's own class names (from the spec's schemas): a library name among
+    #: them is imported as `_Name` (`Tag as _Tag`), so no schema is renamed for it (no
+    #: class name nor field name starts with `_`)
+    shadowed: frozenset[str] = frozenset()
+
     def add(self, module: str, *names: str) -> None:
         self.names[module].update(names)
+
+    def use(self, module: str, name: str) -> str:
+        """Import `name` from library `module`; how the module's code spells it."""
+        if name in self.shadowed:
+            self.add(module, f"{name} as _{name}")
+            return f"_{name}"
+        self.add(module, name)
+        return name
 
     def add_type_only(self, module: str, *names: str) -> None:
         self.type_only[module].update(names)
@@ -43,19 +60,67 @@ class Imports:
         self.modules.add(module)
 
     def lines(self) -> list[str]:
-        """Import lines (ruff sorts and groups them when the output is formatted)."""
-        plain = [f"import {module}" for module in sorted(self.modules)]
-        return plain + [
-            f"from {module} import {', '.join(sorted(names))}"
-            for module, names in sorted(self.names.items())
-            if names
-        ]
+        """Import lines as ruff's isort rules order them (sections of standard library,
+        third-party and relative imports, apart by a blank line), so that formatting
+        the output does not rewrite them."""
+        return sorted_imports(self.modules, self.names)
 
     def type_only_lines(self) -> list[str]:
-        return [
-            f"from {module} import {', '.join(sorted(names))}"
-            for module, names in sorted(self.type_only.items())
-        ]
+        return sorted_imports(set(), self.type_only)
+
+
+def sorted_imports(
+    modules: set[str], names: Mapping[str, set[str]], wrap: bool = True
+) -> list[str]:
+    """`import m` and `from m import a, b` lines in isort's order: by section, then
+    plain imports before `from` imports, modules case-insensitively (relative ones the
+    furthest first), names constants first, then classes, then the rest; a line longer
+    than 100 characters is wrapped one name a line (unless `wrap` is False)."""
+    sections: dict[int, tuple[list[str], list[str]]] = {}
+    for module in sorted(modules, key=_module_key):
+        sections.setdefault(_section(module), ([], []))[0].append(f"import {module}")
+    for module in sorted((m for m in names if names[m]), key=_module_key):
+        # a name imported `as` another is a statement of its own, placed by its name
+        plain = sorted((m for m in names[module] if " as " not in m), key=_member_key)
+        statements = [[m] for m in names[module] if " as " in m] + ([plain] if plain else [])
+        for members in sorted(statements, key=lambda members: _member_key(members[0])):
+            line = f"from {module} import {', '.join(members)}"
+            if wrap and len(line) > 100:
+                line = "\n".join([f"from {module} import (", *(f"    {m}," for m in members), ")"])
+            sections.setdefault(_section(module), ([], []))[1].append(line)
+    result: list[str] = []
+    for _, (plain, from_lines) in sorted(sections.items()):
+        result += ([""] if result else []) + plain + from_lines
+    return result
+
+
+def _section(module: str) -> int:
+    if module.startswith("."):
+        return 3
+    top = module.split(".", 1)[0]
+    return 0 if top == "__future__" else 1 if top in sys.stdlib_module_names else 2
+
+
+@functools.cache
+def _module_key(module: str) -> tuple[int, tuple[str | int, ...], str]:
+    """Relative modules the furthest first (`..x` before `.y`), then by name."""
+    dots = len(module) - len(module.lstrip("."))
+    return (-dots, _natural(module.lstrip(".")), module)
+
+
+@functools.cache
+def _member_key(name: str) -> tuple[int, tuple[str | int, ...], str]:
+    """Constants (`UNSET`), then classes (`Optional`), then the rest (`cache`)."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return (kind, _natural(name), name)
+
+
+def _natural(name: str) -> tuple[str | int, ...]:
+    """Case-insensitive, numbers by value (`group2` before `group10`), as ruff sorts."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(name.lower()))
+
+
+_DIGITS = re.compile(r"(\d+)")
 
 
 @dataclass(frozen=True)
@@ -77,8 +142,8 @@ def annotation(t: ir.Type, ctx: Context, imports: Imports) -> str:
     if isinstance(t, (ir.ModelType, ir.EnumType, ir.AliasType)):
         return _named(t, ctx, imports)
     if isinstance(t, ir.LiteralType):
-        imports.add("typing", "Literal")
-        return f"Literal[{', '.join(repr(v) for v in t.values)}]"
+        literal_type = imports.use("typing", "Literal")
+        return f"{literal_type}[{', '.join(literal(v) for v in t.values)}]"
     if isinstance(t, (ir.ListType, ir.DictType)):
         return _container(t, ctx, imports)
     if isinstance(t, ir.TupleType):
@@ -92,29 +157,25 @@ def annotation(t: ir.Type, ctx: Context, imports: Imports) -> str:
         if ctx.mode != "doc":
             imports.add(f"{ctx.runtime}.bodies", name)
         return name
-    imports.add("typing", "Any")
-    return "Any"
+    return imports.use("typing", "Any")
 
 
 def _scalar(t: ir.ScalarType, ctx: Context, imports: Imports) -> str:
     parsed = t.name in _STDLIB
-    if parsed:
-        imports.add(_STDLIB[t.name], t.name)
+    name = imports.use(_STDLIB[t.name], t.name) if parsed else t.name
     if parsed and ctx.mode in ("param", "typeddict"):
         # IDs and dates usually arrive as strings: the string form is accepted (and
         # validated by the request model, which parses it).
-        imports.add("typing", "Union")
-        return f"Union[{t.name}, str]"
+        return f"{imports.use('typing', 'Union')}[{name}, str]"
     if ctx.mode not in ("input", "both"):
-        return t.name
-    imports.add("typing", "Annotated")
-    arguments = [] if parsed else ["Strict()"]  # parsed types also take their string form
-    if not parsed:
-        imports.add("pydantic", "Strict")
+        return name
+    # parsed types also take their string form
+    arguments = [] if parsed else [f"{imports.use('pydantic', 'Strict')}()"]
     if t.constraints.items():
-        imports.add("pydantic", "Field")
-        arguments.append(f"Field({t.constraints.field_arguments()})")
-    return f"Annotated[{t.name}, {', '.join(arguments)}]" if arguments else t.name
+        arguments.append(f"{imports.use('pydantic', 'Field')}({t.constraints.field_arguments()})")
+    if not arguments:
+        return name
+    return f"{imports.use('typing', 'Annotated')}[{name}, {', '.join(arguments)}]"
 
 
 def _builtin(name: str, ctx: Context, imports: Imports) -> str:
@@ -131,9 +192,8 @@ def _container(t: ir.ListType | ir.DictType, ctx: Context, imports: Imports) -> 
     else:
         text = f"{_builtin('dict', ctx, imports)}[str, {annotation(t.value, ctx, imports)}]"
     if ctx.mode in ("input", "both") and t.constraints.items():
-        imports.add("typing", "Annotated")
-        imports.add("pydantic", "Field")
-        return f"Annotated[{text}, Field({t.constraints.field_arguments()})]"
+        annotated, field_ = imports.use("typing", "Annotated"), imports.use("pydantic", "Field")
+        return f"{annotated}[{text}, {field_}({t.constraints.field_arguments()})]"
     return text
 
 
@@ -146,42 +206,44 @@ def _named(t: ir.NamedType, ctx: Context, imports: Imports) -> str:
         imports.add(f".{module_name(t.name)}", name)
     text = ctx.qualify + name
     if with_dict and ctx.mode == "param":
-        imports.add("typing", "Union")
-        return f"Union[{text}, {ctx.qualify}{t.name}TypedDict]"
+        return f"{imports.use('typing', 'Union')}[{text}, {ctx.qualify}{t.name}TypedDict]"
     if isinstance(t, ir.EnumType) and ctx.mode in ("output", "both"):
         # Open enum: a value this SDK version does not know is kept, not refused.
         unknown = "UnrecognizedInt" if t.base == "int" else "UnrecognizedStr"
-        imports.add("typing", "Annotated", "Union")
-        imports.add("pydantic", "Field")
+        annotated, union = imports.use("typing", "Annotated"), imports.use("typing", "Union")
+        field_ = imports.use("pydantic", "Field")
         imports.add(f"{ctx.runtime}.sentinel", unknown)
-        return f'Annotated[Union[{text}, {unknown}], Field(union_mode="left_to_right")]'
+        return f'{annotated}[{union}[{text}, {unknown}], {field_}(union_mode="left_to_right")]'
     return text
 
 
 def _union(t: ir.UnionType, ctx: Context, imports: Imports) -> str:
-    imports.add("typing", "Union")
+    union = imports.use("typing", "Union")
     members = [annotation(m, ctx, imports) for m in t.members]
     if ctx.mode in ("doc", "typeddict", "param") or t.discriminator is None:
-        return f"Union[{', '.join(members)}]"
-    imports.add("typing", "Annotated")
+        return f"{union}[{', '.join(members)}]"
+    annotated = imports.use("typing", "Annotated")
     if ctx.mode == "input":
-        imports.add("pydantic", "Field")
+        field_ = imports.use("pydantic", "Field")
         python_name = field_name(t.discriminator)  # pydantic wants the field's Python name
-        return f"Annotated[Union[{', '.join(members)}], Field(discriminator={python_name!r})]"
+        return (
+            f"{annotated}[{union}[{', '.join(members)}], "
+            f"{field_}(discriminator={literal(python_name)})]"
+        )
     # Output: an unknown tag value parses as UnknownVariant instead of failing.
-    imports.add("pydantic", "Discriminator", "Tag")
+    tag, discriminator = imports.use("pydantic", "Tag"), imports.use("pydantic", "Discriminator")
     imports.add(f"{ctx.runtime}.models", "UnknownVariant", "open_discriminator")
-    tagged = [f"Annotated[{text}, Tag({text.rsplit('.', 1)[-1]!r})]" for text in members]
-    tagged.append("Annotated[UnknownVariant, Tag('UnknownVariant')]")
+    tagged = [f"{annotated}[{text}, {tag}({literal(text.rsplit('.', 1)[-1])})]" for text in members]
+    tagged.append(f'{annotated}[UnknownVariant, {tag}("UnknownVariant")]')
     return (
-        f"Annotated[Union[{', '.join(tagged)}], "
-        f"Discriminator(open_discriminator({t.discriminator!r}, {{{_tag_map(t)}}}))]"
+        f"{annotated}[{union}[{', '.join(tagged)}], "
+        f"{discriminator}(open_discriminator({literal(t.discriminator)}, {{{_tag_map(t)}}}))]"
     )
 
 
 def _tag_map(t: ir.UnionType) -> str:
     """`'a': 'A', 'b': 'B'`: tag value -> member class name."""
-    return ", ".join(f"{value!r}: {name!r}" for value, name in t.tags)
+    return ", ".join(f"{literal(value)}: {literal(name)}" for value, name in t.tags)
 
 
 def field_annotation(
@@ -192,7 +254,7 @@ def field_annotation(
     sentinel = f"{ctx.runtime}.sentinel"
     if direction in ("input", "both"):
         if f.required and f.has_default:
-            annotation_text, default = inner, default_text(f, ctx)
+            annotation_text, default = inner, default_text(f, ctx, imports)
         elif f.required:
             annotation_text, default = inner, None
             if f.nullable:
@@ -202,19 +264,16 @@ def field_annotation(
             imports.add(sentinel, "OptionalNullable", "UNSET")
             annotation_text, default = f"OptionalNullable[{inner}]", "UNSET"
         else:
-            imports.add("typing", "Optional")
-            annotation_text, default = f"Optional[{inner}]", "None"
+            annotation_text, default = f"{imports.use('typing', 'Optional')}[{inner}]", "None"
     else:
         if f.required and not f.nullable:
             annotation_text, default = inner, None
         else:
-            imports.add("typing", "Optional")
-            annotation_text = f"Optional[{inner}]"
+            annotation_text = f"{imports.use('typing', 'Optional')}[{inner}]"
             default = None if f.required else "None"
     if f.aliased:
-        imports.add("typing", "Annotated")
-        imports.add("pydantic", "Field")
-        annotation_text = f"Annotated[{annotation_text}, Field(alias={f.wire_name!r})]"
+        annotated, field_ = imports.use("typing", "Annotated"), imports.use("pydantic", "Field")
+        annotation_text = f"{annotated}[{annotation_text}, {field_}(alias={literal(f.wire_name)})]"
     return annotation_text + (f" = {default}" if default else "")
 
 
@@ -223,7 +282,7 @@ def param_annotation(f: ir.ModelField, ctx: Context, imports: Imports) -> str:
     inner = annotation(f.type, ctx, imports)
     sentinel = f"{ctx.runtime}.sentinel"
     if f.required and f.has_default:
-        return f"{inner} = {default_text(f, ctx)}"
+        return f"{inner} = {default_text(f, ctx, imports)}"
     if f.required and f.nullable:
         imports.add(sentinel, "Nullable")
         return f"Nullable[{inner}]"
@@ -232,8 +291,7 @@ def param_annotation(f: ir.ModelField, ctx: Context, imports: Imports) -> str:
     if f.nullable:
         imports.add(sentinel, "OptionalNullable", "UNSET")
         return f"OptionalNullable[{inner}] = UNSET"
-    imports.add("typing", "Optional")
-    return f"Optional[{inner}] = None"
+    return f"{imports.use('typing', 'Optional')}[{inner}] = None"
 
 
 def typed_dict_annotation(f: ir.ModelField, ctx: Context, imports: Imports) -> str:
@@ -243,8 +301,7 @@ def typed_dict_annotation(f: ir.ModelField, ctx: Context, imports: Imports) -> s
         inner = f"Nullable[{inner}]"
     if f.required and not f.has_default:
         return inner
-    imports.add("typing_extensions", "NotRequired")
-    return f"NotRequired[{inner}]"
+    return f"{imports.use('typing_extensions', 'NotRequired')}[{inner}]"
 
 
 def doc_annotation(f: ir.ModelField, direction: ir.Direction, link_base: str = "") -> str:
@@ -264,7 +321,7 @@ def doc_type(t: ir.Type | None, link_base: str = "") -> str:
     return annotation(t, Context("doc", model_module=link_base), Imports())
 
 
-def default_text(f: ir.ModelField, ctx: Context) -> str:
+def default_text(f: ir.ModelField, ctx: Context, imports: Imports) -> str:
     """A field's default as Python source: a literal, or the enum member (`Color.RED`)."""
     t = f.type
     if isinstance(t, ir.EnumType):
@@ -272,7 +329,16 @@ def default_text(f: ir.ModelField, ctx: Context) -> str:
         return f"{ctx.qualify}{t.name}.{member}"
     if isinstance(t, ir.ScalarType) and t.name in ("datetime", "date"):
         text = str(f.default).replace("Z", "+00:00")  # fromisoformat of Python 3.10
-        return f"{t.name}.fromisoformat({text!r})"
+        return f"{imports.use(_STDLIB[t.name], t.name)}.fromisoformat({literal(text)})"
     if isinstance(t, ir.ScalarType) and t.name == "UUID":
-        return f"UUID({str(f.default)!r})"
-    return repr(f.default)
+        return f"{imports.use('uuid', 'UUID')}({literal(str(f.default))})"
+    return literal(f.default)
+
+
+def literal(value: object) -> str:
+    """Python source of a value; a string in double quotes, as ruff format writes it
+    (single quotes only around a string holding a double quote)."""
+    text = repr(value)
+    if isinstance(value, str) and text.startswith("'") and '"' not in value:
+        return f'"{text[1:-1]}"'
+    return text

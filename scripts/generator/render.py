@@ -26,6 +26,7 @@ from .pytypes import (
     doc_type,
     field_annotation,
     param_annotation,
+    sorted_imports,
     typed_dict_annotation,
 )
 from .runtime import error_classes
@@ -70,6 +71,7 @@ class FieldView:
 class ModelView:
     model: ir.Model
     base: str
+    typed_dict: str  # how the module spells `TypedDict`
     imports: list[str]
     tail_imports: list[str]
     fields: list[FieldView]
@@ -170,9 +172,10 @@ def model_view(
     cyclic: set[str],
     exception: str | None,
     variants: list[StatusVariant] | None = None,
+    shadowed: frozenset[str] = frozenset(),
 ) -> ModelView:
     model = _tagged(model)
-    imports = Imports()
+    imports = Imports(shadowed=shadowed)
     local = frozenset({model.class_name})
     field_ctx = Context(model.direction, local=local)
     td_ctx = Context("typeddict", local=local)
@@ -187,7 +190,7 @@ def model_view(
                 typed_dict_annotation=typed_dict_annotation(f, td_ctx, imports),
             )
         )
-    imports.add("typing_extensions", "TypedDict")
+    typed_dict = imports.use("typing_extensions", "TypedDict")
     base = {"input": "InputModel", "output": "OutputModel", "both": "SharedModel"}[model.direction]
     imports.add(".._runtime.models", base)
     if exception:
@@ -204,8 +207,9 @@ def model_view(
     return ModelView(
         model=model,
         base=base,
+        typed_dict=typed_dict,
         imports=imports.lines(),
-        tail_imports=tail.lines(),
+        tail_imports=sorted_imports(set(), tail.names, wrap=False),
         fields=fields,
         typed_dict_functional=not keys_ok,
         none_means_unset=sorted(
@@ -517,6 +521,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     cycles, order = _import_order(api)
     exceptions = dict(api.error_classes)
     variants = _status_variants(api, exceptions)
+    shadowed = _class_names(api, variants)
     emit(layout.code(package, "__init__.py"), "package_init.py.jinja")
     emit(layout.code(package, "sdk.py"), "sdk.py.jinja")
     emit(layout.code(package, "types", "__init__.py"), "types_init.py.jinja")
@@ -539,14 +544,21 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         )
     for model in api.models:
         exception = exceptions.get(model.class_name)
-        view = model_view(model, cycles, exception, variants.get(exception or ""))
+        view = model_view(model, cycles, exception, variants.get(exception or ""), shadowed)
         emit(layout.code(package, "models", f"{model.module}.py"), "model.py.jinja", view=view)
         emit(layout.doc("models", f"{model.module}.md"), "model.md.jinja", model=_tagged(model))
     for enum in api.enums:
-        emit(layout.code(package, "models", f"{enum.module}.py"), "enum.py.jinja", enum=enum)
+        imports = Imports(shadowed=shadowed)
+        emit(
+            layout.code(package, "models", f"{enum.module}.py"),
+            "enum.py.jinja",
+            enum=enum,
+            enum_class=imports.use("enum", "Enum"),
+            imports=imports.lines(),
+        )
         emit(layout.doc("models", f"{enum.module}.md"), "enum.md.jinja", enum=enum)
     for alias in api.aliases:
-        imports = Imports()
+        imports = Imports(shadowed=shadowed)
         text = annotation(alias.type, Context(alias.direction), imports)
         typed_dict = annotation(alias.type, Context("typeddict"), imports)
         emit(
@@ -555,6 +567,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
             alias=alias,
             annotation=text,
             typed_dict=typed_dict,
+            type_alias=imports.use("typing", "TypeAlias"),
             imports=imports.lines(),
         )
         emit(
@@ -566,7 +579,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
             else None,
         )
     for error in api.error_types:
-        imports = Imports()
+        imports = Imports(shadowed=shadowed)
         imports.add(".._runtime.errors", "TypedAPIError")
         error_variants = variants.get(error.name, [])
         for variant in error_variants:
@@ -582,6 +595,16 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     emit(layout.doc("models", "utils", "retryconfig.md"), "retryconfig.md.jinja")
     emit(layout.doc("reference.md"), "reference.md.jinja")
     return files
+
+
+def _class_names(api: ir.Api, variants: dict[str, list[StatusVariant]]) -> frozenset[str]:
+    """Every class the models package defines, the names its modules may not import."""
+    names = {m.class_name for m in api.models} | {a.name for a in api.aliases}
+    names |= {f"{name}TypedDict" for name in names}
+    names |= {e.class_name for e in api.enums} | {e.name for e in api.error_types}
+    names |= {name for _, name in api.error_classes}
+    names |= {v.name for found in variants.values() for v in found}
+    return frozenset(names)
 
 
 def _models_init(

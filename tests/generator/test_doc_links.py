@@ -14,7 +14,7 @@ import pytest
 from generator.__main__ import PROJECT_ROOT, generate_package
 
 SPECS = Path(__file__).parent / "specs"
-CORPUS = sorted(SPECS.glob("*.yml")) + [SPECS / "multifile" / "openapi.yml"]
+CORPUS = [*sorted(SPECS.glob("*.yml")), SPECS / "multifile" / "openapi.yml"]
 
 #: `[text](target)`: the target up to its closing parenthesis (no spaces in generated links).
 _LINK = re.compile(r"\]\(([^()\s]+)\)")

@@ -256,10 +256,7 @@ def workshop(corpus: Corpus) -> ModuleType:
 
 
 def test_composition_warnings(corpus: Corpus) -> None:
-    assert corpus.generated["composition_world"].warnings == [
-        "#/components/schemas/Widget/properties/labelled/allOf/1: a part that is not an "
-        "object is not merged into the model"
-    ]
+    assert corpus.generated["composition_world"].warnings == []
 
 
 WIDGET = {
@@ -299,8 +296,8 @@ def test_allof_around_enums_and_unions_and_nullable_refs(workshop: ModuleType) -
     assert widget.previous is models.Status.RETIRED
     assert isinstance(widget.shape, models.Circle) and widget.shape.kind == "round"
     assert widget.stamp == ["a", "b"]
-    assert isinstance(widget.labelled, models.WidgetLabelled)
-    # the union beside the object is kept as the extra fields it brought
+    # an object beside a union: a model per member, the object's fields merged in
+    assert isinstance(widget.labelled, models.WidgetLabelledCircle)
     assert widget.labelled.model_dump(by_alias=True) == WIDGET["labelled"]
     for stamp in ("x", 3):
         assert models.Widget.model_validate({"status": "active", "stamp": stamp}).stamp == stamp
@@ -325,7 +322,6 @@ TICKETS = "#/paths/~1tickets"
 
 def test_naming_warnings(corpus: Corpus) -> None:
     assert corpus.generated["naming_world"].warnings == [
-        "#/components/schemas/Field: class name 'Field' is taken; generated as 'Field2'",
         "#/components/schemas/pet_owner: class name 'PetOwner' is taken; generated as 'PetOwner2'",
         "#/components/schemas/security: class name 'Security' is taken; generated as 'Security2'",
         "#/components/schemas/Ticket/properties/createdAt: 'createdAt' and 'created_at' "
@@ -403,7 +399,7 @@ def test_renamed_arguments_are_sent_by_their_wire_names(museum: ModuleType) -> N
 
 def test_schema_names_taken_by_the_package_are_renamed(museum: ModuleType) -> None:
     models = museum.models
-    assert models.Field2.model_validate({"name": "x"}).name == "x"
+    assert models.Field.model_validate({"name": "x"}).name == "x"  # pydantic's is aliased
     assert models.Security2.model_validate({"level": 2}).level == 2
     assert set(models.Security.model_fields) <= {"bearer_auth"}  # the package's own
     assert (models.PetOwner.model_validate({"b": "1"}).b, models.PetOwner2(a="2").a) == ("1", "2")

@@ -14,7 +14,17 @@ from typing import Any
 from .. import ir
 from ..diagnostics import Diagnostics
 from ..naming import env_var_prefix
-from . import confidential, directions, names, operations, responses, schemas, security, webhooks
+from . import (
+    composition,
+    confidential,
+    directions,
+    names,
+    operations,
+    responses,
+    schemas,
+    security,
+    webhooks,
+)
 from .context import ParseContext, text
 
 
@@ -23,6 +33,7 @@ def parse(
 ) -> tuple[ir.Api, ir.Package]:
     """Build the intermediate model, or raise `SpecError` listing every error."""
     ctx = ParseContext(spec, Diagnostics() if diagnostics is None else diagnostics)
+    composition.find_polymorphic(ctx)
     directions.mark_all(ctx)
     confidential.mark_directions(ctx)
     webhooks.mark_directions(ctx)

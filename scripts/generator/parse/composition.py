@@ -1,4 +1,11 @@
-"""allOf, oneOf and anyOf: merged models, unions and discriminated unions."""
+"""allOf, oneOf and anyOf: merged models, unions and discriminated unions.
+
+Two shapes real specs use for polymorphism become discriminated unions of models:
+an allOf of objects and one union (`allOf: [Base, {oneOf: [A, B]}]`) is the union of
+one merged model per member (`Base + A | Base + B`); a base schema with a discriminator
+whose subtypes include it through allOf (`Cat: allOf: [Pet, ...]`) is, wherever it is
+used, the union of its subtypes.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import ir
-from ..naming import pascal_case
+from ..naming import module_name, pascal_case
 from . import keywords, schemas
-from .context import SCHEMAS, ParseContext, escape
+from .context import SCHEMAS, ParseContext, escape, text
 
 #: Keywords that give an allOf part a type of its own; a part without them only
 #: describes or constrains (`{description: ...}`, `{nullable: true}`).
@@ -106,18 +113,17 @@ def _tags(
     if not isinstance(wire, str) or not wire:
         ctx.warning(pointer, "a discriminator needs a propertyName; ignored")
         return None
-    by_class: dict[str, list[str]] = {}
-    for value, target in (discriminator.get("mapping") or {}).items():
+    by_source: dict[str, list[str]] = {}  # component name -> tag values
+    mapping = discriminator.get("mapping")
+    for value, target in (mapping if isinstance(mapping, Mapping) else {}).items():
         name = target[len(SCHEMAS) :] if str(target).startswith(SCHEMAS) else str(target)
-        class_name = ctx.component_classes.get(name)
-        if class_name is not None:
-            by_class.setdefault(class_name, []).append(str(value))
+        by_source.setdefault(name, []).append(str(value))
     pairs: list[tuple[str, str]] = []
     for member, source in zip(members, sources, strict=True):
         if not isinstance(member, ir.ModelType):
             ctx.warning(pointer, "a member is not an object schema: the discriminator is ignored")
             return None
-        values = by_class.get(member.name) or _own_tags(ctx, member.name, wire)
+        values = (by_source.get(source) if source else None) or _own_tags(ctx, member.name, wire)
         if not values and source is not None:
             values = [source]  # implicit mapping: the schema's name
         if not values:
@@ -152,8 +158,11 @@ def _own_tags(ctx: ParseContext, class_name: str, wire: str) -> list[str]:
 
 def is_object(ctx: ParseContext, schema: Mapping[str, Any], direction: ir.Direction) -> bool:
     """A schema that becomes a model: properties, or an allOf that merges object parts
-    (in requests only when every part is an object: others could not be sent)."""
+    (in requests only when every part is an object: others could not be sent), unless
+    it is the allOf of objects and a union (a union of merged models)."""
     if any(k in schema for k in ("oneOf", "anyOf", "enum", "const")):
+        return False
+    if distributes(ctx, schema):
         return False
     if schema.get("properties"):
         return True
@@ -174,6 +183,9 @@ def all_of(
     that only describe) is that part's type; object parts merge into one model."""
     raw = schema["allOf"] if isinstance(schema["allOf"], list) else []
     nullable = any(isinstance(p, Mapping) and p.get("nullable") is True for p in raw)
+    if distributes(ctx, schema):
+        found, null_member = _distributed(ctx, schema, pointer, context, direction)
+        return found, nullable or null_member
     if is_object(ctx, schema, direction):
         name = ctx.class_name(context)
         model = ir.ModelType(name)
@@ -251,12 +263,20 @@ class Merged:
         )
 
 
-def merged(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> Merged:
-    """An object schema with its allOf's object parts merged in."""
+def merged(
+    ctx: ParseContext,
+    schema: Mapping[str, Any],
+    pointer: str,
+    parts: list[tuple[Any, str]] | None = None,
+) -> Merged:
+    """An object schema with its allOf's object parts merged in (or `parts`, each with
+    its pointer, in their place: one member of a distributed allOf)."""
     result = Merged(description=schema.get("description"))
     raw = schema.get("allOf") if isinstance(schema.get("allOf"), list) else []
-    for index, part in enumerate(raw or []):
-        _merge_part(ctx, part, f"{pointer}/allOf/{index}", frozenset(), result)
+    if parts is None:
+        parts = [(part, f"{pointer}/allOf/{index}") for index, part in enumerate(raw or [])]
+    for part, part_pointer in parts:
+        _merge_part(ctx, part, part_pointer, frozenset(), result)
     result.add(schema, pointer)
     if result.description is None:
         result.description = next(
@@ -287,3 +307,160 @@ def _merge_part(
         ctx.warning(pointer, "a part that is not an object is not merged into the model")
         return
     into.add(part, pointer)
+
+
+# -- allOf of objects and a union -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Distribution:
+    """An allOf of object parts and one union part, the union's members all objects."""
+
+    objects: list[tuple[Any, str]]  # (object part, its pointer)
+    union: Mapping[str, Any]  # the union part, its `$ref` followed
+    keyword: str  # oneOf / anyOf
+    pointer: str  # of the union schema
+
+
+def distributes(ctx: ParseContext, schema: Mapping[str, Any]) -> bool:
+    """Whether `schema` is an allOf of objects and one union of objects."""
+    return _distribution(ctx, schema, "") is not None
+
+
+def _distribution(
+    ctx: ParseContext, schema: Mapping[str, Any], pointer: str
+) -> _Distribution | None:
+    raw = schema.get("allOf")
+    if not isinstance(raw, list):
+        return None
+    objects: list[tuple[Any, str]] = []
+    unions: list[tuple[Mapping[str, Any], str, str]] = []
+    for index, part in _substantive_parts(schema):
+        part_pointer = f"{pointer}/allOf/{index}"
+        if index == len(raw):  # the schema's own properties, merged by `merged` itself
+            continue
+        found = _union_schema(ctx, part, part_pointer)
+        if found is not None:
+            unions.append(found)
+        elif _is_object_part(ctx, part):
+            objects.append((part, part_pointer))
+        else:
+            return None
+    if len(unions) != 1 or not (objects or schema.get("properties")):
+        return None
+    union, keyword, union_pointer = unions[0]
+    members = [
+        m for m in union[keyword] if not (isinstance(m, Mapping) and m.get("type") == "null")
+    ]
+    if not members or not all(_is_object_part(ctx, m) for m in members):
+        return None
+    return _Distribution(objects, union, keyword, union_pointer)
+
+
+def _union_schema(
+    ctx: ParseContext, part: Any, pointer: str
+) -> tuple[Mapping[str, Any], str, str] | None:
+    """(union schema, oneOf/anyOf, its pointer) when an allOf part is a union (a `$ref`
+    to one followed); None otherwise."""
+    name = _component_name(part)
+    if name is not None and name in ctx.schemas:
+        part, pointer = ctx.schemas[name], f"{SCHEMAS}{escape(name)}"
+    if not isinstance(part, Mapping) or part.get("properties") or "allOf" in part:
+        return None
+    keyword = next((k for k in ("oneOf", "anyOf") if isinstance(part.get(k), list)), None)
+    return (part, keyword, pointer) if keyword else None
+
+
+def _distributed(
+    ctx: ParseContext,
+    schema: Mapping[str, Any],
+    pointer: str,
+    context: str,
+    direction: ir.Direction,
+) -> tuple[ir.Type, bool]:
+    """One model per union member, each the object parts merged with that member; their
+    union, discriminated as the union (or the allOf itself) says."""
+    found = _distribution(ctx, schema, pointer)
+    assert found is not None
+    members: list[ir.Type] = []
+    sources: list[str | None] = []
+    null_member = False
+    for index, member in enumerate(found.union[found.keyword]):
+        if isinstance(member, Mapping) and member.get("type") == "null":
+            null_member = True
+            continue
+        source = _component_name(member)
+        title = member.get("title") if isinstance(member, Mapping) else None
+        label = (
+            ctx.component_classes.get(source, "")
+            if source
+            else pascal_case(title)
+            if isinstance(title, str)
+            else str(index + 1)
+        )
+        name = ctx.class_name(f"{context}{label}")
+        parts = [*found.objects, (member, f"{found.pointer}/{found.keyword}/{index}")]
+        schemas.object_model(ctx, name, schema, pointer, direction, parts)
+        members.append(ir.ModelType(name))
+        sources.append(source)
+    discriminator = found.union.get("discriminator", schema.get("discriminator"))
+    if discriminator is None or len(members) < 2:
+        return (ir.UnionType(tuple(members)) if len(members) > 1 else members[0]), null_member
+    tags = _tags(ctx, discriminator, members, sources, f"{found.pointer}/discriminator")
+    if tags is None:
+        return ir.UnionType(tuple(members)), null_member
+    return ir.UnionType(tuple(members), tags[0], tags[1]), null_member
+
+
+# -- polymorphism through allOf -------------------------------------------------------
+
+
+def find_polymorphic(ctx: ParseContext) -> None:
+    """Record each base schema whose discriminator names subtypes that include it through
+    allOf (`Cat: allOf: [{$ref: Pet}, ...]`): the mapping's targets, or without a mapping
+    every schema whose allOf refers to it. Such a base means one of its subtypes."""
+    including: dict[str, list[str]] = {}  # base -> schemas whose allOf refers to it
+    for name, schema in ctx.schemas.items():
+        parts = schema.get("allOf") if isinstance(schema, Mapping) else None
+        for part in parts if isinstance(parts, list) else []:
+            base = _component_name(part)
+            if base is not None and base != name:
+                including.setdefault(base, []).append(name)
+    for name, schema in ctx.schemas.items():
+        if not isinstance(schema, Mapping) or "oneOf" in schema or "anyOf" in schema:
+            continue
+        discriminator = schema.get("discriminator")
+        if not isinstance(discriminator, Mapping) or not _is_object_part(ctx, schema):
+            continue
+        mapping = discriminator.get("mapping")
+        if isinstance(mapping, Mapping) and mapping:
+            targets = [str(t) for t in mapping.values()]
+            names = [t[len(SCHEMAS) :] if t.startswith(SCHEMAS) else t for t in targets]
+            subtypes = [n for n in dict.fromkeys(names) if n != name]
+        else:
+            subtypes = including.get(name, [])
+        if subtypes and all(n in including.get(name, []) for n in subtypes):
+            ctx.polymorphic[name] = tuple(subtypes)
+
+
+def polymorphic(ctx: ParseContext, name: str) -> ir.Type:
+    """The type of base schema `name`: an alias of the union of its subtypes' models,
+    discriminated by the base's discriminator."""
+    class_name = ctx.component_class(name)
+    pointer = f"{SCHEMAS}{escape(name)}"
+    schema = ctx.schemas[name]
+    alias = ir.AliasType(class_name)
+    ctx.components[name] = alias  # before the members: they may refer back to it
+    subtypes = ctx.polymorphic[name]
+    members = [schemas.component(ctx, sub) for sub in subtypes]
+    union = ir.UnionType(tuple(members))
+    if len(members) > 1:
+        tags = _tags(
+            ctx, schema["discriminator"], members, list(subtypes), f"{pointer}/discriminator"
+        )
+        union = ir.UnionType(tuple(members), *tags) if tags else union
+    ctx.aliases[class_name] = ir.AliasDef(
+        class_name, module_name(class_name), text(schema.get("description")),
+        union if len(members) > 1 else members[0], ctx.direction_of(name), pointer,
+    )  # fmt: skip
+    return alias

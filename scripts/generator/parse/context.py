@@ -33,6 +33,8 @@ class ParseContext:
     nullable_components: set[str] = field(default_factory=set)  # schemas that admit null
     component_classes: dict[str, str] = field(default_factory=dict)  # schema name -> class
     method_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (path, method)
+    #: base schemas that mean one of their subtypes (allOf polymorphism): name -> subtypes
+    polymorphic: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _modules: set[str] = field(default_factory=set)  # module names of generated classes
     _validated: set[str] = field(default_factory=set)  # pointers the validator warned about
     #: supported security schemes by their name in components.securitySchemes

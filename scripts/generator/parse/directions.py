@@ -50,6 +50,8 @@ def mark(
         seen.add(name)
         ctx.directions.setdefault(name, set()).add(direction)
         mark(ctx, ctx.schemas[name], direction, seen)
+        for subtype in ctx.polymorphic.get(name, ()):  # a base means one of its subtypes
+            mark(ctx, {"$ref": f"{SCHEMAS}{subtype}"}, direction, seen)
         return
     for key, value in schema.items():
         if key in ("properties",) and isinstance(value, Mapping):

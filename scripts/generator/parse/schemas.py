@@ -43,6 +43,8 @@ def component(ctx: ParseContext, name: str) -> ir.Type:
         ctx.warning(pointer, f"a schema must be an object, not {shown(schema)}; typed as Any")
         ctx.components[name] = ir.AnyType()
         return ctx.components[name]
+    if name in ctx.polymorphic:
+        return composition.polymorphic(ctx, name)
     if composition.is_object(ctx, schema, direction):
         model = ir.ModelType(class_name)
         ctx.components[name] = model  # before the fields: a recursive reference finds it
@@ -54,7 +56,7 @@ def component(ctx: ParseContext, name: str) -> ir.Type:
             ctx, schema, pointer, class_name, _nullable_here(schema), direction, reserved=True
         )
         ctx.components[name] = found
-    elif schema.get("oneOf") or schema.get("anyOf"):
+    elif schema.get("oneOf") or schema.get("anyOf") or composition.distributes(ctx, schema):
         alias = ir.AliasType(class_name)
         ctx.components[name] = alias
         target, nullable = type_of(ctx, schema, pointer, class_name, direction)
@@ -330,9 +332,11 @@ def object_model(
     schema: Mapping[str, Any],
     pointer: str,
     direction: ir.Direction,
+    parts: list[tuple[Any, str]] | None = None,
 ) -> None:
+    """A model of `schema`'s properties and its allOf's (or of `parts`, see `merged`)."""
     check_required(ctx, schema, pointer)
-    found = composition.merged(ctx, schema, pointer)
+    found = composition.merged(ctx, schema, pointer, parts)
     required = set(found.required)
     fields = []
     pointers: dict[str, str] = {}  # wire name -> where the property is declared

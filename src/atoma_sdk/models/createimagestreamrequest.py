@@ -50,11 +50,7 @@ class CreateImageStreamRequestTypedDict(TypedDict):
 class CreateImageStreamRequest(InputModel):
     """Request body for image generation with streaming: the fields of `CreateImageRequest`, and `stream`, always `true`."""
 
-    _always_sent = frozenset(
-        {
-            "stream",
-        }
-    )
+    _always_sent = frozenset({"stream"})
 
     model: Annotated[str, Strict()]
     """The model to use for image generation."""

@@ -26,11 +26,7 @@ class ImageCompletedEventTypedDict(TypedDict):
 class ImageCompletedEvent(OutputModel):
     """The final image; the last event of the stream."""
 
-    _always_sent = frozenset(
-        {
-            "type",
-        }
-    )
+    _always_sent = frozenset({"type"})
 
     type: Literal["image_generation.completed"]
     """Always `image_generation.completed`."""

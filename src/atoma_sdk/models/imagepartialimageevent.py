@@ -25,11 +25,7 @@ class ImagePartialImageEventTypedDict(TypedDict):
 class ImagePartialImageEvent(OutputModel):
     """A partial image, sent while the image is being generated."""
 
-    _always_sent = frozenset(
-        {
-            "type",
-        }
-    )
+    _always_sent = frozenset({"type"})
 
     type: Literal["image_generation.partial_image"]
     """Always `image_generation.partial_image`."""
