@@ -212,6 +212,7 @@ def test_a_spec_split_over_several_files_generates_a_working_package(
         (pet,) = getattr(sdk.pets, listing)(limit=2)
     assert isinstance(pet, models.Pet) and isinstance(pet.owner, models.Owner)
     assert (pet.owner.friends[0].name, pet.tags[0].label) == ("Bo", "good")
+    assert type(pet.tags[0]) is models.Tag  # its name, though pydantic has a `Tag` too
     assert {"Error", "CommonError"} <= set(dir(models))
 
 
