@@ -4,7 +4,7 @@ works (`--version`, `images generate --mock`).
 
 The build uses the project's build backend (hatchling, a dev dependency) through its PEP
 517 hooks. The venv is made `--without-pip`, and the pip that ships with Python
-(ensurepip's bundled wheel, run from the wheel) installs with `--no-index` from a
+(ensurepip's wheel, run from the wheel) installs with `--no-index` from a
 wheelhouse of the built wheel plus the runtime dependencies repacked from this environment
 (`wheelhouse.py`): no network, no cache, the versions uv.lock pins. Installing pip into the
 venv and compiling bytecode would triple the time and test nothing of this package.
@@ -16,6 +16,7 @@ import ensurepip
 import os
 import subprocess
 import sys
+import sysconfig
 import tarfile
 import time
 import zipfile
@@ -140,11 +141,21 @@ def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     created = time.perf_counter()
     # The pip that ships with Python (ensurepip's wheel), run from its wheel: what
     # `python -m venv` would install, without spending half a minute installing it.
-    (pip_wheel,) = (Path(ensurepip.__file__).parent / "_bundled").glob("pip-*.whl")
-    pip = [bin_ / "python", pip_wheel / "pip", "install", "--no-index", "--no-compile"]
+    pip = [bin_ / "python", ensurepip_pip() / "pip", "install", "--no-index", "--no-compile"]
     run(*pip, "--find-links", wheelhouse, "atoma-sdk", cwd=tmp_path, env=env)
     print(f"venv {created - started:.1f} s, pip install {time.perf_counter() - created:.1f} s")
     return bin_
+
+
+def ensurepip_pip() -> Path:
+    """The pip wheel `python -m venv` installs: bundled with ensurepip, or in the
+    distribution's `WHEEL_PKG_DIR` (Debian and Fedora remove the bundled copies)."""
+    places = [Path(ensurepip.__file__).parent / "_bundled"]
+    if sysconfig.get_config_var("WHEEL_PKG_DIR"):
+        places.append(Path(sysconfig.get_config_var("WHEEL_PKG_DIR")))
+    wheels = [wheel for place in places for wheel in sorted(place.glob("pip-*.whl"))]
+    assert wheels, f"no pip wheel in {places}"
+    return wheels[0]
 
 
 def test_wheel_installs_with_plain_pip_in_a_fresh_venv(installed: Path, tmp_path: Path) -> None:
