@@ -5,7 +5,9 @@ process (so it does not share the client's interpreter lock).
   call `--delay-ms` later: the benchmark server's `/delay/<ms>` route (`bench`: asyncio,
   almost no work per call) and the bundled mock (`mock`: a thread per connection, a
   generated PNG URL per answer), on each async backend. Wall time against the bound
-  prompts / concurrency * delay, the client's CPU per call and the load average.
+  prompts / concurrency * delay, the client's CPU per call, the load average, and where
+  the time beyond the bound went: inside the calls (their latency over the delay) or
+  between them (a slot idle while the batch starts the next call, and the last wave).
 - `--capacity C`: against a server that serves C calls at a time (`--delay-ms` each) and
   answers 429 with `Retry-After: 1` beyond them, with the default per-call retries (and,
   with `--also-without-retries`, with `retries=None`): every prompt must end ok, and the

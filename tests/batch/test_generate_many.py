@@ -90,6 +90,7 @@ async def test_429_lowers_the_concurrency_then_it_recovers(sdk: AtomaSDK) -> Non
     late = [a.in_flight for a in server.arrivals[-80:]]
     print(f"429s: {rejected}; peak in flight late {max(late)}")
     assert 0 < rejected < 35  # the limit came down (a fixed 16 would see about 45 of 60)
+    assert server.peak <= 16  # resent inputs never exceed the concurrency either
     assert max(late) > 8  # and went back up once the server accepted again
 
 
@@ -113,6 +114,7 @@ async def test_a_429_the_call_s_own_retry_absorbs_still_lowers_the_concurrency(
     assert [status for status, _ in server.answers].count(429) == 1
     assert [a.prompt for a in server.arrivals].count("p0") == 2  # the call's retry, no resend
     # Halved to 4 by the 429, then up by about 1/limit a success: 15 successes reach 6.8.
+    assert server.peak <= 8
     later = [a.in_flight for a in server.arrivals[8:]]
     print(f"in flight at the server after the 429: at most {max(later)}")
     assert max(later) <= 6
