@@ -325,6 +325,8 @@ def _operation_view(
         imports.add_type_only(".._runtime.responses", "BinaryStream", "AsyncBinaryStream")
     elif op.response is not None:
         response_type = annotation(op.response, out_ctx, imports)
+        if op.response_nullable:
+            response_type = f"{imports.use('typing', 'Optional')}[{response_type}]"
         returns = response_type
         call = "call"
     else:
@@ -333,6 +335,10 @@ def _operation_view(
         call = "call"
     if op.parameters:
         imports.add(".._runtime.operation", "Parameter")
+    if op.servers:
+        imports.add(".._runtime.servers", "Server")
+    if any(server.variables for server in op.servers):
+        imports.add(".._runtime.servers", "ServerVariable")
     return OperationView(
         op,
         operation_type=f"Operation[{response_type}]",

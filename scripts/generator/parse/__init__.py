@@ -23,6 +23,7 @@ from . import (
     responses,
     schemas,
     security,
+    servers,
     webhooks,
 )
 from .context import ParseContext, text
@@ -53,8 +54,7 @@ def parse(
         title=str(info.get("title", "")),
         description=text(info.get("description")),
         api_version=str(info.get("version", "")),
-        servers=tuple(str(s["url"]) for s in spec.get("servers", []) or [])
-        or ("http://localhost",),
+        servers=servers.servers(ctx, spec.get("servers"), "#/servers"),
         security=schemes,
         resources=resources,
         models=_finish_models(ctx),

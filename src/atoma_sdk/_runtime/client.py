@@ -40,7 +40,6 @@ from .pipeline import (
     run_sync,
 )
 from .requests import (
-    base_url,
     cookie_header,
     encode,
     operation_url,
@@ -50,6 +49,7 @@ from .requests import (
 )
 from .retries import RetryConfig, resolve_policy
 from .sentinel import UNSET, OptionalNullable, Unset
+from .servers import Server, base_url, operation_server_url
 
 if TYPE_CHECKING:
     from httpx._client import UseClientDefault
@@ -92,7 +92,8 @@ class SDKSettings:
     package: str
     sdk_name: str
     version: str
-    servers: tuple[str, ...]
+    #: the spec's servers: URLs, or `Server`s with `{variables}` (or relative URLs)
+    servers: tuple[str | Server, ...]
     #: the spec's security schemes, one SDK constructor argument each
     schemes: tuple[SecurityScheme, ...] = ()
     #: When set in the environment (and no `debug_logger` is given), debug logs go to stderr.
@@ -145,7 +146,11 @@ class SDKCore:
         if server_url is None and server_idx is None and settings.server_url_env_var:
             server_url = os.environ.get(settings.server_url_env_var) or None
             url_name = f"server_url (from ${settings.server_url_env_var})"
-        self.server_url = base_url(settings.servers, server_url, server_idx, url_params)
+        self.server_url = base_url(
+            settings.servers, server_url, server_idx, url_params, settings.server_url_env_var
+        )
+        #: the servers' variables given, also for operations that have servers of their own
+        self.url_params: Mapping[str, str] = dict(url_params or {})
         if server_url is not None:  # checked with its {placeholders} filled in
             checks.server_url(url_name, server_url and self.server_url)
         self.retry_config = retry_config
@@ -547,7 +552,11 @@ class SDKCore:
             override_headers(headers, options.extra_headers)
         if options.extra_query:
             query = [*query, *(f"{encode(k)}={encode(v)}" for k, v in options.extra_query.items())]
-        server_url = options.server_url or self.server_url
+        server_url = options.server_url or (
+            operation_server_url(operation.servers[0], self.server_url, self.url_params)
+            if operation.servers
+            else self.server_url
+        )
         timeout = self._timeout(client, options.timeout_ms)
         url = operation_url(server_url, path)
         request = client.build_request(

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from .errors import TypedAPIError
     from .retries import RetryConfig
+    from .servers import Server
 
 ResponseT = TypeVar("ResponseT")
 
@@ -77,6 +78,9 @@ class Operation(Generic[ResponseT]):
     whole_event: bool = False
     #: with `stream`: each event's data is plain text, not JSON
     text_data: bool = False
+    #: the operation's own servers (OpenAPI path- or operation-level `servers`), used
+    #: instead of the SDK's unless a call passes `server_url`
+    servers: tuple[Server, ...] = ()
 
     @cached_property
     def response_adapter(self) -> TypeAdapter[Any]:

@@ -14,7 +14,6 @@ from .operation import Operation
 
 __all__ = [
     "Placement",
-    "base_url",
     "cookie_header",
     "encode",
     "operation_url",
@@ -22,24 +21,6 @@ __all__ = [
     "place_parameters",
     "query_string",
 ]
-
-
-def base_url(
-    servers: tuple[str, ...],
-    server_url: str | None,
-    server_idx: int | None,
-    url_params: Mapping[str, str] | None,
-) -> str:
-    """The base URL: `server_url` (its `{name}` placeholders filled from `url_params`,
-    as in 0.1.3), else the spec's server number `server_idx`."""
-    if server_url:
-        for name, value in (url_params or {}).items():
-            server_url = server_url.replace("{" + name + "}", value)
-        return server_url
-    index = server_idx or 0
-    if not 0 <= index < len(servers):
-        raise ValueError(f"server_idx must be between 0 and {len(servers) - 1}, got {index}")
-    return servers[index]
 
 
 @lru_cache(maxsize=256)
