@@ -283,3 +283,13 @@ def test_every_package_passes_mypy_strict(corpus: Corpus) -> None:
         corpus.load(stem)
     code, lines = corpus.mypy_result()
     assert code == 0, "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("server", "path"),
+    [("https://a.test/v1", "/x"), ("https://a.test/v1/", "/x"), ("https://a.test/v1/", "x")],
+)
+def test_a_server_url_and_a_path_join_with_one_slash(server: str, path: str) -> None:
+    from atoma_sdk._runtime.requests import operation_url
+
+    assert str(operation_url(server, path)) == "https://a.test/v1/x"

@@ -30,7 +30,7 @@ def operation_url(server_url: str, path: str) -> httpx.URL:
     Parsing a URL is the largest single cost of building a request, and a client calls
     the same few URLs again and again: parsed once, an `httpx.URL` (immutable) is reused.
     """
-    return httpx.URL(server_url.rstrip("/") + path)
+    return httpx.URL(server_url.rstrip("/") + "/" + path.lstrip("/"))  # one `/` between
 
 
 class Placement(NamedTuple):
