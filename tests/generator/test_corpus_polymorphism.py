@@ -85,6 +85,21 @@ def test_a_base_with_subtypes_is_their_union(zoo: ModuleType) -> None:
     assert models.Cat(name="x").model_dump(by_alias=True)["petType"] == "cat"
 
 
+def test_a_base_inside_its_subtypes_is_their_union_too(zoo: ModuleType) -> None:
+    models = zoo.models
+    cat = models.Cat.model_validate(
+        {"petType": "cat", "name": "Tom", "mother": {"petType": "bird", "name": "Ma"}}
+    )
+    assert isinstance(cat.mother, models.Bird) and cat.mother.name == "Ma"
+    dog = models.Dog(name="Rex", barks=True, mother=models.Cat(name="Odd"))
+    assert dog.model_dump(by_alias=True, exclude_none=True) == {
+        "petType": "dog",
+        "name": "Rex",
+        "barks": True,
+        "mother": {"petType": "cat", "name": "Odd"},
+    }
+
+
 def test_subtypes_without_a_mapping_are_tagged_by_name(zoo: ModuleType) -> None:
     models = zoo.models
     board = models.Board.model_validate(

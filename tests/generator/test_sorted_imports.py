@@ -34,9 +34,9 @@ def unsorted_modules(spec: Path, tmp_path: Path) -> set[str]:
             (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / path).write_text(text, encoding="utf-8")
     settings = ["--isolated", "--line-length", "100", "--target-version", "py310"]
+    report = ["--select", "I", "--output-format", "concise", "--quiet", "."]
     found = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", *settings, "--select", "I"]
-        + ["--output-format", "concise", "--quiet", "."],
+        [sys.executable, "-m", "ruff", "check", *settings, *report],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -167,7 +167,9 @@ def is_object(ctx: ParseContext, schema: Mapping[str, Any], direction: ir.Direct
     if schema.get("properties"):
         return True
     parts = _substantive_parts(schema)
-    if len(parts) < 2 or not any(_is_object_part(ctx, p) for _, p in parts):
+    # a subtype of a polymorphic base is a model even when it adds nothing to the base
+    subtype = any(_component_name(p) in ctx.polymorphic for _, p in parts)
+    if (len(parts) < 2 and not subtype) or not any(_is_object_part(ctx, p) for _, p in parts):
         return False
     return direction == "output" or all(_is_object_part(ctx, p) for _, p in parts)
 
