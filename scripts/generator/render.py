@@ -104,8 +104,6 @@ class OperationView:
     operation_type: str  # the `Operation`'s type: `Operation[ResponseType]`
     response_type: str  # its `response_type` (each event's type for a stream)
     errors: list[tuple[str, str]]  # (status pattern, exception) of declared error bodies
-    #: (status, annotation) of the other success statuses' bodies ("None": no content)
-    status_types: list[tuple[str, str]]
     body_type: str  # the annotation of a body that is not an object model, or ""
     params_class: str | None  # source of the private parameters model, if any
     signature: list[str]  # "name: annotation = default" lines
@@ -253,8 +251,6 @@ def resource_view(resource: ir.Resource, exceptions: dict[str, str]) -> Resource
     imports.add("collections.abc", "Mapping")
     imports.add("typing", "Optional")
     imports.add("functools", "cache")
-    if any(op.deprecated for op in resource.operations):
-        imports.add("typing_extensions", "deprecated")
     if any(o.batch for o in view.operations):
         batch_names = ("BatchRequest", "BatchResult", "run_batch", "run_batch_sync")
         imports.add(".._runtime.batch", *batch_names)
@@ -291,8 +287,6 @@ def _operation_view(
         args_doc.append((f.name, f.description or undocumented))
     if op.body_type is not None:
         body_annotation = annotation(op.body_type, param_ctx, imports)
-        if not op.body_required:  # None: no body is sent
-            body_annotation = f"{imports.use('typing', 'Optional')}[{body_annotation}] = None"
         signature.insert(0, f"body: {body_annotation}")
         args_doc.insert(0, ("body", f"The request body ({op.body_media_type})."))
 
@@ -300,8 +294,9 @@ def _operation_view(
     params_class = None
     params_expr = "None"
     if op.parameters:
-        keyed = [replace(p.field, wire_name=p.key) if p.key else p.field for p in op.parameters]
-        model = ir.Model(op.params_class, "", "", tuple(keyed), "input", "")
+        model = ir.Model(
+            op.params_class, "", "", tuple(p.field for p in op.parameters), "input", ""
+        )
         class_imports = Imports()
         input_ctx = Context("input", qualify="models.")
         fields = "\n".join(
@@ -342,7 +337,7 @@ def _operation_view(
         response_type = annotation(op.response, out_ctx, imports)
         if op.response_nullable:
             response_type = f"{imports.use('typing', 'Optional')}[{response_type}]"
-        returns = _returns(op, op.response, out_ctx, imports)
+        returns = response_type
         call = "call"
     else:
         response_type = "None"
@@ -354,17 +349,10 @@ def _operation_view(
         imports.add(".._runtime.servers", "Server")
     if any(server.variables for server in op.servers):
         imports.add(".._runtime.servers", "ServerVariable")
-    if op.body_encoding:
-        imports.add(".._runtime.operation", "Encoding")
-    status_types = [
-        (status.upper(), "None" if t is None else annotation(t, out_ctx, imports))
-        for status, t in op.other_responses
-    ]
     return OperationView(
         op,
-        operation_type=f"Operation[{returns if op.other_responses else response_type}]",
+        operation_type=f"Operation[{response_type}]",
         response_type=response_type,
-        status_types=status_types,
         errors=[(e.status, f"models.{name}") for e, name in _declared_errors(op, exceptions)],
         body_type=body_type,
         params_class=params_class,
@@ -382,20 +370,6 @@ def _operation_view(
         and _is_json(op.body_media_type),
         batch=op.batched,
     )
-
-
-def _returns(op: ir.Operation, response: ir.Type, ctx: Context, imports: Imports) -> str:
-    """What a method reading its response whole returns: the first success's type, or
-    the union of every success's (`Optional` when one has no content)."""
-    types = [response] + [t for _, t in op.other_responses if t is not None]
-    distinct = list(dict.fromkeys(types))
-    if len(distinct) == 1:
-        text = annotation(response, ctx, imports)
-    else:
-        text = annotation(ir.UnionType(tuple(distinct)), ctx, imports)
-    if op.response_nullable or any(t is None for _, t in op.other_responses):
-        return f"{imports.use('typing', 'Optional')}[{text}]"
-    return text
 
 
 def _is_json(media_type: str) -> bool:
