@@ -128,7 +128,7 @@ class _Call:
     """One input on its way: the `ATTEMPT_OBSERVER` of its call, which tells the batch
     of each 429 or 503 and of the call waiting to retry one."""
 
-    __slots__ = ("arguments", "control", "index", "resent", "retrying")
+    __slots__ = ("arguments", "control", "ended", "index", "resent", "retrying")
 
     def __init__(
         self, index: int, arguments: dict[str, Any], control: _Controller, resent: int = 0
@@ -138,15 +138,18 @@ class _Call:
         self.control = control
         self.resent = resent
         self.retrying = False
+        self.ended = False
 
     def __call__(self, response: httpx.Response, elapsed: float) -> None:
         refused = response.status_code in _BACK_OFF_STATUSES
         if refused:
             self.control.refused(response, elapsed)
-        if refused != self.retrying:
+        # (a task the call left behind may still report after it ended)
+        if refused != self.retrying and not self.ended:
             self._set_retrying(refused)
 
-    def ended(self) -> None:
+    def end(self) -> None:
+        self.ended = True
         if self.retrying:
             self._set_retrying(False)
 
@@ -287,7 +290,7 @@ def _outcome(
     task: asyncio.Future[T], item: _Call, control: _Controller, resend: deque[_Call]
 ) -> BatchResult[T] | None:
     """The result of a finished call, or None when its input is queued to be sent again."""
-    item.ended()
+    item.end()
     error = task.exception()
     if error is None:
         control.succeeded()
