@@ -278,6 +278,19 @@ class Parameter:
     style: ParameterStyle
     #: arrays and objects: one pair per item (`a=1&a=2`) when True, joined (`a=1,2`) when False
     explode: bool
+    #: its key in the validated parameters when another parameter of the operation has the
+    #: same wire name (`id` in the path and in the query); "": the wire name
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class PartEncoding:
+    """OpenAPI `encoding` of one property of a form or multipart body."""
+
+    wire_name: str
+    content_type: str = ""  # multipart: the part's type when the value does not give one
+    style: ParameterStyle | None = None  # form: how the value is spelled, as in a query
+    explode: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -307,30 +320,6 @@ class Confidential:
 
 
 @dataclass(frozen=True)
-class ServerVariable:
-    """A `{name}` of a server URL (OpenAPI server `variables`): its default (None: the
-    spec gives none, the user must) and the values it may take (empty: any)."""
-
-    name: str
-    default: str | None
-    values: tuple[str, ...] = ()
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Server:
-    """A server URL as the spec writes it: absolute, with `{variables}`, or relative."""
-
-    url: str
-    variables: tuple[ServerVariable, ...] = ()
-    description: str = ""
-
-    @property
-    def relative(self) -> bool:
-        return "://" not in self.url
-
-
-@dataclass(frozen=True)
 class Operation:
     """One operation, already named for the SDK (`images.generate`)."""
 
@@ -352,6 +341,8 @@ class Operation:
     security: tuple[tuple[str, ...], ...]
     errors: tuple[ErrorResponse, ...]
     body_media_type: str = "application/json"
+    #: form and multipart bodies: the `encoding` of the properties that have one
+    body_encoding: tuple[PartEncoding, ...] = ()
     response_media_type: str = "application/json"  # of `response`
     #: body fields the method sets itself (`stream=True` for a streaming variant)
     body_constants: tuple[tuple[str, LiteralValue], ...] = ()
@@ -360,14 +351,15 @@ class Operation:
     confidential: Confidential | None = None
     #: `x-atoma-batch: true`: also a `<name>_many` method running it over many inputs
     batch: bool = False
+    #: `deprecated: true`: calling the method warns (`DeprecationWarning`)
+    deprecated: bool = False
+    #: other success statuses ("201", "2XX") whose body is not `response`: another JSON
+    #: type, or None for no content; the method returns the union
+    other_responses: tuple[tuple[str, Type | None], ...] = ()
     #: `x-sdk-argument-order`: the wire names of the arguments that come first, in this
     #: order, before the per-call options; the others come after those options (so the
     #: signature of an earlier release stays the start of the new one)
     argument_order: tuple[str, ...] = ()
-    #: path- or operation-level `servers` that differ from the root's (empty: the SDK's)
-    servers: tuple[Server, ...] = ()
-    #: the success body may be JSON `null` (the method returns `Optional[response]`)
-    response_nullable: bool = False
 
     @property
     def batched(self) -> bool:
@@ -439,7 +431,7 @@ class Api:
     title: str
     description: str
     api_version: str
-    servers: tuple[Server, ...]  # empty: the SDK needs a `server_url`
+    servers: tuple[str, ...]
     security: tuple[SecurityScheme, ...]
     resources: tuple[Resource, ...]
     models: tuple[Model, ...]

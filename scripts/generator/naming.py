@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 from collections.abc import Collection
 
 import pydantic
@@ -14,7 +15,7 @@ _NON_IDENTIFIER = re.compile(r"[^0-9a-zA-Z]+")
 
 def snake_case(name: str) -> str:
     """`createdAt` -> `created_at`, `X-Request-Id` -> `x_request_id`, `from` -> `from_`."""
-    words = _NON_IDENTIFIER.sub(" ", _WORD_BOUNDARY.sub(" ", name)).split()
+    words = _words(name)
     result = "_".join(word.lower() for word in words) or "field"
     if result[0].isdigit():
         result = f"field_{result}"
@@ -22,6 +23,14 @@ def snake_case(name: str) -> str:
     if keyword.iskeyword(result) or keyword.issoftkeyword(result) or reserved:
         result += "_"
     return result
+
+
+def _words(name: str) -> list[str]:
+    """The ASCII words of a name; accented letters lose their accents (`Ünïcödé` ->
+    `Unicode`), other non-ASCII characters separate words."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_IDENTIFIER.sub(" ", _WORD_BOUNDARY.sub(" ", bare)).split()
 
 
 def field_name(name: str) -> str:
@@ -36,7 +45,7 @@ def field_name(name: str) -> str:
 
 def pascal_case(name: str) -> str:
     """`image data` / `image_data` / `imageData` -> `ImageData`; keeps existing capitals."""
-    words = _NON_IDENTIFIER.sub(" ", _WORD_BOUNDARY.sub(" ", name)).split()
+    words = _words(name)
     result = "".join(word[:1].upper() + word[1:] for word in words) or "Model"
     result = f"Model{result}" if result[0].isdigit() else result
     return f"{result}Model" if keyword.iskeyword(result) or result in _AMBIGUOUS else result
@@ -135,6 +144,7 @@ def env_var_prefix(sdk_class: str) -> str:
 # own keyword arguments or pydantic's model attributes.
 _RESERVED = frozenset(
     {"self", "retries", "server_url", "timeout_ms", "http_headers", "max_response_bytes"}
+    | {"extra_headers", "extra_query", "extra_body", "require_signature"}
     | {"copy", "dict", "json", "schema", "validate", "construct", "fields"}
 )
 

@@ -74,9 +74,6 @@ class ModelView:
     typed_dict: str  # how the module spells `TypedDict`
     imports: list[str]
     tail_imports: list[str]
-    #: imports of type aliases in a reference cycle with this model, for type checkers
-    #: only: `models/__init__` gives the module those names once they are all defined
-    type_only_imports: list[str]
     fields: list[FieldView]
     typed_dict_functional: bool
     none_means_unset: list[str]  # python names of optional, non-nullable input fields
@@ -104,6 +101,8 @@ class OperationView:
     operation_type: str  # the `Operation`'s type: `Operation[ResponseType]`
     response_type: str  # its `response_type` (each event's type for a stream)
     errors: list[tuple[str, str]]  # (status pattern, exception) of declared error bodies
+    #: (status, annotation) of the other success statuses' bodies ("None": no content)
+    status_types: list[tuple[str, str]]
     body_type: str  # the annotation of a body that is not an object model, or ""
     params_class: str | None  # source of the private parameters model, if any
     signature: list[str]  # "name: annotation = default" lines
@@ -176,7 +175,6 @@ def model_view(
     exception: str | None,
     variants: list[StatusVariant] | None = None,
     shadowed: frozenset[str] = frozenset(),
-    cyclic_aliases: frozenset[str] = frozenset(),
 ) -> ModelView:
     model = _tagged(model)
     imports = Imports(shadowed=shadowed)
@@ -201,17 +199,12 @@ def model_view(
         imports.add(".._runtime.errors", "TypedAPIError")
     for variant in variants or ():
         imports.add(".._runtime.errors", variant.status_class)
-    tail, type_only = Imports(), Imports()
+    tail = Imports()
     for module, names in list(imports.names.items()):
         referenced = {n.removesuffix("TypedDict") for n in names}
         if module.startswith(".") and not module.startswith("..") and referenced & cyclic:
-            # an alias is built when its module runs, from the models it names: a model
-            # importing it back would run it too early
-            later = type_only if referenced <= cyclic_aliases else tail
-            later.names[module] = names
+            tail.names[module] = names
             del imports.names[module]
-    if type_only.names:
-        imports.add("typing", "TYPE_CHECKING")
     keys_ok = all(f.wire_name.isidentifier() and not iskeyword(f.wire_name) for f in model.fields)
     return ModelView(
         model=model,
@@ -219,7 +212,6 @@ def model_view(
         typed_dict=typed_dict,
         imports=imports.lines(),
         tail_imports=sorted_imports(set(), tail.names, wrap=False),
-        type_only_imports=sorted_imports(set(), type_only.names),
         fields=fields,
         typed_dict_functional=not keys_ok,
         none_means_unset=sorted(
@@ -251,6 +243,8 @@ def resource_view(resource: ir.Resource, exceptions: dict[str, str]) -> Resource
     imports.add("collections.abc", "Mapping")
     imports.add("typing", "Optional")
     imports.add("functools", "cache")
+    if any(op.deprecated for op in resource.operations):
+        imports.add("typing_extensions", "deprecated")
     if any(o.batch for o in view.operations):
         batch_names = ("BatchRequest", "BatchResult", "run_batch", "run_batch_sync")
         imports.add(".._runtime.batch", *batch_names)
@@ -287,6 +281,8 @@ def _operation_view(
         args_doc.append((f.name, f.description or undocumented))
     if op.body_type is not None:
         body_annotation = annotation(op.body_type, param_ctx, imports)
+        if not op.body_required:  # None: no body is sent
+            body_annotation = f"{imports.use('typing', 'Optional')}[{body_annotation}] = None"
         signature.insert(0, f"body: {body_annotation}")
         args_doc.insert(0, ("body", f"The request body ({op.body_media_type})."))
 
@@ -294,9 +290,8 @@ def _operation_view(
     params_class = None
     params_expr = "None"
     if op.parameters:
-        model = ir.Model(
-            op.params_class, "", "", tuple(p.field for p in op.parameters), "input", ""
-        )
+        keyed = [replace(p.field, wire_name=p.key) if p.key else p.field for p in op.parameters]
+        model = ir.Model(op.params_class, "", "", tuple(keyed), "input", "")
         class_imports = Imports()
         input_ctx = Context("input", qualify="models.")
         fields = "\n".join(
@@ -335,9 +330,7 @@ def _operation_view(
         imports.add_type_only(".._runtime.responses", "BinaryStream", "AsyncBinaryStream")
     elif op.response is not None:
         response_type = annotation(op.response, out_ctx, imports)
-        if op.response_nullable:
-            response_type = f"{imports.use('typing', 'Optional')}[{response_type}]"
-        returns = response_type
+        returns = _returns(op, op.response, out_ctx, imports)
         call = "call"
     else:
         response_type = "None"
@@ -345,14 +338,17 @@ def _operation_view(
         call = "call"
     if op.parameters:
         imports.add(".._runtime.operation", "Parameter")
-    if op.servers:
-        imports.add(".._runtime.servers", "Server")
-    if any(server.variables for server in op.servers):
-        imports.add(".._runtime.servers", "ServerVariable")
+    if op.body_encoding:
+        imports.add(".._runtime.operation", "Encoding")
+    status_types = [
+        (status.upper(), "None" if t is None else annotation(t, out_ctx, imports))
+        for status, t in op.other_responses
+    ]
     return OperationView(
         op,
-        operation_type=f"Operation[{response_type}]",
+        operation_type=f"Operation[{returns if op.other_responses else response_type}]",
         response_type=response_type,
+        status_types=status_types,
         errors=[(e.status, f"models.{name}") for e, name in _declared_errors(op, exceptions)],
         body_type=body_type,
         params_class=params_class,
@@ -370,6 +366,20 @@ def _operation_view(
         and _is_json(op.body_media_type),
         batch=op.batched,
     )
+
+
+def _returns(op: ir.Operation, response: ir.Type, ctx: Context, imports: Imports) -> str:
+    """What a method reading its response whole returns: the first success's type, or
+    the union of every success's (`Optional` when one has no content)."""
+    types = [response] + [t for _, t in op.other_responses if t is not None]
+    distinct = list(dict.fromkeys(types))
+    if len(distinct) == 1:
+        text = annotation(response, ctx, imports)
+    else:
+        text = annotation(ir.UnionType(tuple(distinct)), ctx, imports)
+    if any(t is None for _, t in op.other_responses):
+        return f"{imports.use('typing', 'Optional')}[{text}]"
+    return text
 
 
 def _is_json(media_type: str) -> bool:
@@ -538,7 +548,6 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     exceptions = dict(api.error_classes)
     variants = _status_variants(api, exceptions)
     shadowed = _class_names(api, variants)
-    cyclic_aliases = frozenset(a.name for a in api.aliases if a.name in cycles)
     emit(layout.code(package, "__init__.py"), "package_init.py.jinja")
     emit(layout.code(package, "sdk.py"), "sdk.py.jinja")
     emit(layout.code(package, "types", "__init__.py"), "types_init.py.jinja")
@@ -561,9 +570,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         )
     for model in api.models:
         exception = exceptions.get(model.class_name)
-        view = model_view(
-            model, cycles, exception, variants.get(exception or ""), shadowed, cyclic_aliases
-        )
+        view = model_view(model, cycles, exception, variants.get(exception or ""), shadowed)
         emit(layout.code(package, "models", f"{model.module}.py"), "model.py.jinja", view=view)
         emit(layout.doc("models", f"{model.module}.md"), "model.md.jinja", model=_tagged(model))
     for enum in api.enums:
@@ -646,16 +653,7 @@ def _models_init(
     by_module.setdefault("security", []).append("Security")
     cyclic_modules = {module for module, name in order if name in cycles}
     grouped = [(module, sorted(names)) for module, names in by_module.items()]
-    cyclic_aliases = {a.name for a in api.aliases if a.name in cycles}
-    given = sorted(
-        (m.module, name)
-        for m in api.models
-        if m.class_name in cycles
-        for alias in sorted({n for f in m.fields for n in ir.referenced(f.type)} & cyclic_aliases)
-        for name in (alias, f"{alias}TypedDict")
-    )
     return {
-        "given": given,
         "lazy": [(m, names) for m, names in grouped if m not in cyclic_modules],
         "cyclic": [(m, names) for m, names in grouped if m in cyclic_modules],
         "rebuild": sorted(m.class_name for m in api.models if m.class_name in cycles),

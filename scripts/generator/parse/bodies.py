@@ -42,6 +42,7 @@ class Body:
     type: ir.Type | None = None  # the type of a `body` argument (bodies that are not objects)
     required: bool = False
     media_type: str = JSON
+    encoding: tuple[ir.PartEncoding, ...] = ()
 
 
 def is_json(media_type: str) -> bool:
@@ -124,7 +125,9 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
         model = ctx.models[typed.name]
         if kind == "multipart":
             model = _with_files(ctx, model)
-        return Body(fields=model.fields, model=model, required=required, media_type=media_type)
+        encoding_pointer = f"{content_pointer}/{escape(media_type)}/encoding"
+        encoding = _encoding(ctx, media.get("encoding"), encoding_pointer)
+        return Body(model.fields, model, None, required, media_type, encoding)
     if kind != "json":
         ctx.warning(
             schema_pointer,
@@ -132,6 +135,38 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
         )
         typed = ir.DictType(ir.AnyType())
     return Body(type=typed, required=required, media_type=media_type)
+
+
+#: The styles a form body's property may have (those of query parameters).
+_FORM_STYLES: tuple[ir.ParameterStyle, ...] = (
+    "form",
+    "spaceDelimited",
+    "pipeDelimited",
+    "deepObject",
+)
+
+
+def _encoding(ctx: ParseContext, raw: Any, pointer: str) -> tuple[ir.PartEncoding, ...]:
+    """The media type's `encoding` (property -> contentType, style, explode), sorted."""
+    found = []
+    for name, entry in sorted((raw if isinstance(raw, Mapping) else {}).items()):
+        if not isinstance(entry, Mapping):
+            continue
+        content_type = entry.get("contentType")
+        style = entry.get("style")
+        if style is not None and style not in _FORM_STYLES:
+            ctx.warning(f"{pointer}/{escape(name)}/style", f"unknown style {style!r}; ignored")
+            style = None
+        explode = entry.get("explode")
+        found.append(
+            ir.PartEncoding(
+                str(name),
+                content_type if isinstance(content_type, str) else "",
+                style,
+                explode if isinstance(explode, bool) else None,
+            )
+        )
+    return tuple(e for e in found if e.content_type or e.style or e.explode is not None)
 
 
 def _with_files(ctx: ParseContext, model: ir.Model) -> ir.Model:

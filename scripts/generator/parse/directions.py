@@ -9,7 +9,9 @@ from .. import ir
 from . import references
 from .context import SCHEMAS, ParseContext
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "query")  # query: OpenAPI 3.2
+#: The methods of a path item, in the order their operations are generated (`query`:
+#: OpenAPI 3.2).
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace", "query")
 
 
 def mark_all(ctx: ParseContext) -> None:

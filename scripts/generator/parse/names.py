@@ -91,7 +91,7 @@ def unique_fields(
 IGNORE = "x-speakeasy-ignore"
 GROUP = "x-speakeasy-group"
 #: Attributes of the generated SDK class that a resource may not take.
-_SDK_ATTRIBUTES = frozenset({"close", "aclose"})
+_SDK_ATTRIBUTES = frozenset({"close", "aclose", "with_options"})
 
 
 def ignored(node: Any) -> bool:

@@ -16,7 +16,6 @@ from . import (
     parameters,
     responses,
     security,
-    servers,
     streaming,
 )
 from .context import ParseContext, escape, text
@@ -46,9 +45,27 @@ def resources(ctx: ParseContext) -> tuple[ir.Resource, ...]:
             descriptions.setdefault(group, tag_descriptions.get(tags[0], ""))
     confidential.link(ctx, grouped)
     return tuple(
-        ir.Resource(group, pascal_case(group), group, descriptions[group], tuple(operations))
+        ir.Resource(group, _class_name(group), group, descriptions[group], tuple(operations))
         for group, operations in sorted(grouped.items())
     )
+
+
+#: Names the resource and SDK modules import: a resource class may not take them.
+_IMPORTED = frozenset(
+    {"Resource", "CallOptions", "Operation", "Parameter", "RetryConfig", "InputModel"}
+    | {"Mapping", "Optional", "OptionalNullable", "UNSET", "TYPE_CHECKING", "Iterable"}
+    | {"Iterator", "AsyncIterator", "EventStream", "AsyncEventStream", "BinaryStream"}
+    | {"AsyncBinaryStream", "BatchRequest", "BatchResult", "ConfidentialOperation"}
+    | {"BaseSDK", "Logger", "SDKCore", "SDKSettings", "BearerAuth", "BasicAuth", "Secret"}
+    | {"SecurityScheme"}
+)
+
+
+def _class_name(group: str) -> str:
+    """The resource's class: the group in PascalCase, `...Resource` where that is a name
+    its module or the SDK's imports (a tag `Operation`)."""
+    name = pascal_case(group)
+    return f"{name}Resource" if name in _IMPORTED else name
 
 
 def operation(
@@ -88,17 +105,18 @@ def operation(
         errors=answers.errors,
         confidential=secret,
         body_media_type=body.media_type,
+        body_encoding=body.encoding,
         response_media_type=answers.media_type,
         batch=op.get("x-atoma-batch") is True,
+        deprecated=op.get("deprecated") is True,
+        other_responses=answers.others,
         argument_order=_argument_order(ctx, op, pointer, params, arguments),
-        servers=servers.own_servers(ctx, item, op, pointer),
-        response_nullable=answers.nullable and answers.response is not None,
     )
     if answers.response is None or not (answers.stream or answers.binary):
         return (found,)
     variant = _stream_name(ctx, group, name, pointer)
     if answers.binary:
-        return found, replace(found, method_name=variant, binary_stream=True)
+        return found, replace(found, method_name=variant, binary_stream=True, other_responses=())
     assert answers.stream is not None
     return streaming.variants(found, answers.stream, variant)
 

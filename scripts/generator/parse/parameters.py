@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from .. import ir
 from ..naming import pascal_case
 from . import references, schemas
-from .context import ParseContext
+from .context import ParseContext, text
 
 #: The styles OpenAPI allows in each location; the first is the default.
 STYLES: dict[ir.ParameterLocation, tuple[ir.ParameterStyle, ...]] = {
@@ -129,6 +130,8 @@ def parameter(ctx: ParseContext, raw: Mapping[str, Any], pointer: str) -> ir.Par
         style = STYLES[location][0]
     explode = raw.get("explode", style == "form")
     described = {**schema, **{k: raw[k] for k in ("description", "example") if k in raw}}
+    if raw.get("deprecated") is True:
+        described["description"] = f"Deprecated. {text(described.get('description'))}".strip()
     return ir.Parameter(
         location,
         schemas.field(ctx, name, described, found, nullable, required, pointer),
@@ -149,6 +152,8 @@ def distinct(
 
     A parameter already spelled in snake case keeps its name, so that no parameter's wire
     name is another's argument name (the parameters model accepts both spellings).
+    Parameters sharing a wire name (`id` in the path and in the query) are told apart in
+    the validated values by a `key` of location and name.
     """
     used = set(taken)
     names: dict[int, str] = {}
@@ -168,4 +173,12 @@ def distinct(
             )
         used.add(name)
         names[index] = name
-    return [replace(p, field=replace(p.field, name=names[i])) for i, p in enumerate(params)]
+    wire_names = Counter(p.field.wire_name for p in params)
+    return [
+        replace(
+            p,
+            field=replace(p.field, name=names[i]),
+            key=f"{p.location}:{p.field.wire_name}" if wire_names[p.field.wire_name] > 1 else "",
+        )
+        for i, p in enumerate(params)
+    ]

@@ -30,8 +30,9 @@ class Responses:
     media_type: str  # of `response`
     stream: ir.Stream | None
     errors: tuple[ir.ErrorResponse, ...]
-    #: the JSON body may be `null` (`oneOf: [X, {type: 'null'}]`, `nullable: true`)
-    nullable: bool = False
+    #: other success statuses whose JSON body is another type than `response` (None: no
+    #: content), when `response` is one read whole
+    others: tuple[tuple[str, ir.Type | None], ...] = ()
 
     @property
     def binary(self) -> bool:
@@ -51,19 +52,58 @@ def responses(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context: s
     if not successes and "default" in statuses:
         successes = ["default"]
     result = Responses(None, bodies.JSON, None, ())
+    first = None
     for status in successes:
         found = _answer(ctx, answers, status, pointer)
         if found is not None and found[0].get("content"):
             result = _success(ctx, op, found[0], found[1], context)
+            first = status
             break
+    others: tuple[tuple[str, ir.Type | None], ...] = ()
+    if first is not None and result.response is not None:
+        rest = [s for s in successes if s != first]
+        others = _other_successes(ctx, answers, rest, pointer, context, result.response)
     errors = []
     for status in sorted(s for s in statuses if _is_error(s) and s not in successes):
         found = _answer(ctx, answers, status, pointer)
         if found is not None:
             errors.append(_error(ctx, found[0], status, found[1], context))
-    return Responses(
-        result.response, result.media_type, result.stream, tuple(errors), result.nullable
-    )
+    return Responses(result.response, result.media_type, result.stream, tuple(errors), others)
+
+
+def _other_successes(
+    ctx: ParseContext,
+    answers: Mapping[str, Any],
+    statuses: list[str],
+    pointer: str,
+    context: str,
+    response: ir.Type,
+) -> tuple[tuple[str, ir.Type | None], ...]:
+    """The success statuses besides the first whose body is not `response`: no content
+    (`204` beside a `200`), or JSON of another schema (`201` beside a `200`). Other
+    media types are read as the first success's."""
+    found: list[tuple[str, ir.Type | None]] = []
+    for status in statuses:
+        answer = _answer(ctx, answers, status, pointer)
+        if answer is None:
+            continue
+        content = answer[0].get("content")
+        if not isinstance(content, Mapping) or not content:
+            found.append((status, None))
+            continue
+        media_type = bodies.choose(content, ("json",))
+        if media_type is None:
+            continue
+        typed, _ = schemas.type_of(
+            ctx,
+            _media(content, media_type).get("schema", {}),
+            f"{answer[1]}/content/{escape(media_type)}/schema",
+            f"{context}{status.upper()}Response",
+            "output",
+        )
+        if typed != response:
+            found.append((status, typed))
+    return tuple(found)
 
 
 def _is_success(status: str) -> bool:
@@ -118,14 +158,14 @@ def _success(
         stream = streaming.stream(ctx, op, media, schema, event, media_pointer)
     if kind == "event-stream":
         return Responses(None, bodies.JSON, stream, ())
-    found, nullable = schemas.type_of(
+    found, _ = schemas.type_of(
         ctx,
         _media(content, media_type).get("schema", {}),
         f"{content_pointer}/{escape(media_type)}/schema",
         f"{context}Response",
         "output",
     )
-    return Responses(found, media_type, stream, (), nullable=nullable)
+    return Responses(found, media_type, stream, ())
 
 
 def _media(content: Mapping[str, Any], media_type: str) -> Mapping[str, Any]:

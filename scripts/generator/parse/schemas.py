@@ -274,7 +274,10 @@ def _const(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> ir.Typ
     value = schema["const"]
     if value is None:
         return ir.AnyType()
-    if isinstance(value, (str, int, float, bool)):
+    if isinstance(value, float):
+        ctx.warning(f"{pointer}/const", "a number that is not an integer is not enforced")
+        return ir.ScalarType("float")
+    if isinstance(value, (str, int, bool)):
         return ir.LiteralType((value,))
     ctx.warning(f"{pointer}/const", "a const that is not a scalar is not enforced")
     return ir.AnyType()
@@ -300,6 +303,9 @@ def enum(
     values = [v for v in raw if v is not None]
     if not all(isinstance(v, (str, int, float, bool)) for v in values):
         ctx.warning(f"{pointer}/enum", "enum values that are not scalars are not enforced")
+        return type_of(ctx, rest, pointer, name, direction)[0], nullable
+    if any(isinstance(v, float) for v in values):  # Python's Literal cannot hold them
+        ctx.warning(f"{pointer}/enum", "enum values that are not integers are not enforced")
         return type_of(ctx, rest, pointer, name, direction)[0], nullable
     unique = list(dict.fromkeys((type(v), v) for v in values))
     if len(unique) < len(values):

@@ -72,7 +72,9 @@ def variants(found: ir.Operation, events: ir.Stream, name: str) -> tuple[ir.Oper
     nothing (the server's default)."""
     flag = next((f for f in found.body_fields if f.wire_name == "stream"), None)
     if flag is None:
-        stream_op = replace(found, method_name=name, response=None, stream=events)
+        stream_op = replace(
+            found, method_name=name, response=None, stream=events, other_responses=()
+        )
         return found, stream_op
     fields = tuple(f for f in found.body_fields if f is not flag)
     json_op = replace(
@@ -87,6 +89,7 @@ def variants(found: ir.Operation, events: ir.Stream, name: str) -> tuple[ir.Oper
         body_constants=((flag.name, True),),
         response=None,
         stream=events,
+        other_responses=(),
     )
     return json_op, stream_op
 

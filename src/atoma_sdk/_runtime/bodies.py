@@ -30,9 +30,10 @@ from urllib.parse import urlencode
 import httpx
 
 from .errors import SDKError
+from .requests import query_pairs
 
 if TYPE_CHECKING:
-    from .operation import Operation
+    from .operation import Encoding, Operation
 
 __all__ = [
     "BodyNotReplayableError",
@@ -114,10 +115,15 @@ def encode_body(operation: Operation[Any], body: Any) -> EncodedBody:
     if kind == "json":
         return EncodedBody(_json_bytes(operation, body), headers={"Content-Type": media_type})
     if kind == "multipart":
-        return _multipart(_fields(body))
+        return _multipart(_fields(body), operation.encodings)
     if kind == "form":
-        pairs = [pair for name, value in _fields(body) for pair in _form_pairs(name, value)]
-        content = urlencode(pairs).encode("ascii")
+        encodings = operation.encodings
+        pieces = [
+            piece
+            for name, value in _fields(body)
+            for piece in _form_pieces(name, value, encodings.get(name))
+        ]
+        content = "&".join(pieces).encode("ascii")
         return EncodedBody(content, headers={"Content-Type": media_type})
     if kind == "text":
         text = body if isinstance(body, str) else str(body)
@@ -159,17 +165,20 @@ def _fields(body: Any) -> list[tuple[str, Any]]:
     ]
 
 
-def _multipart(fields: list[tuple[str, Any]]) -> EncodedBody:
-    """One part per field (per item of an array), in field order."""
+def _multipart(fields: list[tuple[str, Any]], encodings: Mapping[str, Encoding]) -> EncodedBody:
+    """One part per field (per item of an array), in field order; a part's type is the
+    one its value gives, else its `encoding`'s (when it names one type)."""
     parts: list[tuple[bytes, bytes | FileStream]] = []
     for name, value in fields:
+        declared = _declared_type(encodings.get(name))
         for item in value if isinstance(value, list) else [value]:
             if _is_file(item):
-                parts.append(_file_part(name, item))
+                parts.append(_file_part(name, item, declared))
             elif _is_structured(item):
                 parts.append((_part_headers(name, None, "application/json"), _json_of(item)))
             else:
-                parts.append((_part_headers(name, None, None), _scalar_text(item).encode()))
+                text = _scalar_text(item).encode()
+                parts.append((_part_headers(name, None, declared), text))
     stream = MultipartStream(parts)
     headers = {"Content-Type": f"multipart/form-data; boundary={stream.boundary}"}
     length = stream.length()
@@ -177,9 +186,15 @@ def _multipart(fields: list[tuple[str, Any]]) -> EncodedBody:
     return EncodedBody(stream=stream, headers=headers)
 
 
-def _file_part(name: str, file: Any) -> tuple[bytes, bytes | FileStream]:
+def _declared_type(encoding: Encoding | None) -> str | None:
+    """An `encoding`'s content type, when it names one (not `image/*`, not a list)."""
+    declared = encoding.content_type if encoding is not None else ""
+    return declared if declared and "*" not in declared and "," not in declared else None
+
+
+def _file_part(name: str, file: Any, declared: str | None) -> tuple[bytes, bytes | FileStream]:
     """A file part: its filename (given, the file's own, else the field name) and type
-    (given, else guessed from the filename)."""
+    (given, else the declared one, else guessed from the filename)."""
     filename: str | None = None
     content_type: str | None = None
     content = file
@@ -190,7 +205,8 @@ def _file_part(name: str, file: Any) -> tuple[bytes, bytes | FileStream]:
         own = getattr(content, "name", None)
         filename = os.path.basename(own) if isinstance(own, str) and own else name
     if content_type is None:
-        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        guessed = mimetypes.guess_type(filename)[0]
+        content_type = declared or guessed or "application/octet-stream"
     headers = _part_headers(name, filename, content_type)
     if isinstance(content, (bytes, bytearray, memoryview)):
         return headers, bytes(content)
@@ -210,6 +226,18 @@ def _part_headers(name: str, filename: str | None, content_type: str | None) -> 
 def _quoted(text: str) -> str:
     """A name inside a quoted header parameter, escaped as browsers do (HTML5)."""
     return text.replace("\r", "%0D").replace("\n", "%0A").replace('"', "%22")
+
+
+def _form_pieces(name: str, value: Any, encoding: Encoding | None) -> list[str]:
+    """A form field as encoded `name=value` pieces: spelled by its `encoding`'s style and
+    explode as a query parameter would be (`deepObject`: `meta[k]=v`), else as below."""
+    if encoding is None or not (encoding.style or encoding.explode is not None):
+        return [urlencode([pair]) for pair in _form_pairs(name, value)]
+    from pydantic_core import to_jsonable_python
+
+    style = encoding.style or "form"
+    explode = encoding.explode if encoding.explode is not None else style == "form"
+    return query_pairs(name, to_jsonable_python(_plain(value)), style, explode)
 
 
 def _form_pairs(name: str, value: Any) -> list[tuple[str, str]]:

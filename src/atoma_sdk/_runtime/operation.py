@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -14,11 +14,10 @@ if TYPE_CHECKING:
 
     from .errors import TypedAPIError
     from .retries import RetryConfig
-    from .servers import Server
 
 ResponseT = TypeVar("ResponseT")
 
-__all__ = ["CallOptions", "MediaKind", "Operation", "Parameter", "media_kind"]
+__all__ = ["CallOptions", "Encoding", "MediaKind", "Operation", "Parameter", "media_kind"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,9 @@ class Parameter:
         "", "simple", "label", "matrix", "form", "spaceDelimited", "pipeDelimited", "deepObject"
     ] = ""
     explode: bool | None = None
+    #: its key among the validated values when another parameter has the same wire name
+    #: (`id` in the path and in the query); "": the wire name
+    key: str = ""
 
     @property
     def resolved_style(self) -> str:
@@ -43,6 +45,18 @@ class Parameter:
     @property
     def exploded(self) -> bool:
         return self.explode if self.explode is not None else self.resolved_style == "form"
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How one property of a form or multipart body is written (OpenAPI `encoding`):
+    a multipart part's type when its value gives none; a form value's `style` and
+    `explode`, as a query parameter's (`deepObject`: `meta[k]=v`)."""
+
+    name: str  # the wire name
+    content_type: str = ""
+    style: Literal["", "form", "spaceDelimited", "pipeDelimited", "deepObject"] = ""
+    explode: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,8 @@ class Operation(Generic[ResponseT]):
     body_type: Any = None
     #: how the body is encoded (see bodies.py): JSON, multipart, form, text or raw bytes
     body_media_type: str = "application/json"
+    #: form and multipart bodies: the properties with an `encoding`
+    body_encoding: tuple[Encoding, ...] = ()
     #: the success response's media type: JSON is parsed into `response_type`, `text/*`
     #: is returned as `str`, anything else as `bytes`
     response_media_type: str = "application/json"
@@ -78,9 +94,28 @@ class Operation(Generic[ResponseT]):
     whole_event: bool = False
     #: with `stream`: each event's data is plain text, not JSON
     text_data: bool = False
-    #: the operation's own servers (OpenAPI path- or operation-level `servers`), used
-    #: instead of the SDK's unless a call passes `server_url`
-    servers: tuple[Server, ...] = ()
+    #: other success statuses ("201", "2XX") whose body is of another type than
+    #: `response_type` (None: no content)
+    status_types: tuple[tuple[str, Any], ...] = ()
+
+    def for_status(self, status: int) -> Operation[ResponseT]:
+        """The operation as it reads a success of `status`: with that status's type."""
+        if not self.status_types:
+            return self
+        variants = self._status_variants
+        return variants.get(str(status)) or variants.get(f"{status // 100}XX") or self
+
+    @cached_property
+    def _status_variants(self) -> dict[str, Operation[ResponseT]]:
+        return {
+            status: replace(self, response_type=response_type, status_types=())
+            for status, response_type in self.status_types
+        }
+
+    @cached_property
+    def encodings(self) -> dict[str, Encoding]:
+        """`body_encoding` by property wire name."""
+        return {encoding.name: encoding for encoding in self.body_encoding}
 
     @cached_property
     def response_adapter(self) -> TypeAdapter[Any]:

@@ -14,13 +14,33 @@ from .operation import Operation
 
 __all__ = [
     "Placement",
+    "base_url",
     "cookie_header",
     "encode",
     "operation_url",
     "override_headers",
     "place_parameters",
+    "query_pairs",
     "query_string",
 ]
+
+
+def base_url(
+    servers: tuple[str, ...],
+    server_url: str | None,
+    server_idx: int | None,
+    url_params: Mapping[str, str] | None,
+) -> str:
+    """The base URL: `server_url` (its `{name}` placeholders filled from `url_params`,
+    as in 0.1.3), else the spec's server number `server_idx`."""
+    if server_url:
+        for name, value in (url_params or {}).items():
+            server_url = server_url.replace("{" + name + "}", value)
+        return server_url
+    index = server_idx or 0
+    if not 0 <= index < len(servers):
+        raise ValueError(f"server_idx must be between 0 and {len(servers) - 1}, got {index}")
+    return servers[index]
 
 
 @lru_cache(maxsize=256)
@@ -30,7 +50,7 @@ def operation_url(server_url: str, path: str) -> httpx.URL:
     Parsing a URL is the largest single cost of building a request, and a client calls
     the same few URLs again and again: parsed once, an `httpx.URL` (immutable) is reused.
     """
-    return httpx.URL(server_url.rstrip("/") + "/" + path.lstrip("/"))  # one `/` between
+    return httpx.URL(server_url.rstrip("/") + path)
 
 
 class Placement(NamedTuple):
@@ -47,7 +67,7 @@ def place_parameters(operation: Operation[Any], values: Mapping[str, Any]) -> Pl
     """Serialize each parameter given (JSON-ready values) by its location, style and explode."""
     placement = Placement(operation.path, [], {}, [])
     for param in operation.parameters:
-        value = values.get(param.name)
+        value = values.get(param.key or param.name)
         if value is None:
             continue
         style, explode = param.resolved_style, param.exploded
@@ -57,7 +77,7 @@ def place_parameters(operation: Operation[Any], values: Mapping[str, Any]) -> Pl
         elif param.location == "header":
             placement.headers[param.name] = _header_value(param.name, value, explode)
         else:
-            pairs = _query_pairs(param.name, value, style, explode)
+            pairs = query_pairs(param.name, value, style, explode)
             (placement.query if param.location == "query" else placement.cookies).extend(pairs)
     return placement
 
@@ -88,7 +108,7 @@ def _path_value(name: str, value: Any, style: str, explode: bool) -> str:
     return ",".join(pieces)
 
 
-def _query_pairs(name: str, value: Any, style: str, explode: bool) -> list[str]:
+def query_pairs(name: str, value: Any, style: str, explode: bool) -> list[str]:
     """`form`, `spaceDelimited`, `pipeDelimited` or `deepObject` pairs of one parameter."""
     key = encode(name)
     if style == "deepObject" and isinstance(value, dict):

@@ -30,6 +30,7 @@ FilePath = Union[str, "os.PathLike[str]"]
 
 def parse_body(operation: Operation[ResponseT], response: httpx.Response) -> ResponseT:
     """A read 2XX response as the operation's type (see the module docstring)."""
+    operation = operation.for_status(response.status_code)
     if operation.response_type is None:
         return None  # type: ignore[return-value]  # an operation with no content
     kind = operation.response_kind

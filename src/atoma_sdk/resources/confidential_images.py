@@ -137,24 +137,26 @@ class ConfidentialImages(Resource):
             models.ConfidentialComputeError: Locking, decrypting or verifying failed
                 (see docs/guides/confidential.md).
         """
-        body = models.CreateImageRequest.build(
-            model=model,
-            prompt=prompt,
-            n=n,
-            quality=quality,
-            response_format=response_format,
-            size=size,
-            style=style,
-            user=user,
-            background=background,
-            output_format=output_format,
-            output_compression=output_compression,
-            moderation=moderation,
-            partial_images=partial_images,
-        )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
         return confidential.call(
-            self._core, _generate_confidential(), body, options, require_signature
+            self._core,
+            _generate_confidential(),
+            models.CreateImageRequest.build(
+                model=model,
+                prompt=prompt,
+                n=n,
+                quality=quality,
+                response_format=response_format,
+                size=size,
+                style=style,
+                user=user,
+                background=background,
+                output_format=output_format,
+                output_compression=output_compression,
+                moderation=moderation,
+                partial_images=partial_images,
+            ),
+            CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes),
+            require_signature,
         )
 
     async def generate_async(
@@ -244,24 +246,26 @@ class ConfidentialImages(Resource):
             models.ConfidentialComputeError: Locking, decrypting or verifying failed
                 (see docs/guides/confidential.md).
         """
-        body = models.CreateImageRequest.build(
-            model=model,
-            prompt=prompt,
-            n=n,
-            quality=quality,
-            response_format=response_format,
-            size=size,
-            style=style,
-            user=user,
-            background=background,
-            output_format=output_format,
-            output_compression=output_compression,
-            moderation=moderation,
-            partial_images=partial_images,
-        )
-        options = CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes)
         return await confidential.call_async(
-            self._core, _generate_confidential(), body, options, require_signature
+            self._core,
+            _generate_confidential(),
+            models.CreateImageRequest.build(
+                model=model,
+                prompt=prompt,
+                n=n,
+                quality=quality,
+                response_format=response_format,
+                size=size,
+                style=style,
+                user=user,
+                background=background,
+                output_format=output_format,
+                output_compression=output_compression,
+                moderation=moderation,
+                partial_images=partial_images,
+            ),
+            CallOptions(retries, server_url, timeout_ms, http_headers, max_response_bytes),
+            require_signature,
         )
 
 

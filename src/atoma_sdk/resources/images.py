@@ -145,32 +145,34 @@ class Images(Resource):
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
-        body = models.CreateImageRequest.build(
-            model=model,
-            prompt=prompt,
-            n=n,
-            quality=quality,
-            response_format=response_format,
-            size=size,
-            style=style,
-            user=user,
-            background=background,
-            output_format=output_format,
-            output_compression=output_compression,
-            moderation=moderation,
-            partial_images=partial_images,
+        return self._core.call(
+            _generate_operation(),
+            models.CreateImageRequest.build(
+                model=model,
+                prompt=prompt,
+                n=n,
+                quality=quality,
+                response_format=response_format,
+                size=size,
+                style=style,
+                user=user,
+                background=background,
+                output_format=output_format,
+                output_compression=output_compression,
+                moderation=moderation,
+                partial_images=partial_images,
+            ),
+            CallOptions(
+                retries,
+                server_url,
+                timeout_ms,
+                http_headers,
+                max_response_bytes,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            ),
         )
-        options = CallOptions(
-            retries,
-            server_url,
-            timeout_ms,
-            http_headers,
-            max_response_bytes,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-        )
-        return self._core.call(_generate_operation(), body, options)
 
     async def generate_async(
         self,
@@ -265,32 +267,34 @@ class Images(Resource):
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
-        body = models.CreateImageRequest.build(
-            model=model,
-            prompt=prompt,
-            n=n,
-            quality=quality,
-            response_format=response_format,
-            size=size,
-            style=style,
-            user=user,
-            background=background,
-            output_format=output_format,
-            output_compression=output_compression,
-            moderation=moderation,
-            partial_images=partial_images,
+        return await self._core.call_async(
+            _generate_operation(),
+            models.CreateImageRequest.build(
+                model=model,
+                prompt=prompt,
+                n=n,
+                quality=quality,
+                response_format=response_format,
+                size=size,
+                style=style,
+                user=user,
+                background=background,
+                output_format=output_format,
+                output_compression=output_compression,
+                moderation=moderation,
+                partial_images=partial_images,
+            ),
+            CallOptions(
+                retries,
+                server_url,
+                timeout_ms,
+                http_headers,
+                max_response_bytes,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            ),
         )
-        options = CallOptions(
-            retries,
-            server_url,
-            timeout_ms,
-            http_headers,
-            max_response_bytes,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-        )
-        return await self._core.call_async(_generate_operation(), body, options)
 
     def generate_many(
         self,
@@ -429,32 +433,34 @@ class Images(Resource):
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
-        body = models.CreateImageStreamRequest.build(
-            model=model,
-            prompt=prompt,
-            n=n,
-            quality=quality,
-            response_format=response_format,
-            size=size,
-            style=style,
-            user=user,
-            background=background,
-            output_format=output_format,
-            output_compression=output_compression,
-            moderation=moderation,
-            partial_images=partial_images,
+        return self._core.call_stream(
+            _generate_stream_operation(),
+            models.CreateImageStreamRequest.build(
+                model=model,
+                prompt=prompt,
+                n=n,
+                quality=quality,
+                response_format=response_format,
+                size=size,
+                style=style,
+                user=user,
+                background=background,
+                output_format=output_format,
+                output_compression=output_compression,
+                moderation=moderation,
+                partial_images=partial_images,
+            ),
+            CallOptions(
+                retries,
+                server_url,
+                timeout_ms,
+                http_headers,
+                max_response_bytes,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            ),
         )
-        options = CallOptions(
-            retries,
-            server_url,
-            timeout_ms,
-            http_headers,
-            max_response_bytes,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-        )
-        return self._core.call_stream(_generate_stream_operation(), body, options)
 
     async def generate_stream_async(
         self,
@@ -545,32 +551,34 @@ class Images(Resource):
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
-        body = models.CreateImageStreamRequest.build(
-            model=model,
-            prompt=prompt,
-            n=n,
-            quality=quality,
-            response_format=response_format,
-            size=size,
-            style=style,
-            user=user,
-            background=background,
-            output_format=output_format,
-            output_compression=output_compression,
-            moderation=moderation,
-            partial_images=partial_images,
+        return await self._core.call_stream_async(
+            _generate_stream_operation(),
+            models.CreateImageStreamRequest.build(
+                model=model,
+                prompt=prompt,
+                n=n,
+                quality=quality,
+                response_format=response_format,
+                size=size,
+                style=style,
+                user=user,
+                background=background,
+                output_format=output_format,
+                output_compression=output_compression,
+                moderation=moderation,
+                partial_images=partial_images,
+            ),
+            CallOptions(
+                retries,
+                server_url,
+                timeout_ms,
+                http_headers,
+                max_response_bytes,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            ),
         )
-        options = CallOptions(
-            retries,
-            server_url,
-            timeout_ms,
-            http_headers,
-            max_response_bytes,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-        )
-        return await self._core.call_stream_async(_generate_stream_operation(), body, options)
 
 
 class ImagesWithRawResponse:

@@ -91,20 +91,22 @@ class Nodes(Resource):
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
-        body = models.NodesCreateLockRequest.build(
-            model=model, max_num_tokens=max_num_tokens, timeout=timeout
+        return self._core.call(
+            _lock_operation(),
+            models.NodesCreateLockRequest.build(
+                model=model, max_num_tokens=max_num_tokens, timeout=timeout
+            ),
+            CallOptions(
+                retries,
+                server_url,
+                timeout_ms,
+                http_headers,
+                max_response_bytes,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            ),
         )
-        options = CallOptions(
-            retries,
-            server_url,
-            timeout_ms,
-            http_headers,
-            max_response_bytes,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-        )
-        return self._core.call(_lock_operation(), body, options)
 
     async def lock_async(
         self,
@@ -163,20 +165,22 @@ class Nodes(Resource):
             models.APIConnectionError: No response (also the httpx exception that caused it).
             pydantic.ValidationError: An argument does not match the spec (before any I/O).
         """
-        body = models.NodesCreateLockRequest.build(
-            model=model, max_num_tokens=max_num_tokens, timeout=timeout
+        return await self._core.call_async(
+            _lock_operation(),
+            models.NodesCreateLockRequest.build(
+                model=model, max_num_tokens=max_num_tokens, timeout=timeout
+            ),
+            CallOptions(
+                retries,
+                server_url,
+                timeout_ms,
+                http_headers,
+                max_response_bytes,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+            ),
         )
-        options = CallOptions(
-            retries,
-            server_url,
-            timeout_ms,
-            http_headers,
-            max_response_bytes,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-        )
-        return await self._core.call_async(_lock_operation(), body, options)
 
 
 class NodesWithRawResponse:
