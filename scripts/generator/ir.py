@@ -320,6 +320,30 @@ class Confidential:
 
 
 @dataclass(frozen=True)
+class ServerVariable:
+    """A `{name}` of a server URL (OpenAPI server `variables`): its default (None: the
+    spec gives none, the user must) and the values it may take (empty: any)."""
+
+    name: str
+    default: str | None
+    values: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Server:
+    """A server URL as the spec writes it: absolute, with `{variables}`, or relative."""
+
+    url: str
+    variables: tuple[ServerVariable, ...] = ()
+    description: str = ""
+
+    @property
+    def relative(self) -> bool:
+        return "://" not in self.url
+
+
+@dataclass(frozen=True)
 class Operation:
     """One operation, already named for the SDK (`images.generate`)."""
 
@@ -360,6 +384,10 @@ class Operation:
     #: order, before the per-call options; the others come after those options (so the
     #: signature of an earlier release stays the start of the new one)
     argument_order: tuple[str, ...] = ()
+    #: path- or operation-level `servers` that differ from the root's (empty: the SDK's)
+    servers: tuple[Server, ...] = ()
+    #: the success body may be JSON `null` (the method returns `Optional[response]`)
+    response_nullable: bool = False
 
     @property
     def batched(self) -> bool:
@@ -431,7 +459,7 @@ class Api:
     title: str
     description: str
     api_version: str
-    servers: tuple[str, ...]
+    servers: tuple[Server, ...]  # empty: the SDK needs a `server_url`
     security: tuple[SecurityScheme, ...]
     resources: tuple[Resource, ...]
     models: tuple[Model, ...]

@@ -74,6 +74,9 @@ class ModelView:
     typed_dict: str  # how the module spells `TypedDict`
     imports: list[str]
     tail_imports: list[str]
+    #: imports of type aliases in a reference cycle with this model, for type checkers
+    #: only: `models/__init__` gives the module those names once they are all defined
+    type_only_imports: list[str]
     fields: list[FieldView]
     typed_dict_functional: bool
     none_means_unset: list[str]  # python names of optional, non-nullable input fields
@@ -175,6 +178,7 @@ def model_view(
     exception: str | None,
     variants: list[StatusVariant] | None = None,
     shadowed: frozenset[str] = frozenset(),
+    cyclic_aliases: frozenset[str] = frozenset(),
 ) -> ModelView:
     model = _tagged(model)
     imports = Imports(shadowed=shadowed)
@@ -199,12 +203,17 @@ def model_view(
         imports.add(".._runtime.errors", "TypedAPIError")
     for variant in variants or ():
         imports.add(".._runtime.errors", variant.status_class)
-    tail = Imports()
+    tail, type_only = Imports(), Imports()
     for module, names in list(imports.names.items()):
         referenced = {n.removesuffix("TypedDict") for n in names}
         if module.startswith(".") and not module.startswith("..") and referenced & cyclic:
-            tail.names[module] = names
+            # an alias is built when its module runs, from the models it names: a model
+            # importing it back would run it too early
+            later = type_only if referenced <= cyclic_aliases else tail
+            later.names[module] = names
             del imports.names[module]
+    if type_only.names:
+        imports.add("typing", "TYPE_CHECKING")
     keys_ok = all(f.wire_name.isidentifier() and not iskeyword(f.wire_name) for f in model.fields)
     return ModelView(
         model=model,
@@ -212,6 +221,7 @@ def model_view(
         typed_dict=typed_dict,
         imports=imports.lines(),
         tail_imports=sorted_imports(set(), tail.names, wrap=False),
+        type_only_imports=sorted_imports(set(), type_only.names),
         fields=fields,
         typed_dict_functional=not keys_ok,
         none_means_unset=sorted(
@@ -330,6 +340,8 @@ def _operation_view(
         imports.add_type_only(".._runtime.responses", "BinaryStream", "AsyncBinaryStream")
     elif op.response is not None:
         response_type = annotation(op.response, out_ctx, imports)
+        if op.response_nullable:
+            response_type = f"{imports.use('typing', 'Optional')}[{response_type}]"
         returns = _returns(op, op.response, out_ctx, imports)
         call = "call"
     else:
@@ -338,6 +350,10 @@ def _operation_view(
         call = "call"
     if op.parameters:
         imports.add(".._runtime.operation", "Parameter")
+    if op.servers:
+        imports.add(".._runtime.servers", "Server")
+    if any(server.variables for server in op.servers):
+        imports.add(".._runtime.servers", "ServerVariable")
     if op.body_encoding:
         imports.add(".._runtime.operation", "Encoding")
     status_types = [
@@ -377,7 +393,7 @@ def _returns(op: ir.Operation, response: ir.Type, ctx: Context, imports: Imports
         text = annotation(response, ctx, imports)
     else:
         text = annotation(ir.UnionType(tuple(distinct)), ctx, imports)
-    if any(t is None for _, t in op.other_responses):
+    if op.response_nullable or any(t is None for _, t in op.other_responses):
         return f"{imports.use('typing', 'Optional')}[{text}]"
     return text
 
@@ -548,6 +564,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     exceptions = dict(api.error_classes)
     variants = _status_variants(api, exceptions)
     shadowed = _class_names(api, variants)
+    cyclic_aliases = frozenset(a.name for a in api.aliases if a.name in cycles)
     emit(layout.code(package, "__init__.py"), "package_init.py.jinja")
     emit(layout.code(package, "sdk.py"), "sdk.py.jinja")
     emit(layout.code(package, "types", "__init__.py"), "types_init.py.jinja")
@@ -570,7 +587,9 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         )
     for model in api.models:
         exception = exceptions.get(model.class_name)
-        view = model_view(model, cycles, exception, variants.get(exception or ""), shadowed)
+        view = model_view(
+            model, cycles, exception, variants.get(exception or ""), shadowed, cyclic_aliases
+        )
         emit(layout.code(package, "models", f"{model.module}.py"), "model.py.jinja", view=view)
         emit(layout.doc("models", f"{model.module}.md"), "model.md.jinja", model=_tagged(model))
     for enum in api.enums:
@@ -653,7 +672,16 @@ def _models_init(
     by_module.setdefault("security", []).append("Security")
     cyclic_modules = {module for module, name in order if name in cycles}
     grouped = [(module, sorted(names)) for module, names in by_module.items()]
+    cyclic_aliases = {a.name for a in api.aliases if a.name in cycles}
+    given = sorted(
+        (m.module, name)
+        for m in api.models
+        if m.class_name in cycles
+        for alias in sorted({n for f in m.fields for n in ir.referenced(f.type)} & cyclic_aliases)
+        for name in (alias, f"{alias}TypedDict")
+    )
     return {
+        "given": given,
         "lazy": [(m, names) for m, names in grouped if m not in cyclic_modules],
         "cyclic": [(m, names) for m, names in grouped if m in cyclic_modules],
         "rebuild": sorted(m.class_name for m in api.models if m.class_name in cycles),

@@ -16,6 +16,7 @@ from . import (
     parameters,
     responses,
     security,
+    servers,
     streaming,
 )
 from .context import ParseContext, escape, text
@@ -111,6 +112,8 @@ def operation(
         deprecated=op.get("deprecated") is True,
         other_responses=answers.others,
         argument_order=_argument_order(ctx, op, pointer, params, arguments),
+        servers=servers.own_servers(ctx, item, op, pointer),
+        response_nullable=answers.nullable and answers.response is not None,
     )
     if answers.response is None or not (answers.stream or answers.binary):
         return (found,)

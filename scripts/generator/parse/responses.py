@@ -33,6 +33,8 @@ class Responses:
     #: other success statuses whose JSON body is another type than `response` (None: no
     #: content), when `response` is one read whole
     others: tuple[tuple[str, ir.Type | None], ...] = ()
+    #: the JSON body may be `null` (`oneOf: [X, {type: 'null'}]`, `nullable: true`)
+    nullable: bool = False
 
     @property
     def binary(self) -> bool:
@@ -68,7 +70,9 @@ def responses(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context: s
         found = _answer(ctx, answers, status, pointer)
         if found is not None:
             errors.append(_error(ctx, found[0], status, found[1], context))
-    return Responses(result.response, result.media_type, result.stream, tuple(errors), others)
+    return Responses(
+        result.response, result.media_type, result.stream, tuple(errors), others, result.nullable
+    )
 
 
 def _other_successes(
@@ -158,14 +162,14 @@ def _success(
         stream = streaming.stream(ctx, op, media, schema, event, media_pointer)
     if kind == "event-stream":
         return Responses(None, bodies.JSON, stream, ())
-    found, _ = schemas.type_of(
+    found, nullable = schemas.type_of(
         ctx,
         _media(content, media_type).get("schema", {}),
         f"{content_pointer}/{escape(media_type)}/schema",
         f"{context}Response",
         "output",
     )
-    return Responses(found, media_type, stream, ())
+    return Responses(found, media_type, stream, (), nullable=nullable)
 
 
 def _media(content: Mapping[str, Any], media_type: str) -> Mapping[str, Any]:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from .errors import TypedAPIError
     from .retries import RetryConfig
+    from .servers import Server
 
 ResponseT = TypeVar("ResponseT")
 
@@ -97,6 +98,9 @@ class Operation(Generic[ResponseT]):
     #: other success statuses ("201", "2XX") whose body is of another type than
     #: `response_type` (None: no content)
     status_types: tuple[tuple[str, Any], ...] = ()
+    #: the operation's own servers (OpenAPI path- or operation-level `servers`), used
+    #: instead of the SDK's unless a call passes `server_url`
+    servers: tuple[Server, ...] = ()
 
     def for_status(self, status: int) -> Operation[ResponseT]:
         """The operation as it reads a success of `status`: with that status's type."""

@@ -14,7 +14,6 @@ from .operation import Operation
 
 __all__ = [
     "Placement",
-    "base_url",
     "cookie_header",
     "encode",
     "operation_url",
@@ -25,24 +24,6 @@ __all__ = [
 ]
 
 
-def base_url(
-    servers: tuple[str, ...],
-    server_url: str | None,
-    server_idx: int | None,
-    url_params: Mapping[str, str] | None,
-) -> str:
-    """The base URL: `server_url` (its `{name}` placeholders filled from `url_params`,
-    as in 0.1.3), else the spec's server number `server_idx`."""
-    if server_url:
-        for name, value in (url_params or {}).items():
-            server_url = server_url.replace("{" + name + "}", value)
-        return server_url
-    index = server_idx or 0
-    if not 0 <= index < len(servers):
-        raise ValueError(f"server_idx must be between 0 and {len(servers) - 1}, got {index}")
-    return servers[index]
-
-
 @lru_cache(maxsize=256)
 def operation_url(server_url: str, path: str) -> httpx.URL:
     """The parsed URL of an operation on a server.
@@ -50,7 +31,7 @@ def operation_url(server_url: str, path: str) -> httpx.URL:
     Parsing a URL is the largest single cost of building a request, and a client calls
     the same few URLs again and again: parsed once, an `httpx.URL` (immutable) is reused.
     """
-    return httpx.URL(server_url.rstrip("/") + path)
+    return httpx.URL(server_url.rstrip("/") + "/" + path.lstrip("/"))  # one `/` between
 
 
 class Placement(NamedTuple):
