@@ -39,6 +39,8 @@ TRICKY_NAMES = [
     "types", "utils", "resources", "sdk", "Security", "Field", "Optional", "Enum", "build",
     "createdAt", "created_at", "CreatedAt", "created-at", "X-Request-Id", "1st", "_private",
     "__init__", "a b", "ünïcödé", "名字", "$ref", "retries", "UNSET", "Any", "TypedDict",
+    "body", "params", "options", "extra_body", "extra_query", "extra_headers", "close",
+    "with_options", "Operation", "Resource", "Bücher",
 ]  # fmt: skip
 #: Texts that break naive rendering into docstrings, comments and Markdown.
 TRICKY_TEXTS = [
@@ -65,6 +67,23 @@ texts = st.one_of(
     st.sampled_from(TRICKY_TEXTS),
     st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
 )
+#: Enum values of any JSON scalar type, mixed (`Literal` cannot hold numbers like 1.5).
+enum_values = st.lists(
+    st.one_of(
+        st.integers(-5, 5),
+        st.floats(-10, 10, allow_nan=False).filter(lambda f: not f.is_integer()),
+        st.booleans(),
+        names,
+    ),
+    min_size=2,  # one value is a constant: sent, not an argument
+    max_size=4,
+    unique_by=lambda value: (type(value), value),
+)
+#: Header parameter names: tokens, and the ones OpenAPI says to ignore.
+header_names = st.one_of(
+    st.sampled_from(["Content-Type", "Accept", "Authorization", "X-Request-Id", "extra_headers"]),
+    st.from_regex(r"X-[A-Za-z0-9-]{1,8}", fullmatch=True),
+)
 scalar_schemas = st.sampled_from(
     [
         {"type": "string"},
@@ -82,10 +101,12 @@ def entity(draw: st.DrawFn) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for prop in draw(st.lists(names, min_size=1, max_size=5, unique=True)):
         schema = dict(draw(scalar_schemas))
-        kind = draw(st.sampled_from(["scalar", "enum", "object"]))
+        kind = draw(st.sampled_from(["scalar", "enum", "scalars", "object"]))
         if kind == "enum":
             values = draw(st.lists(names, min_size=2, max_size=4, unique=True))
             schema = {"type": "string", "enum": values}
+        elif kind == "scalars":
+            schema = {"enum": draw(enum_values)}
         elif kind == "object":  # an inline model, named from its parent and the property
             inner = draw(st.lists(names, min_size=1, max_size=2, unique=True))
             schema = {"type": "object", "properties": {n: {"type": "string"} for n in inner}}
@@ -108,10 +129,19 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for index, name in enumerate(schemas):
         ref = {"$ref": f"#/components/schemas/{name}"}
-        paths[f"/things{index}"] = {
+        # parameters named like each other, the body's properties or the call options
+        in_path = draw(component_names)
+        in_query = draw(st.one_of(names, st.just(in_path)))
+        parameters = [
+            {"name": in_path, "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": in_query, "in": "query", "schema": {"type": "string"}},
+            {"name": draw(header_names), "in": "header", "schema": {"type": "string"}},
+        ]
+        paths[f"/things{index}/{{{in_path}}}"] = {
             "post": {
                 "operationId": draw(names),
                 "tags": [draw(names)],
+                "parameters": parameters,
                 "summary": draw(texts),
                 "description": draw(texts),
                 "requestBody": {"content": {"application/json": {"schema": ref}}},
@@ -182,7 +212,9 @@ def check_package(root: Path, spec: dict[str, Any]) -> None:
     models = importlib.import_module(f"{package}.models")
     api, _ = parse(load_spec(spec_path), ir.Package(package, package, "1", "FuzzSDK", "s"))
     class_of = {m.pointer: m.class_name for m in api.models}
-    method_of = {o.path: (r.attribute, o.method_name) for r in api.resources for o in r.operations}
+    operation_of = {
+        o.path.split("/")[1]: (r.attribute, o) for r in api.resources for o in r.operations
+    }
     sent: list[httpx.Request] = []
 
     def echo(request: httpx.Request) -> httpx.Response:
@@ -199,10 +231,21 @@ def check_package(root: Path, spec: dict[str, Any]) -> None:
             parsed = model.model_validate(wire)
             assert parsed.model_dump(mode="json", by_alias=True) == wire, name
             arguments = {field: getattr(parsed, field) for field in model.model_fields}
-            resource, method = method_of[f"/things{index}"]
-            answer = getattr(getattr(sdk, resource), method)(**arguments)
-            assert json.loads(sent[-1].content) == wire, name
+            resource, operation = operation_of[f"things{index}"]
+            values = {"path": "v/1 é", "query": "q v&1", "header": "h-1"}
+            arguments.update({p.field.name: values[p.location] for p in operation.parameters})
+            answer = getattr(getattr(sdk, resource), operation.method_name)(**arguments)
+            request = sent[-1]
+            assert json.loads(request.content) == wire, name
             assert answer.model_dump(mode="json", by_alias=True) == wire, name
+            for p in operation.parameters:
+                wire_name, value = p.field.wire_name, values[p.location]
+                if p.location == "path":
+                    assert request.url.path == f"/things{index}/{value}", wire_name
+                elif p.location == "query":
+                    assert request.url.params[wire_name] == value, wire_name
+                else:
+                    assert request.headers[wire_name] == value, wire_name
 
 
 SPEC_EXAMPLE = {

@@ -51,14 +51,17 @@ def resources(ctx: ParseContext) -> tuple[ir.Resource, ...]:
     )
 
 
-#: Names the resource and SDK modules import: a resource class may not take them.
+#: Names the resource and SDK modules import (the runtime's, and those the annotations
+#: of a parameters model use): a resource class may not take them.
 _IMPORTED = frozenset(
     {"Resource", "CallOptions", "Operation", "Parameter", "RetryConfig", "InputModel"}
     | {"Mapping", "Optional", "OptionalNullable", "UNSET", "TYPE_CHECKING", "Iterable"}
     | {"Iterator", "AsyncIterator", "EventStream", "AsyncEventStream", "BinaryStream"}
     | {"AsyncBinaryStream", "BatchRequest", "BatchResult", "ConfidentialOperation"}
     | {"BaseSDK", "Logger", "SDKCore", "SDKSettings", "BearerAuth", "BasicAuth", "Secret"}
-    | {"SecurityScheme"}
+    | {"SecurityScheme", "Encoding", "Server", "ServerVariable", "Nullable", "File"}
+    | {"FileContent", "Field", "Strict", "Annotated", "Any", "Literal", "Union", "UUID"}
+    | {"Discriminator", "Tag", "TypeAlias", "TypedDict", "Enum", "UnknownVariant"}
 )
 
 
