@@ -135,6 +135,10 @@ def test_a_missing_token_is_a_401_api_error(monkeypatch: pytest.MonkeyPatch) -> 
         atoma_sdk.images.generate(model="m", prompt="otter")
     assert raised.value.status_code == 401
     assert "authorization" not in server.api.requests[0].headers
+    assert str(raised.value).startswith(
+        "Missing or invalid bearer token: Status 401 (the SDK sent no credentials: "
+        "pass bearer_auth= or set ATOMASDK_BEARER_AUTH)\n"
+    )
 
 
 def test_server_url_on_the_client(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import pickle
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from runtime_support import SERVER, call, make_core
 from sdk_support import Flavour
 
 from atoma_sdk._runtime.auth import SecurityScheme
+from atoma_sdk._runtime.errors import AuthenticationError
 from atoma_sdk._runtime.operation import Operation, Parameter
 
 BEARER = SecurityScheme("bearer_auth", "bearer", "RT_BEARER_AUTH")
@@ -215,3 +217,41 @@ async def test_debug_log_redacts_key_headers_and_query_keys(
     text = caplog.text
     assert "Request: GET" in text and "api_key=%5Bredacted%5D" in text
     assert "hk-secret" not in text and "qk-secret" not in text
+
+
+@pytest.mark.parametrize(
+    ("security", "credentials", "shown"),
+    [
+        (
+            (("api_key", "app_id"),),
+            {},
+            " (the SDK sent no credentials: pass api_key= or set RT_API_KEY; "
+            "pass app_id= or set RT_APP_ID)",
+        ),
+        (
+            (("bearer_auth",), ("api_key",)),
+            {},
+            " (the SDK sent no credentials: pass bearer_auth= or set RT_BEARER_AUTH)",
+        ),
+        ((("bearer_auth",),), {"bearer_auth": "tok"}, ""),
+        ((("bearer_auth",), ()), {}, ""),  # anonymous access allowed: nothing is missing
+        ((), {}, ""),
+    ],
+)
+async def test_a_401_says_which_credential_the_sdk_did_not_send(
+    flavour: Flavour,
+    api: respx.MockRouter,
+    security: tuple[tuple[str, ...], ...],
+    credentials: dict[str, object],
+    shown: str,
+) -> None:
+    api.get(url__startswith=SERVER + "/things").mock(return_value=httpx.Response(401))
+    core = make_core(ALL, credentials)
+    try:
+        with pytest.raises(AuthenticationError) as raised:
+            await call(core, op(*security), flavour.is_async)
+    finally:
+        await core.aclose()
+    assert str(raised.value) == f"Unauthorized: Status 401{shown}"
+    assert raised.value.message == "Unauthorized"  # the server's message, unchanged
+    assert str(pickle.loads(pickle.dumps(raised.value))) == str(raised.value)

@@ -79,6 +79,19 @@ class Credentials:
                 return found
         return []
 
+    def missing(self, security: tuple[tuple[str, ...], ...]) -> str | None:
+        """For a request `apply` gave nothing although `security` needs credentials: how to
+        give them (`pass bearer_auth= or set ATOMASDK_BEARER_AUTH`). None when anonymous
+        access is one of the alternatives, or none is needed."""
+        if not security or () in security:
+            return None
+        ways = []
+        for name in security[0]:
+            scheme = self._schemes.get(name)
+            env = f" or set {scheme.env_var}" if scheme is not None and scheme.env_var else ""
+            ways.append(f"pass {name}={env}")
+        return "the SDK sent no credentials: " + "; ".join(ways)
+
     def _placed(self, name: str) -> Placed | None:
         if name in self._fixed:
             return self._fixed[name]

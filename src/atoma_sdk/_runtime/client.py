@@ -6,7 +6,6 @@ import base64
 import copy
 import logging
 import os
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -21,6 +20,7 @@ from .bodies import EncodedBody, encode_body
 from .clients import BorrowedClients, HTTPClients
 from .clock import SYSTEM_CLOCK
 from .errors import (
+    MISSING_CREDENTIALS,
     APIConnectionError,
     ClientClosedError,
     DownloadError,
@@ -42,6 +42,7 @@ from .pipeline import (
 from .requests import (
     cookie_header,
     encode,
+    idempotency_key,
     operation_url,
     override_headers,
     place_parameters,
@@ -524,7 +525,7 @@ class SDKCore:
         # One key for every attempt of this call, so a de-duplicating server can tell
         # a retry from a new request; a key the user gives wins.
         headers = {} if self._owns(client) else {**self._base_headers}
-        headers["Idempotency-Key"] = str(uuid.uuid4())
+        headers["Idempotency-Key"] = idempotency_key()
         if operation.stream:
             headers["Accept"] = "text/event-stream"
         elif operation.response_kind != "json":
@@ -538,7 +539,8 @@ class SDKCore:
         if params is not None:  # only operations with parameters pay for placing them
             path, query, param_headers, cookies = place_parameters(operation, params.wire_values())
             headers.update(param_headers)
-        for location, name, value in self._credentials.apply(operation.security):
+        placed = self._credentials.apply(operation.security)
+        for location, name, value in placed:
             if location == "header":
                 headers[name] = value
             else:
@@ -568,6 +570,9 @@ class SDKCore:
         )
         if encoded.stream is not None:  # read as it is sent, by sync and async clients
             request.stream = encoded.stream
+        if not placed and self.sensitive_headers.isdisjoint(map(str.lower, request.headers)):
+            # for the AuthenticationError of a 401: say which argument was left out
+            request.extensions[MISSING_CREDENTIALS] = self._credentials.missing(operation.security)
         self._log_request(request)
         effective = timeout if isinstance(timeout, httpx.Timeout) else client.timeout
         return request, effective.read

@@ -88,6 +88,9 @@ BODY_PREVIEW_CHARS = 1_000
 MESSAGE_CHARS = 500
 DEFAULT_MESSAGE = "API error occurred"
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid")
+#: The request extension in which the SDK notes that it sent no credentials, and which
+#: argument or variable would give them (`AuthenticationError` shows it).
+MISSING_CREDENTIALS = "sdk_missing_credentials"
 #: Headers a pickled error leaves out: they carry credentials.
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 #: Headers a pickled response leaves out because its body is kept decoded.
@@ -202,6 +205,16 @@ class BadRequestError(APIError):
 
 class AuthenticationError(APIError):
     """401: no token, or a token the server does not accept."""
+
+    #: When the SDK sent no credentials: how to give them, shown after the status.
+    missing_credentials: str | None = None
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if not self.missing_credentials:
+            return text
+        first, newline, rest = text.partition("\n")
+        return f"{first} ({self.missing_credentials}){newline}{rest}"
 
 
 class PermissionDeniedError(APIError):
@@ -560,7 +573,17 @@ def status_error(
         error.data = data  # type: ignore[attr-defined]
     if isinstance(error, RateLimitError):
         error.retry_after = retry_after
+    if isinstance(error, AuthenticationError):
+        error.missing_credentials = _missing_credentials(response)
     return error
+
+
+def _missing_credentials(response: httpx.Response) -> str | None:
+    try:
+        hint: str | None = response.request.extensions.get(MISSING_CREDENTIALS)
+    except RuntimeError:  # a response built without its request
+        return None
+    return hint
 
 
 def _as_status(typed: type[TypedAPIError], status_class: type[APIError]) -> type[APIError]:
