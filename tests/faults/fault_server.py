@@ -17,6 +17,7 @@ import itertools
 import json
 import select
 import socket
+import ssl
 import struct
 import threading
 from collections.abc import Callable, Mapping
@@ -121,9 +122,11 @@ Behaviour = Callable[[Exchange], bool]
 
 
 class FaultServer:
-    """Serve `script` in order, one behaviour per request; the last one repeats."""
+    """Serve `script` in order, one behaviour per request; the last one repeats; over
+    TLS (`https://`) with a `tls` server context."""
 
-    def __init__(self, *script: Behaviour) -> None:
+    def __init__(self, *script: Behaviour, tls: ssl.SSLContext | None = None) -> None:
+        self._tls = tls
         if not script:
             script = (respond(200, b"{}"),)
         self._script = list(script)
@@ -145,7 +148,8 @@ class FaultServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self._tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     @property
     def request_count(self) -> int:
@@ -229,6 +233,10 @@ class FaultServer:
         buffer = bytearray()
         exchange: Exchange | None = None
         try:
+            if self._tls is not None:
+                sock.settimeout(5)
+                sock = self._tls.wrap_socket(sock, server_side=True)  # the handshake
+                sock.settimeout(None)
             while not self.stopping.is_set():
                 request = self._read_request(sock, buffer)
                 if request is None:
@@ -246,9 +254,13 @@ class FaultServer:
         while True:
             if self.stopping.is_set():
                 raise _Stopped
-            readable, _, _ = select.select([sock], [], [], POLL)
+            pending = isinstance(sock, ssl.SSLSocket) and sock.pending()
+            readable = pending or select.select([sock], [], [], POLL)[0]
             if readable:
-                return sock.recv(65536)
+                try:
+                    return sock.recv(65536)
+                except ssl.SSLWantReadError:  # part of a TLS record: wait for the rest
+                    continue
 
     def _read_request(self, sock: socket.socket, buffer: bytearray) -> ReceivedRequest | None:
         """The next request on `sock`, or None if the client closed the connection."""

@@ -6,13 +6,25 @@ not give (an HTML page, 204, 304), and a Ctrl-C in the middle of a sync call."""
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import signal
+import ssl
 import threading
+from ipaddress import ip_address
+from pathlib import Path
 
 import httpx
 import pytest
-from fault_server import Behaviour, Exchange, respond, slow_body, slow_headers, trickle_headers
+from fault_server import (
+    Behaviour,
+    Exchange,
+    FaultServer,
+    respond,
+    slow_body,
+    slow_headers,
+    trickle_headers,
+)
 from fault_support import (
     OK_BODY,
     REQUIRED,
@@ -29,6 +41,7 @@ from atoma_sdk import (
     APIError,
     APITimeoutError,
     AtomaSDK,
+    DefaultAioHttpClient,
     ResponseValidationError,
     SDKError,
 )
@@ -372,3 +385,67 @@ async def test_the_sdks_own_clients_go_through_the_environments_proxy(
     with stopwatch() as watch, pytest.raises(APITimeoutError):
         await flavour.generate(sdk, **REQUIRED)
     print(f"trickling proxy cut after {watch.elapsed:.2f} s (timeout 0.5 s, trickle 3 s)")
+
+
+# -- TLS settings of a client given to the SDK ------------------------------------------
+
+
+def self_signed(directory: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server context with a fresh certificate for 127.0.0.1, and the file of that
+    certificate (a private CA bundle, as a company's proxy would need)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "fault-server")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return context, cert_file
+
+
+@pytest.mark.parametrize("backend", ["httpx", "aiohttp"])
+async def test_the_tls_settings_of_a_given_async_client_are_used(
+    tmp_path: Path, backend: str
+) -> None:
+    """`verify=` (a private CA, or off) given to the async client reaches the network:
+    `DefaultAioHttpClient` used to build its transport without it, so a private CA was
+    refused and `verify=False` ignored."""
+    server_context, cert_file = self_signed(tmp_path)
+    trusted = ssl.create_default_context(cafile=str(cert_file))
+    client_class = DefaultAioHttpClient if backend == "aiohttp" else httpx.AsyncClient
+    with FaultServer(echo_prompt, tls=server_context) as server:
+        for verify in (trusted, False):
+            async with client_class(verify=verify) as http:
+                sdk = AtomaSDK(bearer_auth="t", server_url=server.url, async_client=http)
+                result = await sdk.images.generate_async(**{**REQUIRED, "prompt": "tls"})
+                assert result.data[0].revised_prompt == "tls"
+        async with client_class() as http:  # the system's CAs: the certificate is refused
+            sdk = AtomaSDK(bearer_auth="t", server_url=server.url, async_client=http)
+            with pytest.raises(APIConnectionError, match=r"(?i)certificate"):
+                await sdk.images.generate_async(**REQUIRED)

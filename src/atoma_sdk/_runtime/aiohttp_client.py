@@ -43,13 +43,20 @@ DEFAULT_AIOHTTP_LIMITS = httpx.Limits(
 class DefaultAioHttpClient(httpx.AsyncClient):
     """`AtomaSDK(async_client=DefaultAioHttpClient())`: async calls sent by aiohttp.
 
-    Takes `httpx.AsyncClient`'s arguments; `limits` sizes aiohttp's connection pool. Like
-    any client given to the SDK, it stays open until you close it.
+    Takes `httpx.AsyncClient`'s arguments; `limits` sizes aiohttp's connection pool, and
+    the TLS settings (`verify`, `cert`, `trust_env`) reach aiohttp too. Like any client
+    given to the SDK, it stays open until you close it.
     """
 
     def __init__(self, *, limits: httpx.Limits = DEFAULT_AIOHTTP_LIMITS, **kwargs: Any) -> None:
-        kwargs.setdefault("transport", _transport_class()(limits=limits))
+        if "transport" not in kwargs:
+            # httpx gives these only to a transport it makes itself.
+            tls = {name: kwargs[name] for name in _TLS_ARGUMENTS if name in kwargs}
+            kwargs["transport"] = _transport_class()(limits=limits, **tls)
         super().__init__(limits=limits, **kwargs)
+
+
+_TLS_ARGUMENTS = ("verify", "cert", "trust_env")
 
 
 @functools.cache
