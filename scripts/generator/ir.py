@@ -281,6 +281,8 @@ class Parameter:
     #: its key in the validated parameters when another parameter of the operation has the
     #: same wire name (`id` in the path and in the query); "": the wire name
     key: str = ""
+    #: a JSON media type when the parameter is sent as JSON text (`content`, not `schema`)
+    media_type: str = ""
 
 
 @dataclass(frozen=True)

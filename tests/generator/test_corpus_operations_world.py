@@ -116,6 +116,7 @@ def test_parameters_named_like_each_other_and_like_call_options(
         "extra_query_",
         "extra_headers_",
         "legacy",
+        "where",
     ]
     recorder.answer = lambda _: httpx.Response(200, json={"id": "a/b", "label": "top"})
     shelf = sdk.shelf_items.get_shelf_by_id(
@@ -127,6 +128,7 @@ def test_parameters_named_like_each_other_and_like_call_options(
         extra_query_="Q",
         extra_headers_="H",
         legacy="L",
+        where={"floor": 2},
         extra_query={"more": "1"},
         extra_headers={"X-More": "2"},
     )
@@ -134,7 +136,8 @@ def test_parameters_named_like_each_other_and_like_call_options(
     request = recorder.last
     assert request.method == "GET"
     assert str(request.url) == (
-        f"{BASE}/shelves/a%2Fb?id=7&body=B&params=P&options=O&extra_query=Q&legacy=L&more=1"
+        f"{BASE}/shelves/a%2Fb?id=7&body=B&params=P&options=O&extra_query=Q&legacy=L"
+        "&where=%7B%22floor%22%3A2%7D&more=1"
     )
     assert request.headers["extra_headers"] == "H"
     assert request.headers["X-More"] == "2"

@@ -10,8 +10,8 @@ from typing import Any
 
 from .. import ir
 from ..naming import pascal_case
-from . import references, schemas
-from .context import ParseContext, text
+from . import bodies, references, schemas
+from .context import ParseContext, escape, text
 
 #: The styles OpenAPI allows in each location; the first is the default.
 STYLES: dict[ir.ParameterLocation, tuple[ir.ParameterStyle, ...]] = {
@@ -108,15 +108,20 @@ def parameter(ctx: ParseContext, raw: Mapping[str, Any], pointer: str) -> ir.Par
         ctx.warning(pointer, f"header parameter {name!r} ignored (the SDK sets it)")
         return None
     schema = raw.get("schema")
+    media_type = ""
     if schema is None and isinstance(raw.get("content"), Mapping) and raw["content"]:
-        media_type = next(iter(raw["content"]))
-        ctx.warning(
-            f"{pointer}/content",
-            f"a parameter serialized as {media_type!r} is sent as the text given",
-        )
-        schema = {"type": "string"}
+        media_type, media = next(iter(raw["content"].items()))
+        if bodies.is_json(media_type) and isinstance(media, Mapping):
+            schema = media.get("schema", {})
+        else:
+            ctx.warning(
+                f"{pointer}/content",
+                f"a parameter serialized as {media_type!r} is sent as the text given",
+            )
+            schema, media_type = {"type": "string"}, ""
     schema = schema if isinstance(schema, Mapping) else {}
-    found, nullable = schemas.type_of(ctx, schema, f"{pointer}/schema", pascal_case(name), "input")
+    where = f"{pointer}/content/{escape(media_type)}/schema" if media_type else f"{pointer}/schema"
+    found, nullable = schemas.type_of(ctx, schema, where, pascal_case(name), "input")
     required = bool(raw.get("required"))
     if location == "path" and not required:
         ctx.warning(pointer, f"path parameter {name!r} is always required")
@@ -137,6 +142,7 @@ def parameter(ctx: ParseContext, raw: Mapping[str, Any], pointer: str) -> ir.Par
         schemas.field(ctx, name, described, found, nullable, required, pointer),
         style=style,
         explode=bool(explode),
+        media_type=media_type,
     )
 
 

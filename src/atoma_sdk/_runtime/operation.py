@@ -38,6 +38,8 @@ class Parameter:
     #: its key among the validated values when another parameter has the same wire name
     #: (`id` in the path and in the query); "": the wire name
     key: str = ""
+    #: "application/json": sent as JSON text (OpenAPI `content` instead of `schema`)
+    media_type: str = ""
 
     @property
     def resolved_style(self) -> str:

@@ -51,6 +51,8 @@ def place_parameters(operation: Operation[Any], values: Mapping[str, Any]) -> Pl
         value = values.get(param.key or param.name)
         if value is None:
             continue
+        if param.media_type:  # OpenAPI `content`: the value as JSON text, then as a string
+            value = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
         style, explode = param.resolved_style, param.exploded
         if param.location == "path":
             text = _path_value(param.name, value, style, explode)
