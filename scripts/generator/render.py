@@ -277,8 +277,18 @@ def _operation_view(
     arguments = [
         (p.field, f"The {p.location} parameter `{p.field.wire_name}`.") for p in op.parameters
     ]
+    # a body that is not `required` but has required properties: every argument may be
+    # left out, and no body is sent when none is given
+    optional_body = (
+        op.body_model is not None
+        and op.confidential is None
+        and not op.body_required
+        and any(f.required and not f.constant for f in body_fields)
+    )
     arguments += [
-        (f, f"The request body's `{f.wire_name}`.") for f in body_fields if not f.constant
+        (replace(f, required=False) if optional_body else f, f"The request body's `{f.wire_name}`.")
+        for f in body_fields
+        if not f.constant
     ]
     late_signature: list[str] = []
     if op.argument_order:  # the listed arguments first, the others after the call options
@@ -319,7 +329,8 @@ def _operation_view(
     if body_model is not None:
         given = [f"{f.name}={f.name}" for f in body_fields if not f.constant]
         given += [f"{name}={value!r}" for name, value in op.body_constants]
-        body = f"models.{body_model.class_name}.build({', '.join(given)})"
+        build = "build_or_none" if optional_body else "build"
+        body = f"models.{body_model.class_name}.{build}({', '.join(given)})"
     body_type = ""
     if op.body_type is not None:
         body_type = annotation(op.body_type, Context("input", qualify="models."), imports)

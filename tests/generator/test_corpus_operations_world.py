@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any
 
 import httpx
+import pydantic
 import pytest
 from test_corpus import Corpus, generated_corpus, signature_of
 
@@ -203,6 +204,23 @@ def test_optional_body_that_is_not_an_object(wire: tuple[Any, Recorder]) -> None
     sent, empty = recorder.requests
     assert (sent.content, sent.headers["content-type"]) == (b"0.5", "application/json")
     assert (empty.content, "content-type" in empty.headers) == (b"", False)
+
+
+def test_optional_body_of_required_properties(wire: tuple[Any, Recorder]) -> None:
+    sdk, recorder = wire
+    sdk.shelf_items.archive(id="s")
+    sdk.shelf_items.archive(id="s", reason="full", until="2030-01-02")
+    empty, sent = recorder.requests
+    assert (empty.method, str(empty.url), empty.content) == (
+        "POST",
+        f"{BASE}/shelves/s/archive",
+        b"",
+    )
+    assert "content-type" not in empty.headers
+    assert sent.content == b'{"reason":"full","until":"2030-01-02"}'
+    with pytest.raises(pydantic.ValidationError, match="reason"):  # needed once a body is sent
+        sdk.shelf_items.archive(id="s", until="2030-01-02")
+    assert len(recorder.requests) == 2
 
 
 def test_form_encoding_styles(wire: tuple[Any, Recorder]) -> None:

@@ -83,6 +83,14 @@ class InputModel(BaseModel):
         """
         return cls(**cls._given(data))
 
+    @classmethod
+    def build_or_none(cls, **data: Any) -> Self | None:
+        """`build`, or None when no field is given: an optional body left out (a model
+        whose fields are required once it is sent)."""
+        if all(value is None or value is UNSET for value in data.values()):
+            return None
+        return cls.build(**data)
+
     def to_json_bytes(self) -> bytes:
         """The wire body: the fields that were given (None as null), by wire name.
 
