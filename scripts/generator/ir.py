@@ -127,6 +127,12 @@ class AnyType:
 
 
 @dataclass(frozen=True)
+class NullType:
+    """JSON null as a member of a union inside a list, map or tuple (`items: {type:
+    [string, 'null']}` is `list[Optional[str]]`); a nullable field says so itself."""
+
+
+@dataclass(frozen=True)
 class FileType:
     """Content to upload: bytes or a binary file object. `part`: a file part of a
     multipart body, which also takes a `(filename, content, content_type)` tuple."""
@@ -147,6 +153,7 @@ Type = Union[
     AliasType,
     AnyType,
     FileType,
+    NullType,
 ]
 
 #: Types generated as a class or alias of their own, referenced by name.

@@ -155,6 +155,7 @@ _FIELD_RESERVED = frozenset(
     {"str", "int", "float", "bool", "bytes", "list", "dict", "tuple", "date", "datetime"}
     | {"build", "to_json_bytes", "wire_values", "models"}
     | {name for name in dir(pydantic.BaseModel) if not name.startswith("_")}
+    | {name for name in dir(type(pydantic.BaseModel)) if not name.startswith("_")}
 )
 
 #: Names linters refuse as easy to misread (`l` beside `1`, `O` beside `0`).
@@ -175,7 +176,9 @@ def enum_member_names(values: tuple[str | int, ...]) -> list[str]:
     `1` -> `VALUE_1`, `-1` -> `VALUE_MINUS_1`; clashes get `_2`, `_3`, ... in value order."""
     names: list[str] = []
     for value in values:
-        text = str(value)
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", str(value)) if not unicodedata.combining(c)
+        )
         if isinstance(value, int) and value < 0:
             text = f"minus_{-value}"
         name = "".join(c if c.isascii() and c.isalnum() else "_" for c in text)

@@ -80,10 +80,13 @@ def sorted_imports(
     for module in sorted(modules, key=_module_key):
         sections.setdefault(_section(module), ([], []))[0].append(f"import {module}")
     for module in sorted((m for m in names if names[m]), key=_module_key):
+        members = sorted(names[module], key=_member_key)
         # a name imported `as` another is a statement of its own, placed by its name
-        plain = sorted((m for m in names[module] if " as " not in m), key=_member_key)
-        statements = [[m] for m in names[module] if " as " in m] + ([plain] if plain else [])
-        for members in sorted(statements, key=lambda members: _member_key(members[0])):
+        plain = [m for m in members if " as " not in m]
+        statements = [[m] for m in members if " as " in m] + ([plain] if plain else [])
+        if len(statements) > 1:
+            statements.sort(key=lambda found: _member_key(found[0]))
+        for members in statements:
             line = f"from {module} import {', '.join(members)}"
             if wrap and len(line) > 100:
                 line = "\n".join([f"from {module} import (", *(f"    {m}," for m in members), ")"])
@@ -94,6 +97,7 @@ def sorted_imports(
     return result
 
 
+@functools.cache
 def _section(module: str) -> int:
     if module.startswith("."):
         return 3
@@ -133,6 +137,8 @@ class Context:
     runtime: str = ".._runtime"
     #: models referenced without their module import (same module, or imported elsewhere)
     local: frozenset[str] = frozenset()
+    #: names spelled as forward references (`"Json"`), in the definition that makes them
+    forward: frozenset[str] = frozenset()
 
 
 def annotation(t: ir.Type, ctx: Context, imports: Imports) -> str:
@@ -152,6 +158,8 @@ def annotation(t: ir.Type, ctx: Context, imports: Imports) -> str:
         )
     if isinstance(t, ir.UnionType):
         return _union(t, ctx, imports)
+    if isinstance(t, ir.NullType):
+        return "None"
     if isinstance(t, ir.FileType):
         name = "File" if t.part else "FileContent"
         if ctx.mode != "doc":
@@ -202,6 +210,8 @@ def _named(t: ir.NamedType, ctx: Context, imports: Imports) -> str:
         return f"[models.{t.name}]({ctx.model_module}{module_name(t.name)}.md)"
     with_dict = isinstance(t, (ir.ModelType, ir.AliasType))  # kinds with a TypedDict twin
     name = t.name + ("TypedDict" if ctx.mode == "typeddict" and with_dict else "")
+    if t.name in ctx.forward:
+        return literal(name)
     if not ctx.qualify and t.name not in ctx.local:
         imports.add(f".{module_name(t.name)}", name)
     text = ctx.qualify + name

@@ -256,8 +256,8 @@ def resource_view(resource: ir.Resource, exceptions: dict[str, str]) -> Resource
     if any(op.deprecated for op in resource.operations):
         imports.add("typing_extensions", "deprecated")
     if any(o.batch for o in view.operations):
-        batch_names = ("BatchRequest", "BatchResult", "run_batch", "run_batch_sync")
-        imports.add(".._runtime.batch", *batch_names)
+        # The batch driver (and asyncio under it) is imported by `..._many` when called.
+        imports.add_type_only(".._runtime.batch", "BatchRequest", "BatchResult")
         imports.add("collections.abc", "AsyncIterator", "Iterable", "Iterator")
     if view.operations:
         imports.add(".._runtime.raw", "raw_method", "raw_method_async")
@@ -615,8 +615,12 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         emit(layout.doc("models", f"{enum.module}.md"), "enum.md.jinja", enum=enum)
     for alias in api.aliases:
         imports = Imports(shadowed=shadowed)
-        text = annotation(alias.type, Context(alias.direction), imports)
-        typed_dict = annotation(alias.type, Context("typeddict"), imports)
+        # An alias that refers to itself (`Json = list[Json] | str`) names itself in quotes
+        # and is a `TypeAliasType` at run time, which pydantic resolves recursively.
+        recursive = alias.name in ir.referenced(alias.type)
+        forward = frozenset({alias.name} if recursive else ())
+        text = annotation(alias.type, Context(alias.direction, forward=forward), imports)
+        typed_dict = annotation(alias.type, Context("typeddict", forward=forward), imports)
         emit(
             layout.code(package, "models", f"{alias.module}.py"),
             "alias.py.jinja",
@@ -624,6 +628,8 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
             annotation=text,
             typed_dict=typed_dict,
             type_alias=imports.use("typing", "TypeAlias"),
+            type_alias_type=imports.use("typing_extensions", "TypeAliasType") if recursive else "",
+            type_checking=imports.use("typing", "TYPE_CHECKING") if recursive else "",
             imports=imports.lines(),
         )
         emit(
@@ -712,7 +718,8 @@ def _import_order(api: ir.Api) -> tuple[set[str], list[tuple[str, str]]]:
         graph[enum.class_name] = set()
     for alias in api.aliases:
         modules[alias.name] = alias.module
-        graph[alias.name] = set(ir.referenced(alias.type))
+        # an alias naming itself is complete on its own (a `TypeAliasType`)
+        graph[alias.name] = set(ir.referenced(alias.type)) - {alias.name}
     cyclic: set[str] = set()
     order: list[tuple[str, str]] = []
     for component in strongly_connected(graph):

@@ -65,7 +65,10 @@ def union(
         return ir.AnyType(), null_member
     discriminator = schema.get("discriminator")
     if discriminator is None:
-        return ir.UnionType(tuple(members)), null_member
+        implied = _implied_tags(ctx, members) if direction == "output" else None
+        if implied is None:
+            return ir.UnionType(tuple(members)), null_member
+        return ir.UnionType(tuple(members), *implied), null_member
     tags = _tags(ctx, discriminator, members, sources, f"{pointer}/discriminator")
     if tags is None:
         return ir.UnionType(tuple(members)), null_member
@@ -138,6 +141,37 @@ def _tags(
         if value not in known:
             known.append(value)
     return wire, tuple(pairs)
+
+
+def _implied_tags(
+    ctx: ParseContext, members: list[ir.Type]
+) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """The tag of a received union of models without a `discriminator` that every member
+    still tells apart by one required property of a constant string (`type: {const:
+    message}`, `type: {enum: [message]}`), a different one per member: the union is then
+    discriminated by it, so a variant this SDK does not know parses as `UnknownVariant`."""
+    constants: list[dict[str, str]] = []  # per member: wire name -> its one value
+    for member in members:
+        model = ctx.models.get(member.name) if isinstance(member, ir.ModelType) else None
+        if model is None:  # not a model, or one still being built (recursion)
+            return None
+        constants.append(
+            {
+                f.wire_name: f.type.values[0]
+                for f in model.fields
+                if f.required
+                and isinstance(f.type, ir.LiteralType)
+                and len(f.type.values) == 1
+                and isinstance(f.type.values[0], str)
+            }
+        )
+    for wire in constants[0]:
+        if all(wire in found for found in constants):
+            values = [found[wire] for found in constants]
+            if len(set(values)) == len(values):
+                names = [m.name for m in members if isinstance(m, ir.ModelType)]
+                return wire, tuple(zip(values, names, strict=True))
+    return None
 
 
 def _own_tags(ctx: ParseContext, class_name: str, wire: str) -> list[str]:

@@ -30,6 +30,8 @@ class ParseContext:
     #: exceptions for error bodies that are not models: by their named type, or by name
     error_types: dict[ir.Type | str, ir.ErrorClass] = field(default_factory=dict)
     inline: dict[int, ir.Type] = field(default_factory=dict)  # id(schema) -> its model
+    #: component schemas whose type is being built -> whether they were reached again
+    building: dict[str, bool] = field(default_factory=dict)
     nullable_components: set[str] = field(default_factory=set)  # schemas that admit null
     component_classes: dict[str, str] = field(default_factory=dict)  # schema name -> class
     method_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (path, method)

@@ -3,6 +3,7 @@ constraints and defaults. Composition (allOf/oneOf/anyOf) is in composition.py."
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -34,6 +35,8 @@ def component(ctx: ParseContext, name: str) -> ir.Type:
     """The type of `#/components/schemas/<name>`, built once (its nullability is kept in
     `ctx.nullable_components`)."""
     if name in ctx.components:
+        if name in ctx.building:
+            ctx.building[name] = True
         return ctx.components[name]
     schema = ctx.schemas[name]
     pointer = f"{SCHEMAS}{escape(name)}"
@@ -59,6 +62,9 @@ def component(ctx: ParseContext, name: str) -> ir.Type:
     elif schema.get("oneOf") or schema.get("anyOf") or composition.distributes(ctx, schema):
         alias = ir.AliasType(class_name)
         ctx.components[name] = alias
+        members = schema.get("oneOf") or schema.get("anyOf")
+        if _nullable_here(schema) or len(non_null(members)) < len(members or []):
+            ctx.nullable_components.add(name)  # known before a member refers back to it
         target, nullable = type_of(ctx, schema, pointer, class_name, direction)
         ctx.aliases[class_name] = ir.AliasDef(
             class_name, module_name(class_name), text(schema.get("description")),
@@ -66,11 +72,38 @@ def component(ctx: ParseContext, name: str) -> ir.Type:
         )  # fmt: skip
         found = alias
     else:
-        found, nullable = type_of(ctx, schema, pointer, class_name, direction)
-        ctx.components[name] = found
+        found, nullable = _maybe_recursive(ctx, name, schema, pointer, class_name, direction)
     if nullable:
         ctx.nullable_components.add(name)
     return found
+
+
+def _maybe_recursive(
+    ctx: ParseContext,
+    name: str,
+    schema: Mapping[str, Any],
+    pointer: str,
+    class_name: str,
+    direction: ir.Direction,
+) -> tuple[ir.Type, bool]:
+    """The type of a component that is neither a model, an enum nor a union: itself, or,
+    when the schema is reached again while its type is built (an array of itself, an
+    allOf of itself), an alias of it, since only a named type can refer to itself."""
+    alias = ir.AliasType(class_name)
+    ctx.components[name] = alias
+    ctx.building[name] = False
+    found, nullable = type_of(ctx, schema, pointer, class_name, direction)
+    if not ctx.building.pop(name):
+        ctx.components[name] = found
+        return found, nullable
+    if found == alias:
+        ctx.warning(pointer, "the schema is only a reference to itself; typed as Any")
+        found = ir.AnyType()
+    description = text(schema.get("description"))
+    ctx.aliases[class_name] = ir.AliasDef(
+        class_name, module_name(class_name), description, found, direction, pointer
+    )
+    return alias, nullable
 
 
 def type_of(
@@ -188,9 +221,9 @@ def _array(
     found = keywords.constraints(ctx, schema, pointer, "array")
     if isinstance(prefix, list) and prefix:
         types = tuple(
-            type_of(
+            _element(
                 ctx, part, f"{pointer}/{prefix_key}/{index}", f"{context}{index + 1}", direction
-            )[0]
+            )
             for index, part in enumerate(prefix)
         )
         closed = items is False or schema.get("maxItems") == len(types)
@@ -199,7 +232,7 @@ def _array(
         rest = (
             ir.AnyType()
             if items in (True, None, {}) or items is False
-            else (type_of(ctx, items, f"{pointer}/items", f"{context}Item", direction)[0])
+            else _element(ctx, items, f"{pointer}/items", f"{context}Item", direction)
         )
         ctx.warning(
             f"{pointer}/{prefix_key}",
@@ -209,8 +242,20 @@ def _array(
         return ir.ListType(_union_of([*types, rest]), found)
     if items is False:
         return ir.TupleType(())
-    item, _ = type_of(ctx, items, f"{pointer}/items", context, direction)
+    item = _element(ctx, items, f"{pointer}/items", context, direction)
     return ir.ListType(item, found)
+
+
+def _element(
+    ctx: ParseContext, schema: Any, pointer: str, context: str, direction: ir.Direction
+) -> ir.Type:
+    """The type of an array's items or a map's values, which may be null."""
+    found, nullable = type_of(ctx, schema, pointer, context, direction)
+    if not nullable or isinstance(found, ir.AnyType):
+        return found
+    if isinstance(found, ir.UnionType) and found.discriminator is None:
+        return ir.UnionType((*found.members, ir.NullType()))
+    return ir.UnionType((found, ir.NullType()))
 
 
 def _union_of(members: list[ir.Type]) -> ir.Type:
@@ -237,15 +282,13 @@ def _object(
     values: list[ir.Type] = []
     for index, (key, sub) in enumerate((schema.get("patternProperties") or {}).items()):
         sub_pointer = f"{pointer}/patternProperties/{escape(str(key))}"
-        values.append(type_of(ctx, sub, sub_pointer, f"{context}Value{index + 1}", direction)[0])
+        values.append(_element(ctx, sub, sub_pointer, f"{context}Value{index + 1}", direction))
     extra_key = (
         "additionalProperties" if "additionalProperties" in schema else "unevaluatedProperties"
     )
     extra = schema.get(extra_key, not values)
     if isinstance(extra, Mapping) and extra:
-        values.append(
-            type_of(ctx, extra, f"{pointer}/{extra_key}", f"{context}Value", direction)[0]
-        )
+        values.append(_element(ctx, extra, f"{pointer}/{extra_key}", f"{context}Value", direction))
     elif extra is not False:
         values.append(ir.AnyType())
     value = _union_of(values) if values else ir.AnyType()
@@ -262,12 +305,31 @@ def scalar(ctx: ParseContext, kind: str, schema: Mapping[str, Any], pointer: str
     )
     if python != "str":  # lengths and patterns apply to the JSON string, not a parsed value
         found = replace(found, min_length=None, max_length=None, pattern=None)
+    if kind == "integer":
+        found = _integer_bounds(found)
     bounds = _INTEGER_FORMATS.get(fmt or "") if kind == "integer" else None
     if bounds is not None:
         low = bounds[0] if found.ge is None and found.gt is None else found.ge
         high = bounds[1] if found.le is None and found.lt is None else found.le
         found = replace(found, ge=low, le=high)
     return ir.ScalarType(python, found)
+
+
+def _integer_bounds(found: ir.Constraints) -> ir.Constraints:
+    """Bounds of an integer as integers (pydantic refuses `le=10.5` on an `int`):
+    `minimum: 0.5` is `ge=1`, `exclusiveMaximum: 10.5` is `le=10`, `maximum: 5.0` is `le=5`."""
+    ge, le, gt, lt = found.ge, found.le, found.gt, found.lt
+    if gt is not None and gt != int(gt):  # x > 0.5 is x >= 1
+        ge, gt = max(math.ceil(gt), -math.inf if ge is None else ge), None
+    if lt is not None and lt != int(lt):  # x < 10.5 is x <= 10
+        le, lt = min(math.floor(lt), math.inf if le is None else le), None
+    return replace(
+        found,
+        ge=None if ge is None else math.ceil(ge),
+        le=None if le is None else math.floor(le),
+        gt=None if gt is None else int(gt),
+        lt=None if lt is None else int(lt),
+    )
 
 
 def _const(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> ir.Type:

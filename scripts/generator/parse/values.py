@@ -22,7 +22,7 @@ def fits(ctx: ParseContext, value: object, t: ir.Type, nullable: bool) -> bool:
     """Whether JSON `value` is a valid instance of `t` (models: any object; constraints
     are not checked)."""
     if value is None:
-        return nullable
+        return nullable or _admits_null(t)
     if isinstance(t, ir.AnyType):
         return True
     if isinstance(t, ir.ScalarType):
@@ -47,6 +47,12 @@ def fits(ctx: ParseContext, value: object, t: ir.Type, nullable: bool) -> bool:
         alias = ctx.aliases.get(t.name)  # an alias still being built fits anything
         return alias is None or fits(ctx, value, alias.type, False)
     return False  # file content has no JSON value
+
+
+def _admits_null(t: ir.Type) -> bool:
+    return isinstance(t, ir.NullType) or (
+        isinstance(t, ir.UnionType) and any(isinstance(m, ir.NullType) for m in t.members)
+    )
 
 
 def _scalar_fits(value: object, name: str) -> bool:
