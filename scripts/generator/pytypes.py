@@ -179,6 +179,9 @@ def _scalar(t: ir.ScalarType, ctx: Context, imports: Imports) -> str:
         return name
     # parsed types also take their string form
     arguments = [] if parsed else [f"{imports.use('pydantic', 'Strict')}()"]
+    if t.name == "bytes" and ctx.mode == "both":  # a response's base64 text too
+        imports.add(f"{ctx.runtime}.models", "base64_text")
+        arguments.append("base64_text")
     if t.constraints.items():
         arguments.append(f"{imports.use('pydantic', 'Field')}({t.constraints.field_arguments()})")
     if not arguments:

@@ -1,7 +1,8 @@
 """Schema shapes of hand-written specs (specs/schema_shapes.yml): unions of objects told
 apart only by a constant `type`, recursive aliases, an array of itself, a schema that is
 only a reference to itself, nulls inside arrays and maps, integers with fractional bounds,
-properties named as pydantic's metaclass attributes, accented enum values.
+bytes in a model both sent and received, Kubernetes' int-or-string, properties named as
+pydantic's metaclass attributes, accented enum values.
 
 The package is generated, imported and type-checked with `mypy --strict` (with user code
 passing recursive values as plain data); calls against `httpx.MockTransport` check the
@@ -194,6 +195,14 @@ def test_properties_named_as_metaclass_attributes_import_without_warnings(
     server = Server({"/firings": FIRING})
     sdk_with(kiln, server).firings.create_firing(steps=[], register_="r", mro_="m")
     assert server.sent() == {"steps": [], "register": "r", "mro": "m"}
+
+
+def test_bytes_of_a_shared_model_are_sent_and_read_as_base64(kiln: ModuleType) -> None:
+    server = Server({"/samples": {"thumbnail": "AP8=", "shelf": 12}})
+    sample = sdk_with(kiln, server).samples.put_sample(thumbnail=b"\x00\xff", shelf="A-3")
+    assert server.sent() == {"thumbnail": "AP8=", "shelf": "A-3"}
+    assert isinstance(sample, kiln.models.Sample)
+    assert (sample.thumbnail, sample.shelf) == (b"\x00\xff", 12)
 
 
 def test_accented_enum_values_keep_their_letters_in_member_names(kiln: ModuleType) -> None:

@@ -299,6 +299,8 @@ def scalar(ctx: ParseContext, kind: str, schema: Mapping[str, Any], pointer: str
     fmt = schema.get("format")
     if kind == "file" or (kind == "string" and schema.get("contentEncoding") == "base64"):
         return ir.ScalarType("bytes")
+    if fmt == "int-or-string":  # Kubernetes' port numbers and names, `10%`
+        return ir.UnionType((ir.ScalarType("int"), ir.ScalarType("str")))
     python = _SCALARS.get((kind, fmt)) or _SCALARS[(kind, None)]
     found = keywords.constraints(
         ctx, schema, pointer, "number" if kind in ("integer", "number") else kind

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
@@ -18,6 +20,7 @@ __all__ = [
     "OutputModel",
     "SharedModel",
     "UnknownVariant",
+    "base64_text",
     "open_discriminator",
 ]
 
@@ -112,6 +115,23 @@ class SharedModel(InputModel):
     adds are kept, as in an `OutputModel`."""
 
     model_config = pydantic.ConfigDict(extra="allow")
+
+
+def _from_base64(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error:
+        try:
+            return base64.urlsafe_b64decode(value)
+        except binascii.Error as error:
+            raise ValueError("bytes must be base64 text in JSON") from error
+
+
+#: A shared model's `bytes` field reads base64 text: its before-validator (`_drop_unset`)
+#: makes pydantic validate JSON input as Python values, where strict bytes refuse a str.
+base64_text = pydantic.BeforeValidator(_from_base64)
 
 
 class OutputModel(BaseModel):
