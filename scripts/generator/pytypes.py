@@ -76,6 +76,8 @@ def sorted_imports(
     plain imports before `from` imports, modules case-insensitively (relative ones the
     furthest first), names constants first, then classes, then the rest; a line longer
     than 100 characters is wrapped one name a line (unless `wrap` is False)."""
+    if not modules and not names:
+        return []
     sections: dict[int, tuple[list[str], list[str]]] = {}
     for module in sorted(modules, key=_module_key):
         sections.setdefault(_section(module), ([], []))[0].append(f"import {module}")
