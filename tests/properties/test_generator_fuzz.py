@@ -40,7 +40,7 @@ TRICKY_NAMES = [
     "createdAt", "created_at", "CreatedAt", "created-at", "X-Request-Id", "1st", "_private",
     "__init__", "a b", "ünïcödé", "名字", "$ref", "retries", "UNSET", "Any", "TypedDict",
     "body", "params", "options", "extra_body", "extra_query", "extra_headers", "close",
-    "with_options", "Operation", "Resource", "Bücher",
+    "with_options", "Operation", "Resource", "Bücher", "register", "mro", "model_post_init",
 ]  # fmt: skip
 #: Texts that break naive rendering into docstrings, comments and Markdown.
 TRICKY_TEXTS = [
@@ -91,6 +91,8 @@ scalar_schemas = st.sampled_from(
         {"type": "boolean"},
         {"type": "number"},
         {"type": "array", "items": {"type": "string"}},
+        {"type": "array", "items": {"type": ["string", "null"]}},
+        {"type": "string", "format": "binary"},
     ]
 )
 
@@ -168,6 +170,10 @@ def wire_value(schema: dict[str, Any]) -> Any:
         return schema["enum"][-1]
     if schema["type"] == "object":
         return {name: wire_value(inner) for name, inner in schema["properties"].items()}
+    if schema["type"] == "array" and "null" in schema["items"]["type"]:
+        return ["x", None]
+    if schema.get("format") == "binary":
+        return "AP8="  # base64 in JSON
     return {"string": "s", "integer": 7, "boolean": True, "number": 1.5, "array": ["x"]}[
         schema["type"]
     ]
