@@ -153,7 +153,7 @@ _RESERVED = frozenset(
 # annotations name, the runtime models' methods, the `models` package in method bodies.
 _FIELD_RESERVED = frozenset(
     {"str", "int", "float", "bool", "bytes", "list", "dict", "tuple", "date", "datetime"}
-    | {"build", "to_json_bytes", "wire_values", "models"}
+    | {"build", "to_json_bytes", "wire_values", "models", "base64_text"}
     | {name for name in dir(pydantic.BaseModel) if not name.startswith("_")}
     | {name for name in dir(type(pydantic.BaseModel)) if not name.startswith("_")}
 )

@@ -41,6 +41,7 @@ TRICKY_NAMES = [
     "__init__", "a b", "ünïcödé", "名字", "$ref", "retries", "UNSET", "Any", "TypedDict",
     "body", "params", "options", "extra_body", "extra_query", "extra_headers", "close",
     "with_options", "Operation", "Resource", "Bücher", "register", "mro", "model_post_init",
+    "base64_text",
 ]  # fmt: skip
 #: Texts that break naive rendering into docstrings, comments and Markdown.
 TRICKY_TEXTS = [
