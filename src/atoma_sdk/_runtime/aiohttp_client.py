@@ -16,8 +16,8 @@ domain, image hosts included), and a URL's `user:password@` reaches aiohttp only
 
 from __future__ import annotations
 
-import asyncio
 import functools
+import sys
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any, NoReturn
 
@@ -134,8 +134,19 @@ def _reraise(error: Exception, request: httpx.Request) -> NoReturn:
 async def _within(
     seconds: float, head: Awaitable[httpx.Response], request: httpx.Request
 ) -> httpx.Response:
-    """The response head, or `httpx.ReadTimeout` once `seconds` have passed."""
+    """The response head, or `httpx.ReadTimeout` once `seconds` have passed.
+
+    `asyncio` is imported here, not at the top: `import atoma_sdk` imports this module,
+    and a program that never makes an async call need not load asyncio. On Python 3.11+
+    `asyncio.timeout` bounds the wait in the calling task; `wait_for` would start a task
+    of its own for every call.
+    """
+    import asyncio
+
     try:
+        if sys.version_info >= (3, 11):
+            async with asyncio.timeout(max(seconds, 0.0)):
+                return await head
         return await asyncio.wait_for(head, max(seconds, 0.0))
     except asyncio.TimeoutError as error:
         raise httpx.ReadTimeout(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -16,6 +17,7 @@ __all__ = [
     "Placement",
     "cookie_header",
     "encode",
+    "idempotency_key",
     "operation_url",
     "override_headers",
     "place_parameters",
@@ -32,6 +34,17 @@ def operation_url(server_url: str, path: str) -> httpx.URL:
     the same few URLs again and again: parsed once, an `httpx.URL` (immutable) is reused.
     """
     return httpx.URL(server_url.rstrip("/") + "/" + path.lstrip("/"))  # one `/` between
+
+
+def idempotency_key() -> str:
+    """A random UUID (version 4) as text, what `str(uuid.uuid4())` gives: made from 16
+    random bytes directly, without a `UUID` object per call nor importing `uuid` (which
+    loads `platform`) before the first call."""
+    key = bytearray(os.urandom(16))
+    key[6] = key[6] & 0x0F | 0x40  # version 4
+    key[8] = key[8] & 0x3F | 0x80  # the RFC 4122 variant
+    text = key.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 class Placement(NamedTuple):
