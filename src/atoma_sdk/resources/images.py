@@ -6,7 +6,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Literal, Optional, Union
 
 from .. import models
-from .._runtime.batch import BatchRequest, BatchResult, run_batch, run_batch_sync
 from .._runtime.client import Resource
 from .._runtime.operation import CallOptions, Operation
 from .._runtime.raw import raw_method, raw_method_async
@@ -14,6 +13,7 @@ from .._runtime.retries import RetryConfig
 from .._runtime.sentinel import UNSET, OptionalNullable
 
 if TYPE_CHECKING:
+    from .._runtime.batch import BatchRequest, BatchResult
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -316,6 +316,8 @@ class Images(Resource):
             One `BatchResult` per input (its `index`, and its `response` or `error`), in
             the order they complete: a failure is a result, never an exception.
         """
+        from .._runtime.batch import run_batch_sync
+
         return run_batch_sync(
             self.generate_async, requests, concurrency=concurrency, rate_limit=rate_limit
         )
@@ -340,6 +342,8 @@ class Images(Resource):
             One `BatchResult` per input (its `index`, and its `response` or `error`), in
             the order they complete: a failure is a result, never an exception.
         """
+        from .._runtime.batch import run_batch
+
         return run_batch(
             self.generate_async, requests, concurrency=concurrency, rate_limit=rate_limit
         )
