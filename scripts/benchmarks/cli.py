@@ -20,7 +20,6 @@ from .runner import (
     AsyncVariant,
     Client,
     Progress,
-    Record,
     Settings,
     SSEParser,
     count_instructions,
@@ -36,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BASELINE = "httpx"
 SSE_BASELINE = "iter_lines"
 SATURATION_BASELINE = "httpx-default"
+#: Columns of the main table measured only in async workloads (other backends).
+ASYNC_ONLY = frozenset({"async"})
 #: The saturation rows the connection-churn study repeats against a slow server.
 CHURN_ROWS = (
     "httpx-default",
@@ -72,7 +73,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--memory-calls", type=int, default=2000, help="calls before reading peak RSS (2000)"
     )
-    parser.add_argument("--concurrency", default="8,32", help="async concurrencies (8,32)")
+    parser.add_argument("--concurrency", default="8,32,128", help="async concurrencies (8,32,128)")
     parser.add_argument("--events", type=int, default=2000, help="events in the SSE body (2000)")
     parser.add_argument("--saturation-rounds", type=int, default=2, help="(default 2; 0 skips)")
     parser.add_argument("--saturation-seconds", type=float, default=1.0)
@@ -178,7 +179,26 @@ def build_rows(
     clients = [
         Client(BASELINE, "raw httpx", project, "httpx"),
         Client("sdk", f"this SDK {own.get('atoma-sdk')}", project, "atoma"),
+        # the memory floor and the time to a first result of any pydantic-based client
+        Client(
+            PYDANTIC_FLOOR,
+            "raw httpx + pydantic",
+            project,
+            PYDANTIC_FLOOR,
+            workloads=frozenset({"import", "memory"}),
+        ),
     ]
+    if own.get("httpx-aiohttp"):
+        clients.append(
+            Client(
+                "sdk-aiohttp",
+                "this SDK on aiohttp",
+                project,
+                "atoma",
+                variant="sdk-aiohttp",
+                workloads=ASYNC_ONLY,
+            )
+        )
     parsers = [
         SSEParser(SSE_BASELINE, "httpx iter_lines() (the floor)", project, "iter_lines"),
         SSEParser("reference", "reference: line parser on iter_lines()", project, "reference"),
@@ -241,6 +261,17 @@ def build_rows(
             stack = "httpx2" if env.get("httpx2") and not env.get("httpx") else "httpx"
             label = f"openai {env['openai']}"
             clients.append(Client("openai", label, openai_python, "openai"))
+            if env.get("aiohttp"):
+                clients.append(
+                    Client(
+                        "openai-aiohttp",
+                        f"{label} on aiohttp",
+                        openai_python,
+                        "openai",
+                        variant="sdk-aiohttp",
+                        workloads=ASYNC_ONLY,
+                    )
+                )
             parsers.append(
                 SSEParser("openai", f"openai SSEDecoder (on {stack})", openai_python, "openai")
             )
@@ -378,11 +409,16 @@ def main(argv: list[str] | None = None) -> int:
     host = machine()
     source = source_state()
     workloads = main_workloads(settings)
-    runs_per_round = sum(w.repeats for w in workloads) * len(clients) + len(parsers) + 2
+    runs_per_round = (
+        sum(w.repeats * sum(c.runs(w.args["workload"]) for c in clients) for w in workloads)
+        + len(parsers)
+        + 1
+    )
+    importers = [c for c in clients if c.runs("import")]
     total = (
         runs_per_round * settings.rounds
-        + len(clients)  # priming
-        + len(clients)  # import profile
+        + len(importers)  # priming
+        + len(importers)  # import profile
         + settings.saturation_rounds * len(settings.saturation_concurrencies) * len(variants)
         + settings.saturation_rounds * len(settings.churn_concurrencies) * len(churn_variants)
     )
@@ -392,20 +428,20 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with server_process(sys.executable, settings.sse_events) as server:
         # First runs compile bytecode and fill the page cache: run, then discard them.
-        for client in clients:
+        for client in importers:
             run_worker(
                 client.python, {"client": client.kind, "workload": "import", "url": server.url}
             )
             progress.step(f"prime    {client.key}")
         records = run_main(server, clients, parsers, settings, sys.executable, progress)
         profiles = {}
-        for client in clients:
+        for client in importers:
             profiles[client.key] = import_profile(server, client)
             progress.step(f"importtime {client.key}")
         instructions = {}
         if args.instructions:
             for client in clients:
-                if client.kind in ("httpx", "atoma"):  # openai runs on another HTTP stack
+                if client.key in (BASELINE, "sdk", "sdk013"):  # openai: another HTTP stack
                     instructions[client.key] = count_instructions(
                         client, args.instructions, settings.warmup
                     )
@@ -421,13 +457,17 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.monotonic() - started
 
     main_rows = [(c.key, c.label) for c in clients]
-    main_summary = report.summarize(
-        (r for r in records if r["workload"] not in ("sse", "loadavg")), BASELINE
-    )
+    main_records = [r for r in records if r["workload"] not in ("sse", "loadavg")]
+    summaries = {
+        baseline: report.summarize(main_records, baseline)
+        for baseline in {BASELINE} | {target.baseline for target in report.TARGETS}
+        if baseline != SSE_BASELINE
+    }
+    main_summary = summaries[BASELINE]
     sse_summary = report.summarize((r for r in records if r["workload"] == "sse"), SSE_BASELINE)
     sat_summary = report.summarize(saturation, SATURATION_BASELINE)
     churn_summary = report.summarize(churn, SATURATION_BASELINE)
-    verdicts = report.verdicts(main_summary, sse_summary)
+    verdicts = report.verdicts({**summaries, SSE_BASELINE: sse_summary})
     metrics = report.main_metrics(settings.concurrencies)
     loads = [r["result"].get("loadavg_1m") for r in records if r["workload"] == "loadavg"]
     baseline_rss = main_summary.get("baseline", {}).get("peak_rss_mb", {}).get("python")
@@ -463,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if baseline_rss:
         out.append(f"(a bare interpreter's peak RSS: {baseline_rss['median']:.1f} MB)")
-    out.extend(_pydantic_floor_lines(main_summary, records))
+    out.extend(_pydantic_floor_lines(main_summary, summaries[PYDANTIC_FLOOR]))
     out.append("")
     out.append(report.verdict_table(verdicts))
     out.append("")
@@ -555,15 +595,15 @@ def _ints(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(",") if part.strip())
 
 
-def _pydantic_floor_lines(main_summary: report.Summary, records: list[Record]) -> list[str]:
-    """Peak RSS of raw httpx parsing with a pydantic model, and this SDK's ratio to it.
+def _pydantic_floor_lines(main_summary: report.Summary, to_floor: report.Summary) -> list[str]:
+    """Peak RSS of raw httpx parsing with a pydantic model, and this SDK's ratio to it
+    (`to_floor`: the records summarized against that column).
 
     The SDK must return pydantic models, so pydantic's own memory is under it whatever it
     does; this separates that share from the SDK's.
     """
     floor = main_summary.get("memory", {}).get("peak_rss_mb", {}).get(PYDANTIC_FLOOR)
-    memory = [r for r in records if r["workload"] == "memory"]
-    sdk = report.summarize(memory, PYDANTIC_FLOOR)["memory"]["peak_rss_mb"].get("sdk")
+    sdk = to_floor.get("memory", {}).get("peak_rss_mb", {}).get("sdk")
     if not floor or floor["median"] is None or not sdk or sdk["ratio"] is None:
         return []
     return [

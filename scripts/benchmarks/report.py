@@ -35,6 +35,8 @@ class Target:
     op: str  # "<=" or ">="
     limit: float
     row: str = "sdk"
+    #: The column the ratio is taken to, in the same round (`iter_lines` for SSE).
+    baseline: str = "httpx"
 
 
 TARGETS = (
@@ -42,7 +44,42 @@ TARGETS = (
     Target("async throughput, concurrency 8, vs raw httpx", "async8", "calls_per_s", ">=", 0.9),
     Target("import + construct vs httpx", "import", "import_construct_ms", "<=", 1.5),
     Target("peak RSS after 2,000 calls vs raw httpx", "memory", "peak_rss_mb", "<=", 1.3),
-    Target("SSE parsing CPU vs iter_lines()", "sse", "cpu_ms_per_stream", "<=", 1.2),
+    Target(
+        "SSE parsing CPU vs iter_lines()",
+        "sse",
+        "cpu_ms_per_stream",
+        "<=",
+        1.2,
+        "sdk",
+        "iter_lines",
+    ),
+    # issue 14: the default backend against raw httpx, the aiohttp backend against openai
+    *(
+        Target(f"async c={c}: default backend vs raw httpx", f"async{c}", "calls_per_s", ">=", 1.0)
+        for c in (8, 32, 128)
+    ),
+    *(
+        Target(
+            f"async c={c}: aiohttp backend vs {name}",
+            f"async{c}",
+            "calls_per_s",
+            ">=",
+            1.0,
+            "sdk-aiohttp",
+            peer,
+        )
+        for c in (32, 128)
+        for peer, name in (("openai", "openai"), ("openai-aiohttp", "openai on aiohttp"))
+    ),
+    Target(
+        "time to first result vs raw httpx + pydantic model",
+        "import",
+        "first_call_ms",
+        "<=",
+        1.2,
+        "sdk",
+        "httpx-pydantic",
+    ),
 )
 
 
@@ -112,11 +149,12 @@ def summarize(records: Iterable[Record], baseline: str) -> Summary:
     return summary
 
 
-def verdicts(main: Summary, sse: Summary) -> list[dict[str, Any]]:
-    """Each target of the issue against this SDK's median ratio."""
+def verdicts(summaries: dict[str, Summary]) -> list[dict[str, Any]]:
+    """Each target against this SDK's median ratio; `summaries`: the records summarized
+    against each target's baseline (`summarize(records, baseline)`)."""
     out = []
     for target in TARGETS:
-        source = sse if target.workload == "sse" else main
+        source = summaries.get(target.baseline, {})
         cell = source.get(target.workload, {}).get(target.metric, {}).get(target.row)
         ratio = cell["ratio"] if cell else None
         if ratio is None:

@@ -23,20 +23,27 @@ SERVER = HERE / "server.py"
 Record = dict[str, Any]
 
 
-#: The row (and worker client) of raw httpx parsing with a pydantic model: the memory
-#: floor under any client that returns pydantic models.
+#: The column (and worker client) of raw httpx parsing with a pydantic model: the memory
+#: floor, and the time to a first result, of any client that returns pydantic models.
 PYDANTIC_FLOOR = "httpx-pydantic"
 
 
 @dataclass(frozen=True)
 class Client:
-    """A client under test: a row of the main table."""
+    """A client under test: a column of the main table."""
 
     key: str
     label: str
     python: str
     #: The worker's `client=` argument (0.1.3 and this SDK are both `atoma`).
     kind: str
+    #: The worker's `variant=` for async workloads: how the async client is built.
+    variant: str = "default"
+    #: The workloads (`Workload.args["workload"]`) it runs; None: all of them.
+    workloads: frozenset[str] | None = None
+
+    def runs(self, workload: str) -> bool:
+        return self.workloads is None or workload in self.workloads
 
 
 @dataclass(frozen=True)
@@ -243,9 +250,12 @@ def run_main(
         for workload in workloads:
             # Repeats alternate between clients (A B A B ...), so a slow spell on the
             # machine falls on both rather than on one client's runs.
+            runners = [c for c in clients if c.runs(workload.args["workload"])]
             for repeat in range(workload.repeats):
-                for client in rotated(clients, round_ + repeat):
+                for client in rotated(runners, round_ + repeat):
                     args = {"client": client.kind, "url": server.url, **workload.args}
+                    if workload.args["workload"] == "async":
+                        args["variant"] = client.variant
                     result, _ = run_worker(client.python, args)
                     record(round_, workload.key, client.key, result)
         for parser in rotated(parsers, round_):
@@ -260,10 +270,6 @@ def run_main(
             record(round_, "sse", parser.key, result)
         result, _ = run_worker(baseline_python, {"client": "none", "workload": "baseline"})
         record(round_, "baseline", "python", result)
-        # The memory floor under any client that parses with pydantic (as this SDK must).
-        args = {"client": PYDANTIC_FLOOR, "url": server.url, **memory_args(settings)}
-        result, _ = run_worker(baseline_python, args)
-        record(round_, "memory", PYDANTIC_FLOOR, result)
     return records
 
 

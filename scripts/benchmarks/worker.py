@@ -17,8 +17,10 @@ Arguments (all `key=value`):
     seconds     length of the timed section (sync, async)
     warmup      untimed calls first (sync; async: at most, and at most `seconds` long)
     concurrency tasks in flight (async)
-    variant     how the async client is built (see `_async_httpx_client`); or, for sse,
-                which parser to time (see `SSE_PARSERS`)
+    variant     how the async client is built (see `_async_httpx_client`; `sdk-aiohttp`:
+                the client's own aiohttp option, `DefaultAioHttpClient` of this SDK or
+                openai); or, for sse, which parser to time (see `SSE_PARSERS`)
+    mode        inmemory: `sync` (default) or `async` calls
     min_cpu_s, streams   for sse: time streams until this much CPU, at most this many
 """
 
@@ -204,7 +206,12 @@ def async_client(
         import importlib
 
         openai = importlib.import_module("openai")
-        given = None if variant == "default" else _async_httpx_client(variant, concurrency)
+        if variant == "sdk-aiohttp":  # openai's own aiohttp option (`openai[aiohttp]`)
+            given = openai.DefaultAioHttpClient()
+        elif variant == "default":
+            given = None
+        else:
+            given = _async_httpx_client(variant, concurrency)
         kwargs = {} if given is None else {"http_client": given}
         oa = openai.AsyncOpenAI(api_key=TOKEN, base_url=url + "/v1", **kwargs)
         oa_images = oa.images
@@ -598,10 +605,12 @@ _CANNED_RESPONSE = (
 
 
 def _use_in_memory_network() -> None:
-    """Make every httpcore connection pool of this process talk to an in-memory peer that
-    answers each request with `_CANNED_RESPONSE`: no sockets, no server, so the work
-    counted is the client's alone, the same for every client in this environment."""
+    """Make every httpcore connection pool (sync and async) of this process talk to an
+    in-memory peer that answers each request with `_CANNED_RESPONSE`: no sockets, no
+    server, so the work counted is the client's alone, the same for every client in this
+    environment."""
     import httpcore
+    from httpcore._async import connection_pool as async_pool
     from httpcore._sync import connection_pool
 
     class Stream(httpcore.NetworkStream):
@@ -625,18 +634,54 @@ def _use_in_memory_network() -> None:
         def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
             return Stream()
 
+    class AsyncStream(httpcore.AsyncNetworkStream):
+        def __init__(self) -> None:
+            self._answer = False
+
+        async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            answer, self._answer = self._answer, False
+            return _CANNED_RESPONSE if answer else b""
+
+        async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self._answer = True
+
+        async def aclose(self) -> None:
+            pass
+
+        def get_extra_info(self, info: str) -> Any:
+            return None
+
+    class AsyncBackend(httpcore.AsyncNetworkBackend):
+        async def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
+            return AsyncStream()
+
     connection_pool.SyncBackend = Backend  # type: ignore[assignment,attr-defined]
+    async_pool.AutoBackend = AsyncBackend  # type: ignore[assignment,attr-defined]
 
 
 def run_inmemory(args: dict[str, str]) -> dict[str, Any]:
-    """`calls` sync calls over the in-memory network, after `warmup`: the runner counts
-    the instructions of two such runs under valgrind and divides their difference."""
+    """`calls` calls over the in-memory network, after `warmup` (sync, or one after the
+    other on an event loop with `mode=async`): the runner counts the instructions of two
+    such runs under valgrind and divides their difference."""
     client, calls, warmup = args["client"], int(args["calls"]), int(args["warmup"])
     _use_in_memory_network()
-    obj = construct(client, "http://bench.invalid")
-    call = sync_call(client, obj, "http://bench.invalid")
-    for _ in range(warmup + calls):
-        call()
+    url = "http://bench.invalid"
+    if args.get("mode", "sync") == "sync":
+        obj = construct(client, url)
+        call = sync_call(client, obj, url)
+        for _ in range(warmup + calls):
+            call()
+        return {"calls": calls}
+
+    import asyncio
+
+    async def main() -> None:
+        call, close = async_client(client, url, args.get("variant", "default"), 1)
+        for _ in range(warmup + calls):
+            await call()
+        await close()
+
+    asyncio.run(main())
     return {"calls": calls}
 
 
