@@ -146,26 +146,29 @@ class ResourceView:
 
 def _tagged(model: ir.Model) -> ir.Model:
     """A union member's tag property becomes `Literal[...]` (with one value, also its
-    default: sent without an argument); a member whose schema lacks it gets it."""
+    default: sent without an argument); a member whose schema lacks it gets it. In a
+    received model the tag stays as optional as its schema says: the model may also be
+    an answer of its own, where the server need not send it."""
     if not model.tag_values:
         return model
     tags = dict(model.tag_values)
+    received = model.direction == "output"
     fields = []
     for f in model.fields:
         values = tags.pop(f.wire_name, None)
-        fields.append(f if values is None else _tag_field(f, values))
+        fields.append(f if values is None else _tag_field(f, values, received and not f.required))
     for wire, values in tags.items():
         untyped = ir.ModelField(field_name(wire), wire, ir.AnyType(), True, False, "")
-        fields.insert(0, _tag_field(untyped, values))
+        fields.insert(0, _tag_field(untyped, values, received))
     return replace(model, fields=tuple(fields))
 
 
-def _tag_field(f: ir.ModelField, values: tuple[str, ...]) -> ir.ModelField:
+def _tag_field(f: ir.ModelField, values: tuple[str, ...], optional: bool) -> ir.ModelField:
     single = len(values) == 1
     return replace(
         f,
         type=ir.LiteralType(values),
-        required=True,
+        required=not optional,
         nullable=False,
         default=values[0] if single else None,
         has_default=single,
@@ -545,7 +548,7 @@ def _confidential_view(view: OperationView, module: str, imports: Imports) -> No
         response_type=view.returns,
         compute_units=secret.compute_units,
     )
-    imports.add(".._runtime", "confidential")
+    imports.add(".._runtime", "confidential as _confidential")
     imports.add(".._runtime.confidential", "ConfidentialOperation")
     if secret.lock_module != module:
         imports.add(f".{secret.lock_module}", secret.lock_function)

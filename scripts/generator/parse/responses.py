@@ -57,7 +57,7 @@ def responses(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context: s
     first = None
     for status in successes:
         found = _answer(ctx, answers, status, pointer)
-        if found is not None and found[0].get("content"):
+        if found is not None and _content(ctx, found, status):
             result = _success(ctx, op, found[0], found[1], context)
             first = status
             break
@@ -91,8 +91,8 @@ def _other_successes(
         answer = _answer(ctx, answers, status, pointer)
         if answer is None:
             continue
-        content = answer[0].get("content")
-        if not isinstance(content, Mapping) or not content:
+        content = _content(ctx, answer, status)
+        if content is None:
             found.append((status, None))
             continue
         media_type = bodies.choose(content, ("json",))
@@ -108,6 +108,22 @@ def _other_successes(
         if typed != response:
             found.append((status, typed))
     return tuple(found)
+
+
+def _content(
+    ctx: ParseContext, answer: tuple[Mapping[str, Any], str], status: str
+) -> Mapping[str, Any] | None:
+    """The response's media types; none for a status HTTP answers without a body (`204`,
+    `205`), whatever the spec declares (with a warning: a server cannot send it)."""
+    content = answer[0].get("content")
+    if not isinstance(content, Mapping) or not content:
+        return None
+    if status in ("204", "205"):
+        ctx.warning(
+            f"{answer[1]}/content", f"a {status} response has no body; its content is ignored"
+        )
+        return None
+    return content
 
 
 def _is_success(status: str) -> bool:

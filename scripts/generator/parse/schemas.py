@@ -156,7 +156,10 @@ def type_of(
     if kind is None:
         return ir.AnyType(), nullable
     if kind == "array":
-        return _array(ctx, schema, pointer, context, direction), nullable
+        found = _array(ctx, schema, pointer, context, direction)
+        if not kinds and direction != "input":
+            return _array_or_any(ctx, found, pointer), nullable
+        return found, nullable
     if kind == "object":
         return _object(ctx, schema, pointer, context, direction), nullable
     return scalar(ctx, kind, schema, pointer), nullable
@@ -203,6 +206,15 @@ def _implied_kind(schema: Mapping[str, Any]) -> str | None:
     if "items" in schema or "prefixItems" in schema:
         return "array"
     return None
+
+
+def _array_or_any(ctx: ParseContext, found: ir.Type, pointer: str) -> ir.Type:
+    """`items` without `type`: JSON Schema applies `items` to arrays only and lets any
+    other value through, so a received value is the array or any JSON value."""
+    ctx.warning(
+        pointer, "`items` without `type: array`; a value that is not an array is kept as it is"
+    )
+    return ir.UnionType((found, ir.AnyType()))
 
 
 def _array(

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Literal, Optional, Union
 
 from .. import models
-from .._runtime import confidential
+from .._runtime import confidential as _confidential
 from .._runtime.client import Resource
 from .._runtime.confidential import ConfidentialOperation
 from .._runtime.operation import CallOptions, Operation
@@ -137,7 +137,7 @@ class ConfidentialImages(Resource):
             models.ConfidentialComputeError: Locking, decrypting or verifying failed
                 (see docs/guides/confidential.md).
         """
-        return confidential.call(
+        return _confidential.call(
             self._core,
             _generate_confidential(),
             models.CreateImageRequest.build(
@@ -246,7 +246,7 @@ class ConfidentialImages(Resource):
             models.ConfidentialComputeError: Locking, decrypting or verifying failed
                 (see docs/guides/confidential.md).
         """
-        return await confidential.call_async(
+        return await _confidential.call_async(
             self._core,
             _generate_confidential(),
             models.CreateImageRequest.build(
