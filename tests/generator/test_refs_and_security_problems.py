@@ -143,8 +143,8 @@ def test_path_parameter_marked_optional_is_required_with_a_warning() -> None:
 
 def test_path_placeholders_and_parameters_are_matched_with_warnings() -> None:
     """A `{name}` with no parameter becomes a required string (never sent as `{name}`);
-    a path parameter the path has no place for is dropped; a parameter serialized as a
-    media type is sent as the text given."""
+    a path parameter the path has no place for is dropped; a parameter serialized as JSON
+    is typed by its schema, as another media type it is sent as the text given."""
     spec = spec_with({}, {})
     spec["paths"] = {
         "/orgs/{org}/things/{id}": {
@@ -158,6 +158,11 @@ def test_path_placeholders_and_parameters_are_matched_with_warnings() -> None:
                         "in": "query",
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
+                    {
+                        "name": "fields",
+                        "in": "query",
+                        "content": {"text/csv": {"schema": {"type": "array"}}},
+                    },
                 ],
             }
         }
@@ -166,8 +171,8 @@ def test_path_placeholders_and_parameters_are_matched_with_warnings() -> None:
     api, _ = parse(spec, PACKAGE, diagnostics)
     pointer = "#/paths/~1orgs~1{org}~1things~1{id}/get"
     assert [str(p) for p in diagnostics.warnings] == [
-        f"{pointer}/parameters/2/content: "
-        "a parameter serialized as 'application/json' is sent as the text given",
+        f"{pointer}/parameters/3/content: "
+        "a parameter serialized as 'text/csv' is sent as the text given",
         f"{pointer}: path parameter 'ghost' is not in the path",
         f"{pointer}: {{org}} in the path has no parameter: a string is sent",
     ]
@@ -175,5 +180,7 @@ def test_path_placeholders_and_parameters_are_matched_with_warnings() -> None:
     assert [(p.location, p.field.wire_name, p.field.type, p.field.required) for p in params] == [
         ("path", "id", ir.ScalarType("int"), True),
         ("path", "org", ir.ScalarType("str"), True),
-        ("query", "filter", ir.ScalarType("str"), False),
+        ("query", "filter", ir.DictType(ir.AnyType()), False),
+        ("query", "fields", ir.ScalarType("str"), False),
     ]
+    assert [p.media_type for p in params] == ["", "", "application/json", ""]
