@@ -207,11 +207,14 @@ def model_view(
     for variant in variants or ():
         imports.add(".._runtime.errors", variant.status_class)
     tail, type_only = Imports(), Imports()
+    # a model outside the cycles loads once they are complete: it imports as usual
+    in_cycle = model.class_name in cyclic
     for module, names in list(imports.names.items()):
         referenced = {n.removesuffix("TypedDict") for n in names}
-        if module.startswith(".") and not module.startswith("..") and referenced & cyclic:
+        local = module.startswith(".") and not module.startswith("..")
+        if in_cycle and local and referenced & cyclic:
             # an alias is built when its module runs, from the models it names: a model
-            # importing it back would run it too early
+            # of the cycle importing it back would run it too early
             later = type_only if referenced <= cyclic_aliases else tail
             later.names[module] = names
             del imports.names[module]

@@ -1,7 +1,8 @@
 """The generator on shapes that broke calls of SDKs generated from large public specs
 (specs/calls_world.yml): body properties named like a method's locals or the runtime
 module it calls, a `204` declaring content, `items` without `type`, a union member that
-is also an answer of its own.
+is also an answer of its own, a model outside a reference cycle that uses its union, a
+`*/*` body described by a schema.
 
 The package is generated, imported and type-checked with `mypy --strict`; each method is
 called through an `httpx.MockTransport` answering what the spec allows, the request on
@@ -146,6 +147,34 @@ def test_a_confidential_request_property_named_like_the_runtime_module(
         sdk.draws.sealed_draw(confidential=True, model="m", size="2x2")
     assert (recorder.last.method, str(recorder.last.url)) == ("POST", f"{BASE}/lock")
     assert json.loads(recorder.last.content) == {"model": "m", "max_num_tokens": 4}
+
+
+def test_a_model_outside_a_cycle_using_its_union_parses(
+    calls: ModuleType, wire: tuple[Any, Recorder]
+) -> None:
+    sdk, recorder = wire
+    models = calls.models
+    where = {"operator": "and", "clauses": [{"field": "a", "value": "1"}]}
+    recorder.answer = lambda _: httpx.Response(200, json={"queries": [{"where": where}]})
+    parsed = sdk.queries.parse(queries=["a = 1"])
+    compound = parsed.queries[0].where
+    assert isinstance(compound, models.CompoundClause)
+    assert compound.clauses == [models.FieldClause(field="a", value="1")]
+    assert json.loads(recorder.last.content) == {"queries": ["a = 1"]}
+
+
+def test_a_body_of_any_type_with_a_schema_is_json(
+    calls: ModuleType, wire: tuple[Any, Recorder]
+) -> None:
+    sdk, recorder = wire
+    recorder.answer = lambda _: httpx.Response(201, json={"id": "c1"})
+    assert sdk.configs.create_config(id="c1") == calls.models.Channel(id="c1")
+    assert recorder.last.headers["content-type"] == "application/json"
+    assert json.loads(recorder.last.content) == {"id": "c1"}
+    # without a schema of values, the bytes themselves
+    recorder.answer = lambda _: httpx.Response(204)
+    assert sdk.configs.upload_config(body=b"\x00raw") is None
+    assert recorder.last.content == b"\x00raw"
 
 
 def test_warnings(corpus: Corpus) -> None:

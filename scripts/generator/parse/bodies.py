@@ -3,8 +3,9 @@
 Of several media types JSON wins, then `multipart/form-data`, the URL-encoded form, text
 and raw bytes. Multipart and form bodies become keyword arguments like JSON ones (a
 multipart file field takes bytes, a binary file or a `(filename, content, type)` tuple);
-text is a `body: str`, raw bytes a `body` of bytes or a binary file. A media type the
-SDK cannot encode is sent as raw bytes, with a warning: the operation is never dropped.
+text is a `body: str`, raw bytes a `body` of bytes or a binary file; `*/*` with a schema
+of values is sent as JSON. A media type the SDK cannot encode is sent as raw bytes, with
+a warning: the operation is never dropped.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
     media = content[media_type] if isinstance(content[media_type], Mapping) else {}
     schema_pointer = f"{content_pointer}/{escape(media_type)}/schema"
     kind = kind_of(media_type)
+    if essence_of(media_type) == "*/*" and _describes_values(media.get("schema")):
+        kind, media_type = "json", JSON  # JSON is one of the types it accepts
     if kind == "text":
         return Body(type=ir.ScalarType("str"), required=required, media_type=media_type)
     if kind == "binary":
@@ -135,6 +138,12 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
         )
         typed = ir.DictType(ir.AnyType())
     return Body(type=typed, required=required, media_type=media_type)
+
+
+def _describes_values(schema: Any) -> bool:
+    """A schema of JSON values (an object, a `$ref`, ...), not raw bytes (`format: binary`)
+    or nothing at all."""
+    return isinstance(schema, Mapping) and bool(schema) and schema.get("format") != "binary"
 
 
 #: The styles a form body's property may have (those of query parameters).
