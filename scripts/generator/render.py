@@ -211,8 +211,8 @@ def model_view(
     in_cycle = model.class_name in cyclic
     for module, names in list(imports.names.items()):
         referenced = {n.removesuffix("TypedDict") for n in names}
-        local = module.startswith(".") and not module.startswith("..")
-        if in_cycle and local and referenced & cyclic:
+        sibling = module.startswith(".") and not module.startswith("..")
+        if in_cycle and sibling and referenced & cyclic:
             # an alias is built when its module runs, from the models it names: a model
             # of the cycle importing it back would run it too early
             later = type_only if referenced <= cyclic_aliases else tail
