@@ -22,7 +22,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -140,6 +140,23 @@ class Corpus:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     with generated_corpus(tmp_path_factory.mktemp("corpus"), CORPUS, USAGE) as found:
         yield found
+
+
+class Recorder:
+    """A MockTransport answering each request with `answer`, keeping the requests read."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+        self.answer: Callable[[httpx.Request], httpx.Response] = lambda _: httpx.Response(204)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        self.requests.append(request)
+        return self.answer(request)
+
+    @property
+    def last(self) -> httpx.Request:
+        return self.requests[-1]
 
 
 @contextlib.contextmanager

@@ -12,14 +12,14 @@ result checked.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import httpx
 import pydantic
 import pytest
-from test_corpus import Corpus, generated_corpus, signature_of
+from test_corpus import Corpus, Recorder, generated_corpus, signature_of
 
 SPECS = {"operations_world": ("corpus_operations_world", "ArchiveWorldSDK")}
 
@@ -55,23 +55,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
 @pytest.fixture(scope="module")
 def archive(corpus: Corpus) -> ModuleType:
     return corpus.load("operations_world")
-
-
-class Recorder:
-    """A MockTransport answering each request with `answer`, keeping the requests read."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-        self.answer: Callable[[httpx.Request], httpx.Response] = lambda _: httpx.Response(204)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        return self.answer(request)
-
-    @property
-    def last(self) -> httpx.Request:
-        return self.requests[-1]
 
 
 @pytest.fixture
