@@ -757,9 +757,15 @@ def _environment() -> jinja2.Environment:
         demote_headings=_demote_headings,
         constraint_note=_constraint_note,
         add_suffix=lambda text, suffix: f"{text}{suffix}",
+        first_line=_first_line,
         module=module_name,
     )
     return env
+
+
+def _first_line(text: str) -> str:
+    """The first non-blank line: a multi-paragraph summary would break a list item."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
 def _pyrepr(value: object) -> str:

@@ -189,3 +189,23 @@ def test_generate_cli_exits_2_and_lists_problems_for_a_bad_spec(tmp_path: Path) 
     assert result.returncode == 2
     assert "problem(s) in the spec" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_operation_list_in_resource_docs_shows_one_line_of_a_long_summary(
+    tmp_path: Path,
+) -> None:
+    """A summary of several paragraphs (as some public specs carry) would break the list."""
+    operation = {
+        "operationId": "get_thing",
+        "summary": "Gets the thing.\n\nIt first looks for it:\n\n- here\n- there",
+        "responses": {"204": {"description": "none"}},
+    }
+    spec_path = tmp_path / "spec.yml"
+    spec_path.write_text(yaml.safe_dump(_spec(**{"/things": {"get": operation}})))
+    package = ir.Package("pkg", "pkg", "0.1.0", "PkgSDK", "spec.yml")
+    api, package = parse(load_spec(spec_path), package)
+    docs = render(api, package, LAYOUT)
+    page = next(text for path, text in docs.items() if path.startswith("docs/sdks/"))
+    listed = [line for line in page.splitlines() if line.startswith("* [get_thing]")]
+    assert listed == ["* [get_thing](#get_thing) - Gets the thing."]
+    assert "- here" not in page.split("## get_thing")[0]
