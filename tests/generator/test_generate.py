@@ -191,10 +191,11 @@ def test_generate_cli_exits_2_and_lists_problems_for_a_bad_spec(tmp_path: Path) 
     assert "Traceback" not in result.stderr
 
 
-def test_operation_list_in_resource_docs_shows_one_line_of_a_long_summary(
+def test_resource_docs_of_a_spec_without_security_list_summaries_on_one_line(
     tmp_path: Path,
 ) -> None:
-    """A summary of several paragraphs (as some public specs carry) would break the list."""
+    """A summary of several paragraphs (as some public specs carry) would break the list;
+    the example imports `os` only to read a credential, and this spec has none."""
     operation = {
         "operationId": "get_thing",
         "summary": "Gets the thing.\n\nIt first looks for it:\n\n- here\n- there",
@@ -209,3 +210,5 @@ def test_operation_list_in_resource_docs_shows_one_line_of_a_long_summary(
     listed = [line for line in page.splitlines() if line.startswith("* [get_thing]")]
     assert listed == ["* [get_thing](#get_thing) - Gets the thing."]
     assert "- here" not in page.split("## get_thing")[0]
+    assert "import os" not in page
+    assert "with PkgSDK() as pkg:" in page
