@@ -47,7 +47,30 @@ def load_spec(path: Path, diagnostics: Diagnostics | None = None) -> dict[str, A
     if len(diagnostics.errors) > errors_before:
         diagnostics.check()  # the validator cannot walk a spec with broken `$ref`s
     validate(spec, version, diagnostics)
+    _path_items_only(spec, diagnostics)
     return spec
+
+
+def _path_items_only(spec: dict[str, Any], diagnostics: Diagnostics) -> None:
+    """`paths` and `webhooks` keep only their path items: `x-` keys are extensions (legal
+    there, and nothing to generate), anything else that is not a mapping is left out
+    with a warning."""
+    for section in ("paths", "webhooks"):
+        items = spec.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, dict):
+            diagnostics.warning(f"#/{section}", f"`{section}` is not a mapping: left out")
+            spec[section] = {}
+            continue
+        for key in list(items):
+            if str(key).startswith("x-"):
+                del items[key]
+            elif not isinstance(items[key], dict):
+                diagnostics.warning(
+                    join([section, str(key)]), "not a path item (a mapping): left out"
+                )
+                del items[key]
 
 
 def _version(spec: dict[str, Any], diagnostics: Diagnostics) -> str:

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 import yaml
-from generator import reader, validation
+from generator import ir, reader, validation
 from generator.diagnostics import Diagnostics, Problem, SpecError
 from generator.load import load_spec
+from generator.parse import parse
 from generator.pointers import MISSING, follow, split
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -572,3 +573,31 @@ components:
         "it by its relative path)",
         "common.yml#/Loop: $ref '#/Loop' refers to itself",
     ]
+
+
+def test_extension_keys_of_paths_are_not_path_items(tmp_path: Path) -> None:
+    """`x-` keys are legal in `paths` (a public spec carries `x-codegen-contextRoot: /apis`);
+    the parser must only ever see path items, so the generator does not crash on them."""
+    spec = write(
+        tmp_path,
+        "spec.yml",
+        """
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  x-codegen-contextRoot: /apis/registry
+  /things:
+    get:
+      operationId: listThings
+      responses: {"204": {description: none}}
+  /broken: just text
+""",
+    )
+    loaded, diagnostics = load(spec)
+    assert list(loaded["paths"]) == ["/things"]
+    assert [(w.pointer, w.message) for w in diagnostics.warnings if "path item" in w.message] == [
+        ("#/paths/~1broken", "not a path item (a mapping): left out")
+    ]
+    package = ir.Package("pkg", "pkg", "0.1.0", "PkgSDK", "spec.yml")
+    api, _ = parse(loaded, package, Diagnostics())
+    assert [o.method_name for r in api.resources for o in r.operations] == ["list_things"]
