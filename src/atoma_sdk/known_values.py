@@ -4,6 +4,7 @@ is the one source."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
 import pydantic
@@ -11,6 +12,7 @@ import pydantic
 __all__ = ["known_values"]
 
 
+@cache  # the mock asks on every request; a model's fields do not change
 def known_values(model: type[pydantic.BaseModel], field: str) -> tuple[str, ...]:
     """The string literals in the type of `model.field`, in the spec's order; () when the
     field's type lists none."""
