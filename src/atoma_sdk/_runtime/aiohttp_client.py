@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 
 import httpx
 
+from .cookies import ResponseCookieJar
 from .deadline import seconds_left
 from .errors import from_aiohttp
 
@@ -53,6 +54,7 @@ class DefaultAioHttpClient(httpx.AsyncClient):
             # httpx gives these only to a transport it makes itself.
             tls = {name: kwargs[name] for name in _TLS_ARGUMENTS if name in kwargs}
             kwargs["transport"] = _transport_class()(limits=limits, **tls)
+        kwargs.setdefault("cookies", ResponseCookieJar())
         super().__init__(limits=limits, **kwargs)
 
 

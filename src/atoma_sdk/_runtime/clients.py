@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from . import deadline
+from .cookies import ResponseCookieJar
 from .errors import ClientClosedError, EventLoopMismatchError
 
 if TYPE_CHECKING:
@@ -102,7 +103,10 @@ class HTTPClients:
                 client = self._sync
                 if client is None:
                     client = httpx.Client(
-                        timeout=self._timeout, limits=self._limits, headers=self._headers
+                        timeout=self._timeout,
+                        limits=self._limits,
+                        headers=self._headers,
+                        cookies=ResponseCookieJar(),
                     )
                     self._sync_bounded = _bound(client)
                     self._sync = client
@@ -146,7 +150,10 @@ class HTTPClients:
 
     def _new_loop_client(self, loop: asyncio.AbstractEventLoop | None) -> _LoopClient:
         client = httpx.AsyncClient(
-            timeout=self._timeout, limits=self._limits, headers=self._headers
+            timeout=self._timeout,
+            limits=self._limits,
+            headers=self._headers,
+            cookies=ResponseCookieJar(),
         )
         bounded = _bound(client)
         hook = None

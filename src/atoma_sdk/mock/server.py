@@ -95,8 +95,10 @@ class _Handler(BaseHTTPRequestHandler):
     # Also what a request line too broken to name a version is answered in (http.server's
     # default, HTTP/0.9, would send the JSON error without a status line or headers).
     default_request_version = "HTTP/1.1"
-    # The headers and the body are two writes: with Nagle's algorithm the body waits for
-    # the client's delayed ACK of the headers, 40 ms on Linux, on every answer.
+    # An answer's head and body leave in one write (`handle_one_request` flushes after
+    # each request; an event stream flushes each event). Written apart, with Nagle's
+    # algorithm the body waited for the client's delayed ACK of the head: 40 ms on Linux.
+    wbufsize = 64 * 1024
     disable_nagle_algorithm = True
     server: _HTTPServer
 
