@@ -187,30 +187,58 @@ class Run:
 
 
 async def run(url: str, prompts: int, concurrency: int, backend: str) -> Run:
-    """One batch: what `generate_many_async` runs, each call timed."""
-    client: httpx.AsyncClient | None = DefaultAioHttpClient() if backend == "aiohttp" else None
+    """One batch: what `generate_many_async` runs, each call timed. Backends: `httpx` (the
+    SDK's default), `aiohttp` (`DefaultAioHttpClient`), `raw-aiohttp` (no SDK: httpx on
+    the aiohttp transport posting the same JSON, a pydantic model parsing the answer)."""
     latencies: list[float] = []
+    if backend == "raw-aiohttp":
+        from httpx_aiohttp import AiohttpTransport
+
+        transport = AiohttpTransport(limits=httpx.Limits(max_connections=1_000))
+        async with httpx.AsyncClient(transport=transport, timeout=60) as raw:
+
+            async def post(**arguments: Any) -> models.CreateImageResponse:
+                started = time.perf_counter()
+                try:
+                    answer = await raw.post(f"{url}/v1/images/generations", json=arguments)
+                    answer.raise_for_status()
+                    return models.CreateImageResponse.model_validate_json(answer.content)
+                finally:
+                    latencies.append(time.perf_counter() - started)
+
+            return await _timed(post, latencies, prompts, concurrency)
+    client: httpx.AsyncClient | None = DefaultAioHttpClient() if backend == "aiohttp" else None
     async with AtomaSDK(bearer_auth="", server_url=url, async_client=client) as sdk:
+        images = sdk.images
 
         async def generate(**arguments: Any) -> models.CreateImageResponse:
             started = time.perf_counter()
             try:
-                return await sdk.images.generate_async(**arguments)
+                return await images.generate_async(**arguments)
             finally:
                 latencies.append(time.perf_counter() - started)
 
-        warm = ({"model": "m", "prompt": "warm", "size": "256x256"} for _ in range(concurrency))
-        async for _ in run_batch(generate, warm, concurrency=concurrency):
-            pass  # connections open, code paths warm
-        latencies.clear()
-        requests = ({"model": "m", "prompt": f"p{i}", "size": "256x256"} for i in range(prompts))
-        started, cpu = time.perf_counter(), time.process_time()
-        ok = 0
-        async for result in run_batch(generate, requests, concurrency=concurrency):
-            ok += result.ok
-        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        done = await _timed(generate, latencies, prompts, concurrency)
     if client is not None:
         await client.aclose()
+    return done
+
+
+async def _timed(
+    generate: Callable[..., Any], latencies: list[float], prompts: int, concurrency: int
+) -> Run:
+    """Warm `concurrency` connections up, then run the batch of `prompts`, timed."""
+
+    warm = ({"model": "m", "prompt": "warm", "size": "256x256"} for _ in range(concurrency))
+    async for _ in run_batch(generate, warm, concurrency=concurrency):
+        pass  # connections open, code paths warm
+    latencies.clear()
+    requests = ({"model": "m", "prompt": f"p{i}", "size": "256x256"} for i in range(prompts))
+    started, cpu = time.perf_counter(), time.process_time()
+    ok = 0
+    async for result in run_batch(generate, requests, concurrency=concurrency):
+        ok += result.ok
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     return Run(ok, wall, cpu, latencies)
 
 
@@ -274,7 +302,7 @@ def main() -> None:
     parser.add_argument("--prompts", type=int, default=1_000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--delay-ms", type=int, default=200)
-    parser.add_argument("--backends", default="httpx,aiohttp")
+    parser.add_argument("--backends", default="httpx,aiohttp,raw-aiohttp")
     parser.add_argument("--servers", default="bench,mock", help="of: bench, mock")
     parser.add_argument("--rounds", type=int, default=1, help="each run this many times")
     parser.add_argument("--memory", type=int, metavar="N", help="the memory study instead")
