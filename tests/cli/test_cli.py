@@ -143,6 +143,16 @@ def test_installed_console_script(tmp_path: Path) -> None:
     assert_images(result.stdout, 1, tmp_path)
 
 
+def test_python_dash_m_atoma_sdk_is_the_command(tmp_path: Path) -> None:
+    """`python -m atoma_sdk`, for installs whose scripts directory is not on PATH."""
+    args = ["images", "generate", "otter", "--size", "8x8", "--mock", "--out", "o"]
+    result = atoma(*args, cwd=tmp_path, command=[sys.executable, "-m", "atoma_sdk"])
+    assert result.returncode == 0, result.stderr
+    assert_images(result.stdout, 1, tmp_path)
+    usage = atoma("--help", cwd=tmp_path, command=[sys.executable, "-m", "atoma_sdk"])
+    assert (usage.returncode, usage.stdout.startswith("usage: atoma ")) == (0, True)
+
+
 def test_main_runs_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["images", "generate", "otter", "--size", "8x8", "--mock", "--out", str(tmp_path)]
     assert main(argv) == 0
