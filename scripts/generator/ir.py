@@ -305,12 +305,18 @@ class PartEncoding:
 @dataclass(frozen=True)
 class Stream:
     """A `text/event-stream` response: events of type `event`: each event's data, or
-    with `whole_event` the whole event (`data` and some of `event`, `id`, `retry`)."""
+    with `whole_event` the whole event (`data` and some of `event`, `id`, `retry`). With
+    a JSON Lines `media_type`, each line of the body is an `event` instead."""
 
     event: Type
     sentinel: str | None
     whole_event: bool = False
     text_data: bool = False  # the data is plain text, not JSON
+    media_type: str = ""  # a JSON Lines media type; "": server-sent events
+
+    @property
+    def json_lines(self) -> bool:
+        return bool(self.media_type)
 
 
 @dataclass(frozen=True)

@@ -423,8 +423,9 @@ def _is_json(media_type: str) -> bool:
 def _returns_doc(op: ir.Operation, returns: str) -> str:
     """What a method's docstring says it returns."""
     if op.stream is not None:
+        items = "The items, one a line" if op.stream.json_lines else "The events"
         return (
-            f"The events, each a `{returns[len('EventStream[') : -1]}`, as an iterator that is "
+            f"{items}, each a `{returns[len('EventStream[') : -1]}`, as an iterator that is "
             "also a context manager: leaving the `with` block, or stopping early, closes the "
             "connection."
         )

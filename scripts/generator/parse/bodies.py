@@ -21,6 +21,14 @@ from .context import ParseContext, escape
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
 FORM = "application/x-www-form-urlencoded"
+#: JSON Lines (NDJSON): one JSON value a line, read as a stream of items.
+JSON_LINES = (
+    "application/x-ndjson",
+    "application/jsonl",
+    "application/json-lines",
+    "application/x-jsonlines",
+    "application/jsonlines",
+)
 #: Media types sent as the bytes the caller gives (a `*` matches any subtype).
 BINARY = (
     "application/octet-stream",
@@ -66,8 +74,8 @@ def essence_of(media_type: str) -> str:
 
 def choose(content: Mapping[str, Any], preference: tuple[str, ...]) -> str | None:
     """The media type of `content` to use: the first kind of `preference` it offers
-    (`json`, `multipart`, `form`, `text`, `binary`, `event-stream`), JSON itself before
-    other `+json` types; None when it offers none of them."""
+    (`json`, `multipart`, `form`, `text`, `binary`, `event-stream`, `json-lines`), JSON
+    itself before other `+json` types; None when it offers none of them."""
     kinds = {media_type: kind_of(media_type) for media_type in content}
     for wanted in preference:
         found = [media_type for media_type, kind in kinds.items() if kind == wanted]
@@ -86,6 +94,8 @@ def kind_of(media_type: str) -> str:
         return "form"
     if essence == "text/event-stream":
         return "event-stream"
+    if essence in JSON_LINES:
+        return "json-lines"
     if essence.startswith("text/"):
         return "text"
     if is_binary(essence):

@@ -1,10 +1,10 @@
 """Responses: the success type (or stream) and the declared error responses.
 
 The success response is the first `2XX` (or, without one, `default`) that has content.
-Of its media types JSON wins (any `+json` type is JSON), then `text/event-stream`, text
-(`str`) and binary (`bytes`, with a variant streaming the body); a JSON body that also
-offers `text/event-stream` gives both. A media type the SDK cannot read is returned as
-bytes, with a warning.
+Of its media types JSON wins (any `+json` type is JSON), then `text/event-stream`, JSON
+Lines, text (`str`) and binary (`bytes`, with a variant streaming the body); a JSON body
+that also offers a stream (server-sent events, else JSON Lines) gives both. A media type
+the SDK cannot read is returned as bytes, with a warning.
 
 Error responses (`4XX`, `5XX`, their ranges, and `default` beside a success) whose JSON
 schema is a model raise the model's exception; of any other type (an array, a primitive,
@@ -152,7 +152,7 @@ def _success(
 ) -> Responses:
     content = answer["content"]
     content_pointer = f"{pointer}/content"
-    media_type = bodies.choose(content, ("json", "event-stream", "text", "binary"))
+    media_type = bodies.choose(content, ("json", "event-stream", "json-lines", "text", "binary"))
     if media_type is None:
         media_type = sorted(content)[0]
         ctx.warning(
@@ -166,18 +166,11 @@ def _success(
         return Responses(ir.ScalarType("str"), media_type, None, ())
     if kind == "binary":
         return Responses(ir.ScalarType("bytes"), media_type, None, ())
-    stream = None
-    sse = bodies.choose(content, ("event-stream",))
-    if sse is not None:
-        media = _media(content, sse)
-        schema, key = streaming.event_schema(media)
-        media_pointer = f"{content_pointer}/{escape(sse)}"
-        event, _ = schemas.type_of(
-            ctx, schema, f"{media_pointer}/{key}", f"{context}Event", "output"
-        )
-        stream = streaming.stream(ctx, op, media, schema, event, media_pointer)
+    stream = _stream(ctx, op, content, content_pointer, context)
     if kind == "event-stream":
         return Responses(None, bodies.JSON, stream, ())
+    if kind == "json-lines":
+        return Responses(None, media_type, stream, ())
     found, nullable = schemas.type_of(
         ctx,
         _media(content, media_type).get("schema", {}),
@@ -186,6 +179,33 @@ def _success(
         "output",
     )
     return Responses(found, media_type, stream, (), nullable=nullable)
+
+
+def _stream(
+    ctx: ParseContext,
+    op: Mapping[str, Any],
+    content: Mapping[str, Any],
+    content_pointer: str,
+    context: str,
+) -> ir.Stream | None:
+    """The stream `content` offers: server-sent events, else JSON Lines (one stream
+    method: a response offering both is read as events, as before JSON Lines was)."""
+    sse = bodies.choose(content, ("event-stream",))
+    if sse is not None:
+        media = _media(content, sse)
+        schema, key = streaming.event_schema(media)
+        media_pointer = f"{content_pointer}/{escape(sse)}"
+        event, _ = schemas.type_of(
+            ctx, schema, f"{media_pointer}/{key}", f"{context}Event", "output"
+        )
+        return streaming.stream(ctx, op, media, schema, event, media_pointer)
+    lines = bodies.choose(content, ("json-lines",))
+    if lines is None:
+        return None
+    media_pointer = f"{content_pointer}/{escape(lines)}"
+    schema, pointer = streaming.line_schema(ctx, _media(content, lines), media_pointer)
+    item, _ = schemas.type_of(ctx, schema, pointer, f"{context}Item", "output")
+    return ir.Stream(item, None, media_type=lines)
 
 
 def _media(content: Mapping[str, Any], media_type: str) -> Mapping[str, Any]:

@@ -1,9 +1,13 @@
-"""`text/event-stream` responses, and `#stream` path variants.
+"""`text/event-stream` and JSON Lines responses, and `#stream` path variants.
 
 An event schema either describes the whole event, as Speakeasy-targeted specs and
 several AI APIs write it (an object whose properties are `data`, holding the payload,
 and some of `event`, `id`, `retry`, nothing else; or a union of such objects), or only
 the payload each event's `data` carries. The runtime yields typed values either way.
+
+A JSON Lines body (`application/x-ndjson`, `application/jsonl`, ...) is a stream of
+items, one a line, typed by OpenAPI 3.2's `itemSchema`, else by the `items` of an array
+`schema` (the body as a whole, as 3.0 and 3.1 specs write it), else by the `schema`.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import ir
-from .context import ParseContext
+from .context import ParseContext, escape
 
 STREAM_SUFFIX = "#stream"
 EVENT_STREAM = "text/event-stream"
@@ -65,22 +69,42 @@ def event_schema(media: Mapping[str, Any]) -> tuple[Any, str]:
     return {**schema, "properties": {**properties, "data": data["contentSchema"]}}, key
 
 
+def line_schema(ctx: ParseContext, media: Mapping[str, Any], pointer: str) -> tuple[Any, str]:
+    """The schema of each line of a JSON Lines body, and where it is written: `itemSchema`;
+    else the `items` of an array `schema` (through `$ref`s; `{}` without `items`); else
+    the `schema` itself (each line one such value)."""
+    if "itemSchema" in media:
+        return media["itemSchema"], f"{pointer}/itemSchema"
+    schema = media.get("schema", {})
+    found, where = _resolved_at(ctx, schema, f"{pointer}/schema")
+    types = found.get("type") if isinstance(found, Mapping) else None
+    if types == "array" or (isinstance(types, list) and "array" in types):
+        return found.get("items", {}), f"{where}/items"
+    return schema, f"{pointer}/schema"
+
+
 def variants(found: ir.Operation, events: ir.Stream, name: str) -> tuple[ir.Operation, ...]:
-    """A response offered as JSON and as events: the JSON method, and `name` streaming
-    the events. A body's `stream` flag is the methods' to set, not an argument: the
-    stream variant sends `true`; the JSON one `false` when the flag is required, else
-    nothing (the server's default)."""
+    """A response offered as JSON and as a stream (events or JSON Lines): the JSON method,
+    and `name` streaming. A body's `stream` flag is the methods' to set, not an argument:
+    the stream variant sends `true`; the JSON one `false` when the flag is required or
+    defaults to true (as Ollama's does), else nothing (the server's default)."""
     flag = next((f for f in found.body_fields if f.wire_name == "stream"), None)
+    media_type = events.media_type or found.response_media_type
     if flag is None:
         stream_op = replace(
-            found, method_name=name, response=None, stream=events, other_responses=()
+            found,
+            method_name=name,
+            response=None,
+            stream=events,
+            other_responses=(),
+            response_media_type=media_type,
         )
         return found, stream_op
     fields = tuple(f for f in found.body_fields if f is not flag)
     json_op = replace(
         found,
         body_fields=fields,
-        body_constants=((flag.name, False),) if flag.required else (),
+        body_constants=((flag.name, False),) if flag.required or flag.default is True else (),
     )
     stream_op = replace(
         found,
@@ -90,6 +114,7 @@ def variants(found: ir.Operation, events: ir.Stream, name: str) -> tuple[ir.Oper
         response=None,
         stream=events,
         other_responses=(),
+        response_media_type=media_type,
     )
     return json_op, stream_op
 
@@ -133,11 +158,16 @@ def _is_text(ctx: ParseContext, schema: Any) -> bool:
 
 def _resolved(ctx: ParseContext, schema: Any) -> Any:
     """A schema with `$ref`s to component schemas followed (at most a few in a row)."""
+    return _resolved_at(ctx, schema, "")[0]
+
+
+def _resolved_at(ctx: ParseContext, schema: Any, pointer: str) -> tuple[Any, str]:
+    """`_resolved`, with the pointer of the schema found (`pointer` if no `$ref`)."""
     for _ in range(8):
         if not (isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str)):
-            return schema
+            return schema, pointer
         name = schema["$ref"].rpartition("/")[2].replace("~1", "/").replace("~0", "~")
         if not schema["$ref"].startswith("#/components/schemas/") or name not in ctx.schemas:
-            return schema
-        schema = ctx.schemas[name]
-    return schema
+            return schema, pointer
+        schema, pointer = ctx.schemas[name], f"#/components/schemas/{escape(name)}"
+    return schema, pointer

@@ -526,7 +526,7 @@ class SDKCore:
         # a retry from a new request; a key the user gives wins.
         headers = {} if self._owns(client) else {**self._base_headers}
         headers["Idempotency-Key"] = idempotency_key()
-        if operation.stream:
+        if operation.stream and not operation.json_lines:
             headers["Accept"] = "text/event-stream"
         elif operation.response_kind != "json":
             headers["Accept"] = operation.response_media_type

@@ -68,7 +68,8 @@ class Operation(Generic[ResponseT]):
 
     `response_type` is a model class, any other type pydantic can validate (a list, a
     union, a primitive), or None for "no content"; with `stream`, it is the type of each
-    server-sent event (its data, or the whole event with `whole_event`).
+    server-sent event (its data, or the whole event with `whole_event`), or of each line
+    with `json_lines`.
     """
 
     operation_id: str
@@ -97,6 +98,9 @@ class Operation(Generic[ResponseT]):
     whole_event: bool = False
     #: with `stream`: each event's data is plain text, not JSON
     text_data: bool = False
+    #: with `stream`: the body is JSON Lines (of `response_media_type`), each line an
+    #: item of `response_type`, not server-sent events
+    json_lines: bool = False
     #: other success statuses ("201", "2XX") whose body is of another type than
     #: `response_type` (None: no content)
     status_types: tuple[tuple[str, Any], ...] = ()

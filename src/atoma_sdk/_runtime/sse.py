@@ -1,4 +1,5 @@
-"""Server-sent events: an incremental decoder and the streams generated methods return.
+"""Server-sent events: an incremental decoder, and the streams generated methods return
+(of server-sent events, or of JSON Lines read by `jsonl.py`).
 
 The decoder follows the HTML event-stream format: a byte order mark at the start is
 ignored, lines end with CR, LF or CRLF (also when split across network chunks), `data:`
@@ -12,7 +13,7 @@ import codecs
 import json
 from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Optional, Protocol, TypeVar
 
 import httpx
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncEventStream", "EventStream", "SSEDecoder", "ServerSentEvent"]
 
 EventT = TypeVar("EventT")
+EventT_co = TypeVar("EventT_co", covariant=True)
 #: After the sentinel, read on only while the server sends this little per chunk.
 _DRAIN_BYTES = 1024
 #: The largest event (or text without a blank line) a decoder holds, in characters of the
@@ -180,8 +182,23 @@ class SSEDecoder:
             events.append(("\n".join(data), event, self._id, retry))
 
 
+class _Reader(Protocol[EventT_co]):
+    """Typed items out of a body's chunks, in one format (events, or JSON Lines)."""
+
+    @property
+    def done(self) -> bool:
+        """The stream has ended before the body has (a sentinel)."""
+
+    def items(self, chunk: bytes) -> Iterator[EventT_co]:
+        """The items `chunk` completes, each parsed as it is taken (those before a bad
+        one arrive before its error)."""
+
+    def finish(self) -> Iterator[EventT_co]:
+        """The body has ended: the items its last bytes hold, or an error if it was cut."""
+
+
 class _Stream(Generic[EventT]):
-    """What both stream flavours share: decoding, the sentinel, errors and parsing."""
+    """What both stream flavours share: the response, and the reader of its format."""
 
     def __init__(
         self,
@@ -190,21 +207,35 @@ class _Stream(Generic[EventT]):
         max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
         self.response = response
+        self._reader: _Reader[EventT]
+        if operation.json_lines:
+            from .jsonl import JSONLinesReader
+
+            self._reader = JSONLinesReader(response, operation, max_event_size)
+        else:
+            self._reader = _EventReader(response, operation, max_event_size)
+
+
+class _EventReader(Generic[EventT]):
+    """Server-sent events as typed events: decoding, the sentinel, errors and parsing."""
+
+    def __init__(
+        self, response: httpx.Response, operation: Operation[EventT], max_event_size: int
+    ) -> None:
+        self.response = response
         self._operation = operation
         self._decoder = SSEDecoder(max_event_size)
-        self._done = False
+        self.done = False
 
-    def _events(self, chunk: bytes) -> list[EventT]:
-        parsed = []
+    def items(self, chunk: bytes) -> Iterator[EventT]:
         for data, name, event_id, retry in self._decoder.feed(chunk):
             if self._operation.sentinel is not None and data == self._operation.sentinel:
-                self._done = True
-                break
-            parsed.append(self._parse(data, name, event_id, retry))
-        return parsed
+                self.done = True
+                return
+            yield self._parse(data, name, event_id, retry)
 
-    def _finish(self) -> None:
-        if not self._done and self._decoder.end():
+    def finish(self) -> Iterator[EventT]:
+        if not self.done and self._decoder.end():
             content_type = self.response.headers.get("content-type", "")
             if media_kind(content_type) == "json" or content_type.lower().startswith("text/html"):
                 # The server (or a proxy in between) answered, but not with events.
@@ -219,13 +250,14 @@ class _Stream(Generic[EventT]):
                 "The event stream ended in the middle of an event", request=self.response.request
             )
             raise connection_error(error) from error
-        self._done = True
+        self.done = True
+        return iter(())
 
     def _parse(
         self, data: str, name: str | None, event_id: str | None, retry: int | None
     ) -> EventT:
         if name == "error" or _carries_error(data):
-            raise _stream_error(self.response, data)
+            raise stream_error(self.response, data)
         try:
             return self._operation.parse_event(data, name, event_id, retry)
         except (ValueError, RecursionError) as error:  # RecursionError: JSON nested deep
@@ -245,16 +277,17 @@ class EventStream(_Stream[EventT]):
     def __iter__(self) -> Iterator[EventT]:
         try:
             chunks = self.response.iter_bytes()
+            reader = self._reader
             for chunk in chunks:
-                yield from self._events(chunk)
-                if self._done:
+                yield from reader.items(chunk)
+                if reader.done:
                     # Read the little that follows the sentinel (the end of a chunked
                     # body) so the connection goes back to the pool instead of closing.
                     for rest in chunks:
                         if len(rest) > _DRAIN_BYTES:
                             break
                     return
-            self._finish()
+            yield from reader.finish()
         except APIConnectionError:
             raise
         except Exception as error:  # the connection broke mid-stream
@@ -284,15 +317,17 @@ class AsyncEventStream(_Stream[EventT]):
     async def __aiter__(self) -> AsyncIterator[EventT]:
         try:
             chunks = self.response.aiter_bytes()
+            reader = self._reader
             async for chunk in chunks:
-                for event in self._events(chunk):
+                for event in reader.items(chunk):
                     yield event
-                if self._done:
+                if reader.done:
                     async for rest in chunks:  # see EventStream: keep the connection
                         if len(rest) > _DRAIN_BYTES:
                             break
                     return
-            self._finish()
+            for event in reader.finish():
+                yield event
         except APIConnectionError:
             raise
         except Exception as error:  # the connection broke mid-stream
@@ -319,7 +354,7 @@ def _carries_error(data: str) -> bool:
     return data.startswith('{"error"') or data.startswith('{ "error"')
 
 
-def _stream_error(response: httpx.Response, data: str) -> APIError:
+def stream_error(response: httpx.Response, data: str) -> APIError:
     """An error event raises what `generate` raises for the same error as a response."""
     status = _status_in(data) or 500
     synthetic = httpx.Response(
