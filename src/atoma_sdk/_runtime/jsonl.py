@@ -121,7 +121,7 @@ class JSONLinesReader(Generic[ItemT]):
                     f"The JSON Lines stream ended in the middle of line {number}",
                     request=self._response.request,
                 )
-                raise connection_error(cut) from error
+                raise connection_error(cut) from cut
             text = line.decode("utf-8", "replace")
             if not not_json and _is_error_object(line):
                 # Servers report a failure mid-stream as a line `{"error": ...}`.
