@@ -45,6 +45,12 @@ USAGE = {
             return seqs
 
 
+        def streaming_guide(sdk: JobsCorpusSDK) -> None:  # docs/guides/streaming.md
+            with sdk.logs.follow(job_id="j1") as stream:
+                for record in stream:
+                    print(record.seq, record.message)
+
+
         async def use_async(sdk: JobsCorpusSDK) -> list[str]:
             stream: AsyncEventStream[models.LogRecord] = await sdk.logs.follow_async(job_id="j")
             async with stream:
