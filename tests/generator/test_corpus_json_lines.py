@@ -215,8 +215,9 @@ async def test_a_line_over_the_cap(jobs: ModuleType, is_async: bool) -> None:
             router.get("/jobs/j1/logs").respond(
                 200, content=lines(RECORDS[0], long), headers=NDJSON
             )
-            _, error = await follow_until_error(sdk, is_async, max_response_bytes=64)
+            received, error = await follow_until_error(sdk, is_async, max_response_bytes=64)
     assert len(items) == 60
+    assert [item.seq for item in received] == [1]  # the items before it arrive
     assert type(error) is jobs.models.ResponseTooLargeError
     assert (str(error), error.limit) == ("A JSON Lines line is longer than 64 bytes", 64)
 

@@ -47,12 +47,15 @@ def test_a_line_at_the_cap_is_read_one_past_it_is_not() -> None:
     at_cap = JSONLinesDecoder(max_line_size=8)
     assert at_cap.feed(b'"123456"\n"12345"\r\n') == [(1, b'"123456"'), (2, b'"12345"')]
     over = JSONLinesDecoder(max_line_size=8)
+    assert over.feed(b'1\n"1234567"\n2\n') == [(1, b"1")]  # the lines before it first
     with pytest.raises(ResponseTooLargeError) as raised:
-        over.feed(b'"1234567"\n')
+        over.end()
     assert (str(raised.value), raised.value.limit) == (
         "A JSON Lines line is longer than 8 bytes",
         8,
     )
+    with pytest.raises(ResponseTooLargeError):  # and at every call after
+        over.feed(b"3\n")
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 64])

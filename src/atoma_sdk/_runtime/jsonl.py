@@ -34,7 +34,9 @@ class JSONLinesDecoder:
 
     A line is at most `max_line_size` bytes (counted before its LF, with a CR or byte order
     mark in it); text without a newline counts as it arrives, so a server that never
-    sends one is refused at the cap, not held in memory.
+    sends one is refused at the cap, not held in memory. The lines before one over the cap
+    are returned first, and the error raised by the next call: the same lines arrive
+    however the body is cut into chunks.
     """
 
     def __init__(self, max_line_size: int = DEFAULT_MAX_RESPONSE_BYTES) -> None:
@@ -43,13 +45,14 @@ class JSONLinesDecoder:
         self._partial: list[bytes] = []
         self._partial_size = 0
         self._number = 0  # lines ended so far
+        self._too_long = False  # a line passed the cap: every later call raises
 
     def feed(self, chunk: bytes) -> list[RawLine]:
         """The non-blank lines `chunk` ends. Raises `ResponseTooLargeError` once a line
-        passes the cap."""
+        has passed the cap."""
+        self._check(self._partial_size + (0 if b"\n" in chunk else len(chunk)))
         if b"\n" not in chunk:
             if chunk:
-                self._check(self._partial_size + len(chunk))
                 self._partial.append(chunk)
                 self._partial_size += len(chunk)
             return []
@@ -57,13 +60,16 @@ class JSONLinesDecoder:
         if self._partial:
             pieces[0] = b"".join(self._partial) + pieces[0]
         rest = pieces.pop()
-        self._check(max(map(len, pieces)))
-        self._check(len(rest))
         self._partial, self._partial_size = ([rest], len(rest)) if rest else ([], 0)
-        return self._lines(pieces)
+        limit = self._max_line_size
+        if len(rest) > limit or any(len(piece) > limit for piece in pieces):
+            self._too_long = True
+            pieces = pieces[: next((i for i, p in enumerate(pieces) if len(p) > limit), None)]
+        return self._lines(pieces) if pieces else []
 
     def end(self) -> RawLine | None:
         """Finish the body: its last line when no newline ended it."""
+        self._check(self._partial_size)
         tail = b"".join(self._partial)
         self._partial, self._partial_size = [], 0
         found = self._lines([tail]) if tail else []
@@ -81,7 +87,8 @@ class JSONLinesDecoder:
         ]
 
     def _check(self, size: int) -> None:
-        if size > self._max_line_size:
+        if self._too_long or size > self._max_line_size:
+            self._too_long = True
             limit = self._max_line_size
             raise ResponseTooLargeError(f"A JSON Lines line is longer than {limit} bytes", limit)
 
