@@ -237,6 +237,19 @@ async def test_a_body_ending_inside_a_line(jobs: ModuleType, is_async: bool) -> 
     assert "ended in the middle of line 3" in str(error)
 
 
+def test_a_last_line_that_is_no_json_start_is_not_json(jobs: ModuleType) -> None:
+    """Text that cannot begin a JSON value (a proxy's page) was not cut short: it is no
+    JSON, whether a newline ends it or not."""
+    with respx.mock(base_url=JOBS) as router, sdk_of(jobs) as sdk:
+        router.get("/jobs/j1/logs").respond(
+            200, content=b"<html>Bad gateway</html>", headers={"content-type": "text/html"}
+        )
+        with pytest.raises(jobs.models.ResponseValidationError) as raised:
+            list(sdk.logs.follow(job_id="j1"))
+    assert str(raised.value).startswith("Line 1 of the JSON Lines stream is not JSON: ")
+    assert raised.value.body == "<html>Bad gateway</html>"
+
+
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 async def test_an_error_line_raises_the_api_error(jobs: ModuleType, is_async: bool) -> None:
     """A line `{"error": ...}` that is not an item: the APIError for its status."""

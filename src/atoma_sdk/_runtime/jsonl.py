@@ -113,7 +113,8 @@ class JSONLinesReader(Generic[ItemT]):
 
     def finish(self) -> Iterator[ItemT]:
         """The last line when no newline ended it. A body cut inside a line (its last line
-        not JSON) raises `APIConnectionError`, as a connection lost mid-stream does."""
+        the start of a JSON value) raises `APIConnectionError`, as a connection lost
+        mid-stream does."""
         last = self._decoder.end()
         if last is not None:
             yield self._parse(*last, unterminated=True)
@@ -123,7 +124,7 @@ class JSONLinesReader(Generic[ItemT]):
             return self._operation.parse(line)
         except (ValueError, RecursionError) as error:  # RecursionError: JSON nested deep
             not_json = _is_not_json(error)
-            if not_json and unterminated:
+            if unterminated and _ends_early(error):
                 cut = httpx.RemoteProtocolError(
                     f"The JSON Lines stream ended in the middle of line {number}",
                     request=self._response.request,
@@ -151,6 +152,14 @@ def _is_error_object(line: bytes) -> bool:
     except (ValueError, RecursionError):
         return False
     return isinstance(payload, dict) and payload.get("error") is not None
+
+
+def _ends_early(error: Exception) -> bool:
+    """pydantic's verdict on the start of a JSON value, cut short (`{"seq": 3, "mess`)."""
+    errors = getattr(error, "errors", None)
+    return callable(errors) and any(
+        "EOF while parsing" in str((found.get("ctx") or {}).get("error", "")) for found in errors()
+    )
 
 
 def _is_not_json(error: Exception) -> bool:
