@@ -25,6 +25,7 @@ from urllib.parse import unquote
 
 from .diagnostics import Diagnostics
 from .naming import pascal_case
+from .parse.bodies import is_json
 from .pointers import MISSING, follow, join, split
 from .reader import ReadError, read_document
 from .structure import CONTAINERS, METHODS, SECTIONS, child_kind
@@ -35,6 +36,8 @@ _DEFINITIONS = ("$defs", "definitions")
 _USE_SITE = ("description", "default", "example", "examples", "readOnly", "writeOnly",
              "deprecated", "nullable", "x-nullable", "x-speakeasy-name-override",
              "x-speakeasy-ignore")  # fmt: skip
+#: The kind of object each components section holds.
+_KINDS = {section: kind for kind, section in SECTIONS.items()}
 #: A `$ref` to an `$anchor` or `$id` no schema declares.
 _UNRESOLVED = object()
 #: How many `$ref`s a pointer may pass through on its way (a loop is not followed forever).
@@ -89,6 +92,8 @@ class Bundler:
                     location, _, fragment = str(entry["$ref"]).partition("#")
                     if "://" in location or not (location or not _standard(split(fragment))):
                         continue
+                    if _kind_at(split(fragment)) not in (None, _KINDS[section]):
+                        continue  # a `$ref` to another kind of object: not its home
                     path = (self.root.path.parent / unquote(location)).resolve()
                     home = join(["components", section, name])
                     self.homes.setdefault((path, join(split(fragment))), home)
@@ -137,6 +142,9 @@ class Bundler:
                 self.diagnostics.error(site, f"$ref {ref!r} points to nothing")
             return None
         target, fragment_parts, node = located
+        found_kind = _kind_at(fragment_parts)
+        if found_kind != kind and kind in SECTIONS and found_kind in SECTIONS:
+            return self._wrong_kind(ref, kind, (target, fragment_parts, node), file, parts)
         if target is self.root:
             return self._internal(fragment_parts, node, kind, home)
         key = (target.path, join(fragment_parts))
@@ -176,6 +184,55 @@ class Bundler:
                 bundled.pop(definitions, None)
         entries[name] = bundled
         return internal
+
+    def _wrong_kind(
+        self,
+        ref: str,
+        kind: str,
+        located: tuple[_File, list[str], Any],
+        file: _File,
+        parts: list[str],
+    ) -> Any:
+        """What a `$ref` to another kind of object than its place holds stands for, when
+        its intent is plain (with a warning): the object of the right kind and the same
+        name (`#/components/schemas/NotFound` where `#/components/responses/NotFound`
+        exists), the schema of a parameter, header, response or request body where a
+        schema belongs, a JSON response or request body of a schema. Otherwise the `$ref`
+        is left as written, and the parser leaves out the object it stands for."""
+        target, target_parts, node = located
+        found_kind = _kind_at(target_parts)
+        assert found_kind is not None
+        site = f"{file.pointer(parts)}/$ref"
+        said = f"$ref {ref!r} points to {_A[found_kind]} where {_A[kind]} belongs"
+        twin = ["components", SECTIONS[kind], *target_parts[2:]]
+        if (
+            _standard(target_parts)
+            and follow(target.data, twin) is not MISSING
+            and (target is not file or twin != parts)
+        ):
+            shown = target.pointer(twin)
+            self.diagnostics.warning(site, f"{said}; {shown} of the same name is used")
+            return self._reference(_ref_to(file, target, twin), kind, file, parts)
+        if kind == "schema":
+            inner = _schema_of(node, found_kind)
+            if inner is None:
+                self.diagnostics.warning(site, f"{said}, and it has no schema; typed as Any")
+                return {}
+            inner = [*target_parts, *inner]
+            self.diagnostics.warning(site, f"{said}; its schema {target.pointer(inner)} is used")
+            return self._reference(_ref_to(file, target, inner), kind, file, parts)
+        if found_kind == "schema" and kind in ("response", "requestBody"):
+            self.diagnostics.warning(site, f"{said}; read as {_WRAPPED[kind]} of that schema")
+            schema = self._reference(_ref_to(file, target, target_parts), "schema", file, parts)
+            stub = {"$ref": schema} if isinstance(schema, str) else schema
+            wrapped: dict[str, Any] = {"content": {"application/json": {"schema": stub}}}
+            if kind == "response":
+                described = node.get("description") if isinstance(node, dict) else None
+                wrapped["description"] = described if isinstance(described, str) else ""
+            else:
+                wrapped["required"] = True
+            return wrapped
+        return ref
 
     def _internal(self, parts: list[str], node: Any, kind: str, home: str | None) -> str | None:
         """The `$ref` to the root's object at `parts`: itself when it is a component (or a
@@ -372,6 +429,49 @@ def _identifiers(data: Any) -> dict[str, list[str]]:
             if isinstance(value, (dict, list))
         )
     return found
+
+
+def _kind_at(parts: list[str]) -> str | None:
+    """The kind of OpenAPI object at `parts` of a document (`response` for
+    `components/responses/X`), None where the structure does not say (`$defs/Money`)."""
+    kind: str | None = "root"
+    for part in parts:
+        kind = child_kind(kind, part) if kind is not None else None
+    return None if kind is None or kind.startswith(CONTAINERS) else kind
+
+
+#: An object of each kind, as the warnings name it.
+_A = {"schema": "a schema", "response": "a response", "parameter": "a parameter",
+      "example": "an example", "requestBody": "a request body", "header": "a header",
+      "securityScheme": "a security scheme", "link": "a link",
+      "callback": "a callback"}  # fmt: skip
+
+
+#: What a `$ref` to a schema where a response or request body belongs is read as.
+_WRAPPED = {"response": "a JSON response", "requestBody": "a required JSON request body"}
+
+
+def _schema_of(node: Any, kind: str) -> list[str] | None:
+    """Where the schema of a parameter or header (`schema`), or of a response or request
+    body (its JSON media type's, else its only one's) is inside it."""
+    if not isinstance(node, dict) or kind not in ("parameter", "header", "response", "requestBody"):
+        return None
+    if isinstance(node.get("schema"), dict):
+        return ["schema"]
+    content = node.get("content")
+    typed = [
+        media_type
+        for media_type, media in (content.items() if isinstance(content, dict) else ())
+        if isinstance(media, dict) and isinstance(media.get("schema"), dict)
+    ]
+    chosen = [m for m in typed if is_json(m)][:1] or (typed if len(typed) == 1 else [])
+    return ["content", chosen[0], "schema"] if chosen else None
+
+
+def _ref_to(file: _File, target: _File, parts: list[str]) -> str:
+    """A `$ref`, written in `file`, to `parts` of `target`."""
+    location = "" if target is file else target.path.as_posix()
+    return f"{location}#{join(parts, root='')}"
 
 
 def _standard(parts: list[str]) -> bool:

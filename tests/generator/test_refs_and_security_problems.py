@@ -45,12 +45,6 @@ def spec_with(operation: dict[str, Any], components: dict[str, Any], **root: Any
             "#/components/parameters/B/$ref: $ref cycle in components/parameters: A -> B -> A",
         ),
         (
-            {"parameters": [{"$ref": "#/components/schemas/Thing"}]},
-            {"schemas": {"Thing": {"type": "string"}}},
-            "#/paths/~1things/get/parameters/0/$ref: "
-            "$ref '#/components/schemas/Thing' must point into #/components/parameters/",
-        ),
-        (
             {"responses": {"200": {"$ref": "#/components/responses/Gone"}}},
             {},
             "#/paths/~1things/get/responses/200/$ref: "
@@ -84,6 +78,20 @@ def test_broken_component_refs_are_errors_at_the_ref(
     with pytest.raises(SpecError):
         parse(spec_with(operation, components), PACKAGE, diagnostics)
     assert [str(p) for p in diagnostics.errors] == [expected]
+
+
+def test_a_parameter_ref_to_another_kind_is_left_out_with_a_warning() -> None:
+    spec = spec_with(
+        {"parameters": [{"$ref": "#/components/schemas/Thing"}]},
+        {"schemas": {"Thing": {"type": "string"}}},
+    )
+    diagnostics = Diagnostics()
+    api, _ = parse(spec, PACKAGE, diagnostics)
+    assert [str(p) for p in diagnostics.problems] == [
+        "#/paths/~1things/get/parameters/0/$ref: $ref '#/components/schemas/Thing' does not "
+        "point to a parameter (into #/components/parameters/); the parameter is left out"
+    ]
+    assert [op.parameters for op in api.resources[0].operations] == [()]
 
 
 def test_security_problems_are_warnings_and_the_operation_is_generated() -> None:

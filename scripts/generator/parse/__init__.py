@@ -48,6 +48,8 @@ def parse(
     names.method_names(ctx)
     resources = operations.resources(ctx)
     hooks = webhooks.webhooks(ctx)
+    composition.drop_self_members(ctx)
+    composition.break_alias_cycles(ctx)
     ctx.diagnostics.check()
     info = spec.get("info", {})
     api = ir.Api(

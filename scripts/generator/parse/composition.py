@@ -10,10 +10,11 @@ used, the union of its subtypes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import ir
+from ..graph import strongly_connected
 from ..naming import module_name, pascal_case
 from . import keywords, schemas
 from .context import SCHEMAS, ParseContext, escape, text
@@ -500,3 +501,101 @@ def polymorphic(ctx: ParseContext, name: str) -> ir.Type:
         union if len(members) > 1 else members[0], ctx.direction_of(name), pointer,
     )  # fmt: skip
     return alias
+
+
+def drop_self_members(ctx: ParseContext) -> None:
+    """A union that is one of its own members, directly or through other aliases
+    (`Echo: anyOf: [Echo, string]`; `Ping: {$ref: Pong}` with `Pong: oneOf: [Ping,
+    integer]`), gains no value from that member, and no type can be a member of itself:
+    such a member is replaced by its other members, with a warning."""
+    for name, alias in list(ctx.aliases.items()):
+        if not isinstance(alias.type, ir.UnionType):
+            continue
+        members = alias.type.members
+        looping = [m for m in members if _reaches(ctx, m, name, frozenset())]
+        if not looping:
+            continue
+        kept = list(dict.fromkeys(t for m in members for t in _others(ctx, m, name, set())))
+        through = ", ".join(m.name for m in looping if isinstance(m, ir.AliasType))
+        found: ir.Type = ir.AnyType()
+        if len(kept) > 1:
+            found = ir.UnionType(tuple(kept))
+        elif kept:
+            found = kept[0]
+        ctx.warning(
+            alias.pointer,
+            f"the union is a member of itself (through {through}); "
+            "that member adds no value and is left out",
+        )
+        ctx.aliases[name] = replace(alias, type=found)
+
+
+def _reaches(ctx: ParseContext, t: ir.Type, name: str, seen: frozenset[str]) -> bool:
+    """Whether `t` is alias `name`, or a union or alias that has it as a member."""
+    if isinstance(t, ir.AliasType):
+        if t.name == name:
+            return True
+        alias = ctx.aliases.get(t.name)
+        return (
+            t.name not in seen
+            and alias is not None
+            and _reaches(ctx, alias.type, name, seen | {t.name})
+        )
+    if isinstance(t, ir.UnionType):
+        return any(_reaches(ctx, m, name, seen) for m in t.members)
+    return False
+
+
+def _others(ctx: ParseContext, t: ir.Type, name: str, seen: set[str]) -> list[ir.Type]:
+    """The members `t` gives union `name`, other than `name` itself."""
+    if not _reaches(ctx, t, name, frozenset()):
+        return [t]
+    if isinstance(t, ir.UnionType):
+        return [found for m in t.members for found in _others(ctx, m, name, seen)]
+    assert isinstance(t, ir.AliasType)
+    alias = ctx.aliases.get(t.name)
+    if t.name == name or t.name in seen or alias is None:
+        return []
+    seen.add(t.name)
+    return _others(ctx, alias.type, name, seen)
+
+
+def break_alias_cycles(ctx: ParseContext) -> None:
+    """Aliases that refer to each other in a cycle (`Term: oneOf: [Terms, string]`,
+    `Terms: {type: array, items: Term}`) would import each other's modules: the first of
+    each cycle by name takes in the others' types and names only itself (`Term =
+    Union[list[Term], str]`, a recursive alias), and the others refer to it."""
+    for _ in range(len(ctx.aliases)):
+        graph = {
+            name: {n for n in ir.referenced(alias.type) if n in ctx.aliases and n != name}
+            for name, alias in ctx.aliases.items()
+        }
+        cycles = [component for component in strongly_connected(graph) if len(component) > 1]
+        if not cycles:
+            return
+        for component in cycles:
+            root = min(component)
+            alias = ctx.aliases[root]
+            inlined = _inlined(ctx, alias.type, frozenset(component), (root,))
+            ctx.aliases[root] = replace(alias, type=inlined)
+
+
+def _inlined(
+    ctx: ParseContext, t: ir.Type, cycle: frozenset[str], stack: tuple[str, ...]
+) -> ir.Type:
+    """`t` with the aliases of `cycle` replaced by their types, except those being
+    expanded (`stack`, the first of which is the alias `t` belongs to)."""
+    if isinstance(t, ir.AliasType):
+        if t.name in cycle and t.name not in stack:
+            return _inlined(ctx, ctx.aliases[t.name].type, cycle, (*stack, t.name))
+        return t
+    if isinstance(t, ir.ListType):
+        return replace(t, item=_inlined(ctx, t.item, cycle, stack))
+    if isinstance(t, ir.DictType):
+        return replace(t, value=_inlined(ctx, t.value, cycle, stack))
+    if isinstance(t, ir.TupleType):
+        return replace(t, items=tuple(_inlined(ctx, i, cycle, stack) for i in t.items))
+    if isinstance(t, ir.UnionType):
+        members = (_inlined(ctx, m, cycle, stack) for m in t.members)
+        return replace(t, members=tuple(dict.fromkeys(members)))
+    return t

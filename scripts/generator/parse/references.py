@@ -16,15 +16,20 @@ def resolve(
 ) -> tuple[Mapping[str, Any], str] | None:
     """`found` with its `$ref`s followed, and the pointer of what they led to.
 
-    None (and an error at the `$ref` that fails) when a reference points outside
-    `#/components/<kind>/`, to nothing, or back to itself.
+    None when a reference points outside `#/components/<kind>/` (a warning: the object
+    is left out; the loader has already read what such a `$ref` plainly means), and an
+    error when it points to nothing or back to itself.
     """
     prefix = f"#/components/{kind}/"
     chain: list[str] = []
     while isinstance(found, Mapping) and "$ref" in found:
         ref, ref_pointer = found["$ref"], f"{pointer}/$ref"
         if not isinstance(ref, str) or not ref.startswith(prefix):
-            ctx.problem(ref_pointer, f"$ref {ref!r} must point into {prefix}")
+            ctx.warning(
+                ref_pointer,
+                f"$ref {ref!r} does not point to {_a[kind]} (into {prefix}); "
+                f"the {_singular[kind]} is left out",
+            )
             return None
         name = ref[len(prefix) :].replace("~1", "/").replace("~0", "~")
         if name in chain:
@@ -50,6 +55,9 @@ _singular: dict[ComponentKind, str] = {
     "headers": "header",
     "securitySchemes": "security scheme",
 }
+
+
+_a = {kind: f"{'an' if name[0] in 'aeiou' else 'a'} {name}" for kind, name in _singular.items()}
 
 
 def follow(ctx: ParseContext, found: Any, kind: ComponentKind) -> Any:
