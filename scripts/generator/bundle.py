@@ -58,10 +58,19 @@ class Bundler:
     """Rewrites the root spec in place so that every `$ref` is `#/components/<kind>/<name>`
     (or a path item's `$ref` is replaced by the path item)."""
 
-    def __init__(self, path: Path, spec: dict[str, Any], diagnostics: Diagnostics) -> None:
+    def __init__(
+        self,
+        path: Path,
+        spec: dict[str, Any],
+        diagnostics: Diagnostics,
+        documents: dict[Path, Any] | None = None,
+    ) -> None:
+        """`documents`: other files already read (by resolved path), used as they are."""
         self.root = _File(path.resolve(), spec, "")
         self.diagnostics = diagnostics
         self.files: dict[Path, _File | None] = {self.root.path: self.root}
+        for other, data in (documents or {}).items():
+            self.files[other] = _File(other, data, _relative(other, self.root.path.parent))
         self.bundled: dict[tuple[Path, str], str] = {}  # (file, fragment) -> internal $ref
         self.homes: dict[tuple[Path, str], str] = {}  # root components that are such a $ref
         self.following: set[tuple[Path, str]] = set()

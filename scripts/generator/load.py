@@ -13,6 +13,7 @@ from .diagnostics import Diagnostics
 from .pointers import join
 from .reader import ReadError, read_document
 from .structure import METHODS
+from .swagger2 import is_swagger2, upgrade
 from .validation import validate
 
 if sys.version_info >= (3, 11):
@@ -39,10 +40,13 @@ def load_spec(path: Path, diagnostics: Diagnostics | None = None) -> dict[str, A
         diagnostics.fatal("#", "the spec must be a YAML or JSON mapping")
     for pointer in document.duplicate_keys:
         diagnostics.warning(pointer, "duplicate key (the last one is used)")
+    others: dict[Path, Any] = {}
+    if is_swagger2(spec):
+        others = upgrade(path, spec, diagnostics)
     version = _version(spec, diagnostics)
     if not version:
         diagnostics.check()
-    Bundler(path, spec, diagnostics).bundle()
+    Bundler(path, spec, diagnostics, others).bundle()
     _parameters_without_location(spec, diagnostics)
     if len(diagnostics.errors) > errors_before:
         diagnostics.check()  # the validator cannot walk a spec with broken `$ref`s
@@ -77,8 +81,8 @@ def _version(spec: dict[str, Any], diagnostics: Diagnostics) -> str:
     if "swagger" in spec and "openapi" not in spec:
         diagnostics.error(
             "#/swagger",
-            f"unsupported OpenAPI version: Swagger {spec['swagger']} (convert the spec to "
-            "OpenAPI 3, for example with swagger2openapi, and generate from that)",
+            f"unsupported OpenAPI version: Swagger {spec['swagger']} (Swagger 2.0 and "
+            "OpenAPI 3.0, 3.1 and 3.2 are read)",
         )
         return ""
     version = spec.get("openapi")

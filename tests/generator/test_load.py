@@ -164,9 +164,9 @@ def test_json_specs_are_read_with_json(tmp_path: Path) -> None:
         ("bad.json", '{"openapi": "3.1.0",}', "spec: cannot read the spec: invalid JSON: "),
         ("list.yml", "- a\n- b\n", "#: the spec must be a YAML or JSON mapping"),
         (
-            "v2.yml",
-            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
-            "#/swagger: unsupported OpenAPI version: Swagger 2.0 (convert the spec to OpenAPI 3",
+            "v1.yml",
+            "swagger: '1.2'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "#/swagger: unsupported OpenAPI version: Swagger 1.2 (Swagger 2.0 and OpenAPI 3.0",
         ),
         (
             "v33.yml",

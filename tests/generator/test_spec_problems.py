@@ -103,7 +103,7 @@ def test_specs_the_validator_cannot_walk_are_reported_not_raised(
     [
         ("openapi: 3.1.0\ninfo: {title: t, version: 1\n", "cannot read the spec"),
         ("- a\n- b\n", "the spec must be a YAML or JSON mapping"),
-        ('swagger: "2.0"\ninfo: {title: t, version: "1"}\npaths: {}\n', "unsupported OpenAPI"),
+        ('swagger: "1.2"\ninfo: {title: t, version: "1"}\npaths: {}\n', "unsupported OpenAPI"),
         ("openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "unsupported OpenAPI"),
     ],
 )
