@@ -78,6 +78,8 @@ class _Upgrader:
         #: per file, its 2.0 `responses` section as written (copied for an operation that
         #: produces other media types)
         self.responses: dict[Path, dict[str, Any]] = {}
+        #: the spec's `host`, `basePath` and `schemes` (an operation's `schemes` go with them)
+        self.location: dict[str, Any] = {}
         #: per file, its `consumes` and `produces` (what its components' media types are)
         self.media: dict[Path, tuple[list[str], list[str]]] = {}
 
@@ -86,6 +88,7 @@ class _Upgrader:
     def root(self) -> None:
         spec = self.spec
         servers = _servers(spec, self.diagnostics)
+        self.location = {key: spec[key] for key in ("host", "basePath", "schemes") if key in spec}
         self.document(self.path, spec, "#")
         upgraded: dict[str, Any] = {"openapi": VERSION}
         for key, value in spec.items():
@@ -182,8 +185,8 @@ class _Upgrader:
         produces = _media_list(operation.pop("produces", None)) or produces_default
         schemes = operation.pop("schemes", None)
         if path == self.path and isinstance(schemes, list):
-            servers = _servers({**self.spec, "schemes": schemes}, self.diagnostics)
-            if servers and servers != _servers(self.spec, Diagnostics()):
+            servers = _servers({**self.location, "schemes": schemes}, self.diagnostics)
+            if servers and servers != _servers(self.location, Diagnostics()):
                 operation["servers"] = servers
         own = operation.get("parameters")
         own = own if isinstance(own, list) else []
