@@ -243,7 +243,7 @@ def test_schemas_x_nullable_discriminator_file_and_security_schemes(tmp_path: Pa
                 },
                 "basic": {"type": "basic", "description": "user and password"},
                 "key": {"type": "apiKey", "in": "query", "name": "k"},
-            },  # fmt: skip
+            },
             "paths": {},
         },
     )
@@ -266,7 +266,7 @@ def test_schemas_x_nullable_discriminator_file_and_security_schemes(tmp_path: Pa
                     "scopes": {"r": "read"},
                 }
             },
-        },  # fmt: skip
+        },
         "app": {
             "type": "oauth2",
             "flows": {"clientCredentials": {"tokenUrl": "https://a/2", "scopes": {}}},
