@@ -200,14 +200,18 @@ def test_models_over_cycles_validate_sample_data(corpus: Corpus) -> None:
             "ping": {"next": {"next": 3}},
             "echo": "e",
             "loop": {"anything": [1]},
+            "tri": [{"a": 1, "b": [{"c": 2}]}],
         }
     )
+    assert holder.tri == [{"a": 1, "b": [{"c": 2}]}]  # three aliases in a cycle
     assert holder.terms == ["x", ["y"]]
     assert isinstance(holder.forest[0].children[0], models.Tree)
     assert isinstance(holder.ping, models.Pong3) and holder.ping.next.next == 3
     assert holder.loop == {"anything": [1]}  # a pure $ref loop is any value
     with pytest.raises(pydantic.ValidationError):
         models.Holder.model_validate({"echo": ["not", "a", "string"]})
+    with pytest.raises(pydantic.ValidationError):
+        models.Holder.model_validate({"tri": [{"a": "not an integer"}]})
     recorder = Recorder()
     recorder.answer = answer(200, {"name": "w"})
     assert sdk_with(pkg, recorder).terms.get_loop().name == "w"  # allOf of itself + object

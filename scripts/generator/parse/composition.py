@@ -512,7 +512,7 @@ def drop_self_members(ctx: ParseContext) -> None:
         if not isinstance(alias.type, ir.UnionType):
             continue
         members = alias.type.members
-        looping = [m for m in members if _reaches(ctx, m, name, frozenset())]
+        looping = [m for m in members if _reaches(ctx, m, name, set())]
         if not looping:
             continue
         kept = list(dict.fromkeys(t for m in members for t in _others(ctx, m, name, set())))
@@ -530,17 +530,17 @@ def drop_self_members(ctx: ParseContext) -> None:
         ctx.aliases[name] = replace(alias, type=found)
 
 
-def _reaches(ctx: ParseContext, t: ir.Type, name: str, seen: frozenset[str]) -> bool:
-    """Whether `t` is alias `name`, or a union or alias that has it as a member."""
+def _reaches(ctx: ParseContext, t: ir.Type, name: str, seen: set[str]) -> bool:
+    """Whether `t` is alias `name`, or a union or alias that has it as a member (`seen`:
+    the aliases looked into already, which do not)."""
     if isinstance(t, ir.AliasType):
         if t.name == name:
             return True
         alias = ctx.aliases.get(t.name)
-        return (
-            t.name not in seen
-            and alias is not None
-            and _reaches(ctx, alias.type, name, seen | {t.name})
-        )
+        if t.name in seen or alias is None:
+            return False
+        seen.add(t.name)
+        return _reaches(ctx, alias.type, name, seen)
     if isinstance(t, ir.UnionType):
         return any(_reaches(ctx, m, name, seen) for m in t.members)
     return False
@@ -548,7 +548,7 @@ def _reaches(ctx: ParseContext, t: ir.Type, name: str, seen: frozenset[str]) -> 
 
 def _others(ctx: ParseContext, t: ir.Type, name: str, seen: set[str]) -> list[ir.Type]:
     """The members `t` gives union `name`, other than `name` itself."""
-    if not _reaches(ctx, t, name, frozenset()):
+    if not _reaches(ctx, t, name, set()):
         return [t]
     if isinstance(t, ir.UnionType):
         return [found for m in t.members for found in _others(ctx, m, name, seen)]
@@ -571,13 +571,15 @@ def break_alias_cycles(ctx: ParseContext) -> None:
             for name, alias in ctx.aliases.items()
         }
         cycles = [component for component in strongly_connected(graph) if len(component) > 1]
-        if not cycles:
-            return
+        changed = False
         for component in cycles:
             root = min(component)
             alias = ctx.aliases[root]
             inlined = _inlined(ctx, alias.type, frozenset(component), (root,))
+            changed = changed or inlined != alias.type
             ctx.aliases[root] = replace(alias, type=inlined)
+        if not changed:
+            return
 
 
 def _inlined(
