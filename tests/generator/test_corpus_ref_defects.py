@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import inspect
 import json
+import textwrap
 import typing
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import httpx
 import pydantic
 import pytest
+from generator import ir
+from generator.diagnostics import Diagnostics
+from generator.load import load_spec
+from generator.parse import parse
 from test_corpus import Corpus, Recorder, generated_corpus
 
 SPECS: dict[str, tuple[str, str]] = {
@@ -215,3 +221,45 @@ def test_models_over_cycles_validate_sample_data(corpus: Corpus) -> None:
     recorder = Recorder()
     recorder.answer = answer(200, {"name": "w"})
     assert sdk_with(pkg, recorder).terms.get_loop().name == "w"  # allOf of itself + object
+
+
+def test_wrong_kind_refs_into_other_files(tmp_path: Path) -> None:
+    (tmp_path / "root.yml").write_text(
+        textwrap.dedent("""
+            openapi: 3.1.0
+            info: {title: Files, version: "1"}
+            paths:
+              /a:
+                get:
+                  operationId: getA
+                  responses:
+                    "200": {$ref: "common.yml#/components/schemas/Thing"}
+                    "400": {$ref: "#/components/responses/Bad"}
+            components:
+              responses:
+                Bad: {$ref: "common.yml#/components/schemas/Problem"}
+        """)
+    )
+    (tmp_path / "common.yml").write_text(
+        textwrap.dedent("""
+            components:
+              schemas:
+                Thing: {type: object, properties: {id: {type: string}}}
+                Problem: {type: object, properties: {detail: {type: string}}}
+        """)
+    )
+    diagnostics = Diagnostics()
+    spec = load_spec(tmp_path / "root.yml", diagnostics)
+    api, _ = parse(spec, ir.Package("pkg", "pkg", "1", "PkgSDK", "root.yml"), diagnostics)
+    wrapped = "points to a schema where a response belongs; read as a JSON response of that schema"
+    assert [str(p) for p in diagnostics.problems] == [
+        f"#/components/responses/Bad/$ref: $ref 'common.yml#/components/schemas/Problem' {wrapped}",
+        "#/paths/~1a/get/responses/200/$ref: "
+        f"$ref 'common.yml#/components/schemas/Thing' {wrapped}",
+    ]
+    (operation,) = api.resources[0].operations
+    assert operation.response == ir.ModelType("Thing")
+    assert [(e.status, e.type) for e in operation.errors] == [("400", ir.ModelType("Problem"))]
+    # the schemas stay schemas: nothing is filed under components.responses but `Bad`
+    assert sorted(spec["components"]["schemas"]) == ["Problem", "Thing"]
+    assert sorted(spec["components"]["responses"]) == ["Bad"]
