@@ -11,6 +11,7 @@ line, and the connection closed when the loop ends or is left.
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
@@ -264,6 +265,25 @@ async def test_an_error_line_raises_the_api_error(jobs: ModuleType, is_async: bo
     assert type(error) is jobs.models.RateLimitError
     assert (error.status_code, error.message) == (429, "slow down")
     assert json.loads(error.body) == failure
+
+
+def test_a_compressed_stream_is_capped_per_decompressed_line(jobs: ModuleType) -> None:
+    """gzip on the wire: the lines as sent; the cap counts a line's decompressed bytes
+    (a 1 MB line compresses to about 1 kB)."""
+    body = lines(*RECORDS) + lines({"seq": 4, "message": "x" * 1_000_000})
+    compressed = gzip.compress(body)
+    with respx.mock(base_url=JOBS) as router, sdk_of(jobs) as sdk:
+        router.get("/jobs/j1/logs").respond(
+            200, content=compressed, headers={**NDJSON, "content-encoding": "gzip"}
+        )
+        received = []
+        with pytest.raises(jobs.models.ResponseTooLargeError):
+            for item in sdk.logs.follow(job_id="j1", max_response_bytes=100_000):
+                received.append(item.seq)
+        everything = list(sdk.logs.follow(job_id="j1"))
+    assert len(compressed) < 5_000
+    assert received == [1, 2, 3]
+    assert [(item.seq, len(item.message)) for item in everything][-1] == (4, 1_000_000)
 
 
 def test_an_error_before_the_stream_is_raised_by_the_call(jobs: ModuleType) -> None:
