@@ -62,13 +62,12 @@ def method_name(operation_id: str, group: str, siblings: Collection[str] = ()) -
     if name.startswith(prefix) and len(name) > len(prefix):
         return snake_case(name[len(prefix) :])
     verb = name[: -len(suffix)] if name.endswith(suffix) else ""
+    if not verb or "_" in verb:
+        return name
     singular = group[:-1] if group.endswith("s") else ""
-    names_one = bool(singular) and any(
-        s == singular or s.endswith(f"_{singular}") for s in siblings
-    )
-    if verb and "_" not in verb and not names_one:
-        return snake_case(verb)
-    return name
+    if singular and any(s == singular or s.endswith(f"_{singular}") for s in siblings):
+        return name
+    return snake_case(verb)
 
 
 _VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|api)$", re.IGNORECASE)

@@ -35,9 +35,11 @@ class ParseContext:
     nullable_components: set[str] = field(default_factory=set)  # schemas that admit null
     component_classes: dict[str, str] = field(default_factory=dict)  # schema name -> class
     method_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (path, method)
+    group_methods: dict[str, set[str]] = field(default_factory=dict)  # group -> method names
     #: base schemas that mean one of their subtypes (allOf polymorphism): name -> subtypes
     polymorphic: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _modules: set[str] = field(default_factory=set)  # module names of generated classes
+    _counters: dict[str, int] = field(default_factory=dict)  # wanted class name -> last number
     _validated: set[str] = field(default_factory=set)  # pointers the validator warned about
     #: supported security schemes by their name in components.securitySchemes
     security_schemes: dict[str, ir.SecurityScheme] = field(default_factory=dict)
@@ -86,10 +88,13 @@ class ParseContext:
     def class_name(self, wanted: str) -> str:
         """A class name not used yet: `wanted`, else `wanted2`, `wanted3`, ... Its
         `TypedDict` twin and its module (the name in lower case) must be free too."""
-        name, counter = wanted, 1
+        # Names only get taken, so the numbers tried for `wanted` before are still taken.
+        counter = self._counters.get(wanted, 1)
+        name = wanted if counter == 1 else f"{wanted}{counter}"
         while not self._free(name):
             counter += 1
             name = f"{wanted}{counter}"
+        self._counters[wanted] = counter
         self.taken.update((name, f"{name}TypedDict"))
         self._modules.add(name.lower())
         return name

@@ -146,6 +146,7 @@ def method_names(ctx: ParseContext) -> None:
                 )
             taken[name] = taken[f"{name}_async"] = pointer
             ctx.method_names[(path, method)] = name
+            ctx.group_methods.setdefault(group, set()).add(name)
 
 
 def _free_name(name: str, taken: Mapping[str, str]) -> str:

@@ -129,10 +129,7 @@ def operation(
 
 def _stream_name(ctx: ParseContext, group: str, name: str, pointer: str) -> str:
     """`<name>_stream`, unless another method of the group has that name."""
-    taken = {
-        other for (path, method), other in ctx.method_names.items()
-        if names.group_of(ctx.spec["paths"][path][method]) == group
-    }  # fmt: skip
+    taken = ctx.group_methods.get(group, set())
     wanted = candidate = f"{name}_stream"
     counter = 1
     while candidate in taken:
