@@ -511,13 +511,18 @@ class _Upgrader:
         """Where a 2.0 `$ref` points in the upgraded documents; another file it names is
         read and upgraded (a whole 2.0 document, or the object it names, by `kind`)."""
         location, _, fragment = ref.partition("#")
+        if "://" in location:
+            return ref  # not followed: the bundler reports it as written
         parts = split(fragment)
-        if location and "://" not in location:
+        if location:
             target = self.external(path, location)
             if target is not None and not _is_document(target[1]):
                 found = follow(target[1], parts)
                 if found is not MISSING:
-                    self.upgrade_kind(kind, found, target[0], f"{location}#{fragment}", _JSON)
+                    upgraded = self.upgrade_kind(
+                        kind, found, target[0], f"{location}#{fragment}", _JSON
+                    )
+                    _put(target[1], parts, upgraded)
         if parts and parts[0] in _SECTIONS and len(parts) >= 2:
             section = _SECTIONS[parts[0]][0]
             if kind == "parameter" and parts[0] == "parameters":
@@ -542,6 +547,22 @@ class _Upgrader:
 
     def keep(self, node: Any) -> None:
         self.done[id(node)] = node
+
+
+def _put(data: Any, parts: list[str], value: Any) -> None:
+    """`value` in place of the object at `parts` of `data` (the whole of it for none)."""
+    if value is data:
+        return
+    if not parts:
+        if isinstance(data, dict) and isinstance(value, dict):
+            data.clear()
+            data.update(value)
+        return
+    parent = follow(data, parts[:-1])
+    if isinstance(parent, dict):
+        parent[parts[-1]] = value
+    elif isinstance(parent, list) and parts[-1].isdigit():
+        parent[int(parts[-1])] = value
 
 
 def _servers(spec: dict[str, Any], diagnostics: Diagnostics) -> list[dict[str, Any]]:

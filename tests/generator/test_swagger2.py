@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, SpecError
 from generator.load import load_spec
 
 INFO = {"title": "t", "version": "1"}
@@ -337,10 +337,12 @@ def test_refs_into_other_files_are_upgraded_there(tmp_path: Path) -> None:
                         "parameters": [
                             {"$ref": "common.json#/parameters/Page"},
                             {"$ref": "common.json#/parameters/Item"},
+                            {"$ref": "shared.json#/limit"},
                         ],
                         "responses": {
                             "200": {"description": "ok", "schema": {"$ref": "pet.json"}},
                             "default": {"$ref": "common.json#/responses/Problem"},
+                            "404": {"$ref": "shared.json#/gone"},
                         },
                     }
                 }
@@ -348,6 +350,10 @@ def test_refs_into_other_files_are_upgraded_there(tmp_path: Path) -> None:
         },
         common__json=common,
         pet__json=pet,
+        shared__json={
+            "limit": {"name": "limit", "in": "query", "type": "array", "items": {"type": "string"}},
+            "gone": {"description": "gone", "schema": {"$ref": "pet.json"}},
+        },
     )
     components = spec["components"]
     assert components["schemas"]["Error"]["properties"] == {"code": {"type": "integer"}}
@@ -362,7 +368,22 @@ def test_refs_into_other_files_are_upgraded_there(tmp_path: Path) -> None:
         "schema": {"type": "integer"},
     }
     operation = spec["paths"]["/p"]["post"]
-    assert operation["parameters"] == [{"$ref": "#/components/parameters/Page"}]
+    assert operation["parameters"] == [
+        {"$ref": "#/components/parameters/Page"},
+        {"$ref": "#/components/parameters/Limit"},
+    ]
+    assert components["parameters"]["Limit"] == {
+        "name": "limit",
+        "in": "query",
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": False,
+    }
+    gone = components["responses"][operation["responses"]["404"]["$ref"].split("/")[-1]]
+    assert gone == {
+        "description": "gone",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
+    }
     body = components["requestBodies"][operation["requestBody"]["$ref"].split("/")[-1]]
     assert body["content"] == {
         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
@@ -387,3 +408,11 @@ def test_a_body_beside_form_fields_wins_with_a_warning(tmp_path: Path) -> None:
         "#/paths/~1m/post/parameters: both `in: body` and `in: formData` parameters: the form "
         "fields are left out"
     ]
+
+
+def test_a_ref_over_the_network_is_reported_as_written(tmp_path: Path) -> None:
+    remote = "https://schemas.test/common.json#/definitions/Error"
+    response = {"description": "e", "schema": {"$ref": remote}}
+    with pytest.raises(SpecError) as raised:
+        load(tmp_path, {"paths": {"/e": {"get": {"responses": {"default": response}}}}})
+    assert f"$ref {remote!r}: references over the network are not supported" in str(raised.value)
