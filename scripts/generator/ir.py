@@ -403,6 +403,8 @@ class Operation:
     servers: tuple[Server, ...] = ()
     #: the success body may be JSON `null` (the method returns `Optional[response]`)
     response_nullable: bool = False
+    #: the declared 3XX statuses ("302", "3XX"): answers returned as a `Redirect`
+    redirects: tuple[str, ...] = ()
 
     @property
     def batched(self) -> bool:
@@ -410,6 +412,12 @@ class Operation:
         return (
             self.batch and self.response is not None and self.stream is None
         ) and not self.binary_stream
+
+    @property
+    def returned_redirects(self) -> tuple[str, ...]:
+        """The redirects the method returns: one reading its answer whole (a stream's
+        method raises for them, as for any status it cannot stream)."""
+        return () if self.stream is not None or self.binary_stream else self.redirects
 
     @property
     def operation_function(self) -> str:

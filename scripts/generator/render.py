@@ -361,6 +361,10 @@ def _operation_view(
             response_type = f"{imports.use('typing', 'Optional')}[{response_type}]"
         returns = _returns(op, op.response, out_ctx, imports)
         call = "call"
+    elif op.returned_redirects:
+        response_type = "None"
+        returns = _returns(op, None, out_ctx, imports)
+        call = "call"
     else:
         response_type = "None"
         returns = "None"
@@ -377,9 +381,10 @@ def _operation_view(
         (status.upper(), "None" if t is None else annotation(t, out_ctx, imports))
         for status, t in op.other_responses
     ]
+    several = bool(op.other_responses or op.returned_redirects)  # `returns` adds to it
     return OperationView(
         op,
-        operation_type=f"Operation[{returns if op.other_responses else response_type}]",
+        operation_type=f"Operation[{returns if several else response_type}]",
         response_type=response_type,
         status_types=status_types,
         errors=[(e.status, f"models.{name}") for e, name in _declared_errors(op, exceptions)],
@@ -401,15 +406,21 @@ def _operation_view(
     )
 
 
-def _returns(op: ir.Operation, response: ir.Type, ctx: Context, imports: Imports) -> str:
+def _returns(op: ir.Operation, response: ir.Type | None, ctx: Context, imports: Imports) -> str:
     """What a method reading its response whole returns: the first success's type, or
-    the union of every success's (`Optional` when one has no content)."""
-    types = [response] + [t for _, t in op.other_responses if t is not None]
-    distinct = list(dict.fromkeys(types))
-    if len(distinct) == 1:
-        text = annotation(response, ctx, imports)
-    else:
-        text = annotation(ir.UnionType(tuple(distinct)), ctx, imports)
+    the union of every success's (`Optional` when one has no content), and `Redirect`
+    when it declares redirects."""
+    types = ([response] if response is not None else []) + [
+        t for _, t in op.other_responses if t is not None
+    ]
+    members = [annotation(t, ctx, imports) for t in dict.fromkeys(types)]
+    if op.returned_redirects:
+        members.append(imports.use(".._runtime.redirects", "Redirect"))
+    text = (
+        members[0]
+        if len(members) == 1
+        else f"{imports.use('typing', 'Union')}[{', '.join(members)}]"
+    )
     if op.response_nullable or any(t is None for _, t in op.other_responses):
         return f"{imports.use('typing', 'Optional')}[{text}]"
     return text
@@ -433,6 +444,11 @@ def _returns_doc(op: ir.Operation, returns: str) -> str:
         return (
             "The response body, unread: iterate it (`iter_bytes()`), write it to a file "
             "(`write_to(path)`) or `read()` it, in a `with` block that closes the connection."
+        )
+    if op.returned_redirects:
+        return (
+            f"The response, a `{returns}`; a declared redirect is returned, not followed: "
+            "its status, `location` (absolute) and headers."
         )
     if op.response is None:
         return ""

@@ -62,6 +62,7 @@ _IMPORTED = frozenset(
     | {"SecurityScheme", "Encoding", "Server", "ServerVariable", "Nullable", "File"}
     | {"FileContent", "Field", "Strict", "Annotated", "Any", "Literal", "Union", "UUID"}
     | {"Discriminator", "Tag", "TypeAlias", "TypedDict", "Enum", "UnknownVariant"}
+    | {"Redirect"}
 )
 
 
@@ -117,6 +118,7 @@ def operation(
         argument_order=_argument_order(ctx, op, pointer, params, arguments),
         servers=servers.own_servers(ctx, item, op, pointer),
         response_nullable=answers.nullable and answers.response is not None,
+        redirects=answers.redirects,
     )
     if answers.response is None or not (answers.stream or answers.binary):
         return (found,)

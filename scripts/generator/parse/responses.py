@@ -6,6 +6,9 @@ Lines, text (`str`) and binary (`bytes`, with a variant streaming the body); a J
 that also offers a stream (server-sent events, else JSON Lines) gives both. A media type
 the SDK cannot read is returned as bytes, with a warning.
 
+Redirects (`3XX` statuses and their range) are answers too: the method returns them as
+the runtime's `Redirect` (their content is not read).
+
 Error responses (`4XX`, `5XX`, their ranges, and `default` beside a success) whose JSON
 schema is a model raise the model's exception; of any other type (an array, a primitive,
 a union), an exception generated for it; without a JSON schema, the runtime's class for
@@ -35,6 +38,8 @@ class Responses:
     others: tuple[tuple[str, ir.Type | None], ...] = ()
     #: the JSON body may be `null` (`oneOf: [X, {type: 'null'}]`, `nullable: true`)
     nullable: bool = False
+    #: the declared 3XX statuses ("302", "3XX"), returned as `Redirect`s
+    redirects: tuple[str, ...] = ()
 
     @property
     def binary(self) -> bool:
@@ -51,7 +56,8 @@ def responses(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context: s
     answers = {str(status): answer for status, answer in (op.get("responses") or {}).items()}
     statuses = list(answers)
     successes = sorted(s for s in statuses if _is_success(s))
-    if not successes and "default" in statuses:
+    redirects = tuple(sorted(s.upper() for s in statuses if _is_redirect(s)))
+    if not successes and not redirects and "default" in statuses:
         successes = ["default"]
     result = Responses(None, bodies.JSON, None, ())
     first = None
@@ -65,13 +71,21 @@ def responses(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context: s
     if first is not None and result.response is not None:
         rest = [s for s in successes if s != first]
         others = _other_successes(ctx, answers, rest, pointer, context, result.response)
+    elif redirects and first is None:  # beside a redirect, a success without content: None
+        others = tuple((status, None) for status in successes)
     errors = []
     for status in sorted(s for s in statuses if _is_error(s) and s not in successes):
         found = _answer(ctx, answers, status, pointer)
         if found is not None:
             errors.append(_error(ctx, found[0], status, found[1], context))
     return Responses(
-        result.response, result.media_type, result.stream, tuple(errors), others, result.nullable
+        result.response,
+        result.media_type,
+        result.stream,
+        tuple(errors),
+        others,
+        result.nullable,
+        redirects,
     )
 
 
@@ -128,6 +142,10 @@ def _content(
 
 def _is_success(status: str) -> bool:
     return status[:1] == "2" and len(status) == 3
+
+
+def _is_redirect(status: str) -> bool:
+    return status[:1] == "3" and len(status) == 3
 
 
 def _is_error(status: str) -> bool:

@@ -107,6 +107,13 @@ class Operation(Generic[ResponseT]):
     #: the operation's own servers (OpenAPI path- or operation-level `servers`), used
     #: instead of the SDK's unless a call passes `server_url`
     servers: tuple[Server, ...] = ()
+    #: the 3XX statuses ("302", "3XX") it declares: answered with one of them, the call
+    #: returns a `Redirect` instead of raising (methods reading the body whole only)
+    redirects: tuple[str, ...] = ()
+
+    def declares_redirect(self, status: int) -> bool:
+        """`status` is a redirect the operation declares as an answer."""
+        return str(status) in self.redirects or (300 <= status < 400 and "3XX" in self.redirects)
 
     def for_status(self, status: int) -> Operation[ResponseT]:
         """The operation as it reads a success of `status`: with that status's type."""

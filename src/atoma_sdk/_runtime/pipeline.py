@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, Union, cast
 
 import httpx
 
@@ -20,6 +20,7 @@ from .clock import Clock
 from .deadline import attempt_deadline, check_replied
 from .errors import ResponseTooLargeError, connection_error, lower_layer_error, status_error
 from .operation import Operation, ResponseT
+from .redirects import Redirect
 from .responses import parse_body
 from .retries import RetryPolicy, retry_after_seconds
 
@@ -387,8 +388,9 @@ class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 def raise_for_status(operation: Operation[Any], response: httpx.Response, clock: Clock) -> None:
-    """Raise the error for a non-2XX final response (its body already read)."""
-    if not response.is_success:
+    """Raise the error for a final response that is neither 2XX nor a redirect the
+    operation declares (its body already read)."""
+    if not response.is_success and not operation.declares_redirect(response.status_code):
         retry_after = retry_after_seconds(response.headers, clock.time())
         raise status_error(response, retry_after, operation.errors)
 
@@ -396,6 +398,9 @@ def raise_for_status(operation: Operation[Any], response: httpx.Response, clock:
 def read_result(
     operation: Operation[ResponseT], response: httpx.Response, clock: Clock
 ) -> ResponseT:
-    """Parse a final, fully read response into the operation's type, or raise for it."""
+    """Parse a final, fully read response into the operation's type (a declared redirect:
+    a `Redirect`, which the generated type includes), or raise for it."""
     raise_for_status(operation, response, clock)
+    if operation.declares_redirect(response.status_code):
+        return cast("ResponseT", Redirect.of(response))
     return parse_body(operation, response)

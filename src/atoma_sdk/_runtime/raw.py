@@ -28,7 +28,8 @@ class RawResponse(Generic[T]):
     """A successful call's HTTP response, and `parse()` for its typed result.
 
     The body has been read (or, for a stream, is read from the object `parse()` returns);
-    a status outside 2XX raised the usual `APIError` before this was returned.
+    a status outside 2XX (but a redirect the operation declares) raised the usual
+    `APIError` before this was returned.
     """
 
     def __init__(
