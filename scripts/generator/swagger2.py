@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .diagnostics import Diagnostics
+from .parse.bodies import is_json
 from .pointers import MISSING, follow, join, split
 from .reader import ReadError, read_document
 from .structure import METHODS
@@ -28,6 +29,7 @@ VERSION = "3.0.3"
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _JSON = ["application/json"]
+_OCTETS = "application/octet-stream"
 #: Keywords of a parameter, header or `items` object that are its value's schema.
 _SIMPLE_SCHEMA = ("type", "format", "enum", "default", "maximum", "exclusiveMaximum",
                   "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern",
@@ -414,11 +416,12 @@ class _Upgrader:
             if style is None:
                 continue
             if media_types == ["multipart/form-data"]:
-                if style != ("form", True):
+                written = field.get("collectionFormat")
+                if written not in (None, "multi"):  # absent: one part each, as meant
                     self.diagnostics.warning(
                         f"{at}/collectionFormat",
                         "a multipart field's items are sent as one part each (collectionFormat "
-                        f"{field.get('collectionFormat', 'csv')!r} has no multipart form)",
+                        f"{written!r} has no multipart form)",
                     )
             else:
                 encoding[name] = {"style": style[0], "explode": style[1]}
@@ -452,8 +455,9 @@ class _Upgrader:
         examples = response.get("examples")
         examples = examples if isinstance(examples, dict) else {}
         if isinstance(schema, dict):
-            file = schema.get("type") == "file"
-            media_types = ["application/octet-stream"] if file and produces == _JSON else produces
+            media_types = produces
+            if schema.get("type") == "file":  # bytes: a JSON type is the errors' one
+                media_types = [m for m in produces if not is_json(m)] or [_OCTETS]
             upgraded_schema = self.schema(schema, path, f"{where}/schema")
             content = {media: {"schema": upgraded_schema} for media in media_types}
             for media, example in examples.items():

@@ -288,6 +288,7 @@ def test_responses_headers_examples_and_files(tmp_path: Path) -> None:
             "paths": {
                 "/r": {
                     "get": {
+                        "produces": ["application/json", "application/pdf"],
                         "responses": {
                             "200": {
                                 "description": "the file",
@@ -301,7 +302,7 @@ def test_responses_headers_examples_and_files(tmp_path: Path) -> None:
                                 "schema": {"type": "object"},
                                 "examples": {"application/json": {"a": 1}, "text/xml": "<a/>"},
                             },
-                        }
+                        },
                     }
                 }
             }
@@ -311,10 +312,16 @@ def test_responses_headers_examples_and_files(tmp_path: Path) -> None:
     assert responses["200"] == {
         "description": "the file",
         "headers": {"X-Parts": {"schema": {"type": "array", "items": {"type": "integer"}}}},
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     }
     assert responses["default"]["content"] == {
-        "application/json": {"schema": {"type": "object"}, "example": {"a": 1}}
+        "application/json": {"schema": {"type": "object"}, "example": {"a": 1}},
+        "application/pdf": {"schema": {"type": "object"}},
+    }
+    file = {"description": "f", "schema": {"type": "file"}}
+    spec, _ = load(tmp_path, {"paths": {"/f": {"get": {"responses": {"200": file}}}}})
+    assert spec["paths"]["/f"]["get"]["responses"]["200"]["content"] == {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
     }
 
 
