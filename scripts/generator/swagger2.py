@@ -146,6 +146,8 @@ class _Upgrader:
                 del components[target]
         if not components:
             del data["components"]
+        else:
+            _discriminator_values(components.get("schemas"))
         paths = data.get("paths")
         for key, item in paths.items() if isinstance(paths, dict) else ():
             if isinstance(item, dict) and not str(key).startswith("x-"):
@@ -551,6 +553,32 @@ class _Upgrader:
 
     def keep(self, node: Any) -> None:
         self.done[id(node)] = node
+
+
+def _discriminator_values(schemas: Any) -> None:
+    """Azure's `x-ms-discriminator-value` (a subtype's tag when it is not its name) as
+    the mapping of its base's discriminator, listing each schema whose allOf names the
+    base (by its name when it has no such value, as without a mapping)."""
+    if not isinstance(schemas, dict):
+        return
+    for base_name, base in schemas.items():
+        discriminator = base.get("discriminator") if isinstance(base, dict) else None
+        if not isinstance(discriminator, dict) or "mapping" in discriminator:
+            continue
+        ref = join(["components", "schemas", base_name])
+        subtypes = [
+            name
+            for name, schema in schemas.items()
+            if name != base_name
+            and isinstance(schema, dict)
+            and any(isinstance(p, dict) and p.get("$ref") == ref for p in schema.get("allOf") or ())
+        ]
+        values = {name: schemas[name].get("x-ms-discriminator-value") for name in subtypes}
+        if any(isinstance(value, str) for value in values.values()):
+            discriminator["mapping"] = {
+                value if isinstance(value, str) else name: join(["components", "schemas", name])
+                for name, value in values.items()
+            }
 
 
 def _put(data: Any, parts: list[str], value: Any) -> None:

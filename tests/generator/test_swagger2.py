@@ -423,3 +423,36 @@ def test_a_ref_over_the_network_is_reported_as_written(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as raised:
         load(tmp_path, {"paths": {"/e": {"get": {"responses": {"default": response}}}}})
     assert f"$ref {remote!r}: references over the network are not supported" in str(raised.value)
+
+
+def test_azure_discriminator_values_become_the_bases_mapping(tmp_path: Path) -> None:
+    def subtype(value: str | None) -> dict[str, Any]:
+        extra = {"x-ms-discriminator-value": value} if value else {}
+        return {"allOf": [{"$ref": "#/definitions/Fish"}], **extra}
+
+    spec, _ = load(
+        tmp_path,
+        {
+            "definitions": {
+                "Fish": {
+                    "type": "object",
+                    "discriminator": "kind",
+                    "required": ["kind"],
+                    "properties": {"kind": {"type": "string"}},
+                },
+                "Salmon": subtype("salmon"),
+                "Shark": subtype(None),
+                "Cod": {"type": "object", "discriminator": "kind"},
+            },
+            "paths": {},
+        },
+    )
+    schemas = spec["components"]["schemas"]
+    assert schemas["Fish"]["discriminator"] == {
+        "propertyName": "kind",
+        "mapping": {
+            "salmon": "#/components/schemas/Salmon",
+            "Shark": "#/components/schemas/Shark",
+        },
+    }
+    assert schemas["Cod"]["discriminator"] == {"propertyName": "kind"}
