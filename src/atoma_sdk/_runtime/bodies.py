@@ -28,8 +28,10 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 from urllib.parse import urlencode
 
 import httpx
+import pydantic
 
 from .errors import SDKError
+from .invalid import invalid_arguments
 from .requests import query_pairs
 
 if TYPE_CHECKING:
@@ -144,7 +146,10 @@ def _json_bytes(operation: Operation[Any], body: Any) -> bytes:
     from .models import dumps_json  # only for bodies that are not models: lists, unions
 
     adapter = operation.body_adapter
-    value = adapter.validate_python(body)
+    try:
+        value = adapter.validate_python(body)
+    except pydantic.ValidationError as error:  # the class request models raise, too
+        raise invalid_arguments(error, {}) from None
     return dumps_json(adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True))
 
 
