@@ -11,6 +11,7 @@ import argparse
 import keyword
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from .runtime import RUNTIME
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # What a generated package imports: a package of the same name would hide it.
 RUNTIME_DEPENDENCIES = ("httpx", "pydantic", "pydantic_core", "typing_extensions")
+#: Room for `$ref` chains thousands deep (virtual memory: pages are used only if needed).
+STACK_BYTES = 512 * 1024 * 1024
+RECURSION_LIMIT = 100_000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,5 +189,18 @@ def _hand_written(package: Path) -> bool:
         return GENERATED_MARK not in handle.readline()
 
 
+def main_with_deep_stack(argv: list[str] | None = None) -> int:
+    """`main()` on a thread with a large stack and recursion limit: schemas are parsed
+    recursively along their `$ref`s, and a chain of a few hundred (which real specs can
+    have) would pass Python's default limit of 1,000 frames."""
+    results: list[int] = []
+    threading.stack_size(STACK_BYTES)
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    thread = threading.Thread(target=lambda: results.append(main(argv)), name="generate")
+    thread.start()
+    thread.join()
+    return results[0] if results else 1  # the thread printed its traceback
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main_with_deep_stack())

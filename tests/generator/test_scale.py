@@ -7,9 +7,13 @@ is `scripts/benchmarks/generator_scale.py` (minutes; not a test)."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from benchmarks.generator_scale import build_spec
 from generator import ir
@@ -50,3 +54,39 @@ def test_parsing_3000_operations_and_5000_schemas_is_linear(
     assert len(selects) == 1000
     assert {"Select", "Select2", "Select1000"} <= set(selects)
     assert seconds < PARSE_BOUND_SECONDS
+
+
+def test_a_ref_chain_deeper_than_the_recursion_limit_generates(tmp_path: Path) -> None:
+    """Schemas are parsed recursively along their `$ref`s: `scripts/generate` runs on a
+    thread with room for chains that Python's default limit (1,000 frames; about 350
+    schemas) would refuse with a RecursionError."""
+    depth = 1_200
+
+    def schema(i: int) -> dict[str, object]:
+        properties: dict[str, object] = {"v": {"type": "integer"}}
+        if i < depth:
+            properties["next"] = {"$ref": f"#/components/schemas/S{i + 1}"}
+        return {"type": "object", "properties": properties}
+
+    answer = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Chain", "version": "1"},
+        "paths": {"/s": {"get": {"responses": {"200": {"description": "ok", **answer}}}}},
+        "components": {"schemas": {f"S{i}": schema(i) for i in range(depth + 1)}},
+    }
+    path = tmp_path / "chain.json"
+    path.write_text(json.dumps(spec))
+    scripts = Path(__file__).resolve().parents[2] / "scripts"
+    command = ["-m", "generator", "--spec", str(path), "--out", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, *command, "--package", "chain"],
+        env={**os.environ, "PYTHONPATH": str(scripts)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    last = (tmp_path / "out" / "chain" / "models" / f"s{depth}.py").read_text()
+    assert f"class S{depth}(" in last
