@@ -69,7 +69,8 @@ def wire(pets: ModuleType) -> Iterator[tuple[Any, Recorder]]:
 
 
 def test_the_package_type_checks_and_only_tsv_is_warned_about(corpus: Corpus) -> None:
-    assert corpus.mypy_result() == (0, ["Success: no issues found in 48 source files"])
+    code, lines = corpus.mypy_result()
+    assert (code, lines[-1].startswith("Success: no issues found")) == (0, True), lines
     assert corpus.generated["swagger2_petstore"].warnings == [
         "#/paths/~1pets/get/parameters/5/collectionFormat: collectionFormat 'tsv' has no "
         "OpenAPI 3 style: sent comma-separated (csv)"
