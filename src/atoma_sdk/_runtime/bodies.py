@@ -28,10 +28,8 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 from urllib.parse import urlencode
 
 import httpx
-import pydantic
 
 from .errors import SDKError
-from .invalid import invalid_arguments
 from .requests import query_pairs
 
 if TYPE_CHECKING:
@@ -143,7 +141,11 @@ def _json_bytes(operation: Operation[Any], body: Any) -> bytes:
     if to_json_bytes is not None:
         content: bytes = to_json_bytes()
         return content
-    from .models import dumps_json  # only for bodies that are not models: lists, unions
+    # Only for bodies that are not models (lists, unions): pydantic is loaded by then.
+    import pydantic
+
+    from .invalid import invalid_arguments
+    from .models import dumps_json
 
     adapter = operation.body_adapter
     try:
