@@ -62,8 +62,8 @@ class LineByLine:
             framing = {"Transfer-Encoding": "chunked"} if self.chunked else {"Connection": "close"}
             exchange.send(head(200, {"Content-Type": "application/x-ndjson", **framing}))
             for record in RECORDS:
+                self.sent += 1  # before the line leaves: the client may take it at once
                 self._send(exchange, json.dumps(record).encode() + b"\n")
-                self.sent += 1
                 while not self.received.acquire(blocking=False):
                     exchange.wait(0.01)  # gives up when the server stops or the client left
             self._send(exchange, CUT)
