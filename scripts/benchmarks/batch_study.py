@@ -144,7 +144,10 @@ def serve_capped(capacity: int, delay_ms: int, connection: Connection) -> None:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        request_queue_size = 128  # socketserver's 5 overflows under a batch's burst
+
+    httpd = Server(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     connection.send(f"http://127.0.0.1:{httpd.server_address[1]}")

@@ -102,5 +102,9 @@ class BatchServer:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a batch's burst of connections on a busy
+    # machine overflowed it, and the kernel reset the connections it could not queue.
+    request_queue_size = 128
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that left (a cancelled call) is expected here."""
