@@ -29,7 +29,7 @@ import resource
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -193,7 +193,6 @@ async def run(url: str, prompts: int, concurrency: int, backend: str) -> Run:
     """One batch: what `generate_many_async` runs, each call timed. Backends: `httpx` (the
     SDK's default), `aiohttp` (`DefaultAioHttpClient`), `raw-aiohttp` (no SDK: httpx on
     the aiohttp transport posting the same JSON, a pydantic model parsing the answer)."""
-    latencies: list[float] = []
     if backend == "raw-aiohttp":
         from httpx_aiohttp import AiohttpTransport
 
@@ -201,36 +200,30 @@ async def run(url: str, prompts: int, concurrency: int, backend: str) -> Run:
         async with httpx.AsyncClient(transport=transport, timeout=60) as raw:
 
             async def post(**arguments: Any) -> models.CreateImageResponse:
-                started = time.perf_counter()
-                try:
-                    answer = await raw.post(f"{url}/v1/images/generations", json=arguments)
-                    answer.raise_for_status()
-                    return models.CreateImageResponse.model_validate_json(answer.content)
-                finally:
-                    latencies.append(time.perf_counter() - started)
+                answer = await raw.post(f"{url}/v1/images/generations", json=arguments)
+                answer.raise_for_status()
+                return models.CreateImageResponse.model_validate_json(answer.content)
 
-            return await _timed(post, latencies, prompts, concurrency)
+            return await _timed(post, prompts, concurrency)
     client: httpx.AsyncClient | None = DefaultAioHttpClient() if backend == "aiohttp" else None
     async with AtomaSDK(bearer_auth="", server_url=url, async_client=client) as sdk:
-        images = sdk.images
-
-        async def generate(**arguments: Any) -> models.CreateImageResponse:
-            started = time.perf_counter()
-            try:
-                return await images.generate_async(**arguments)
-            finally:
-                latencies.append(time.perf_counter() - started)
-
-        done = await _timed(generate, latencies, prompts, concurrency)
+        done = await _timed(sdk.images.generate_async, prompts, concurrency)
     if client is not None:
         await client.aclose()
     return done
 
 
-async def _timed(
-    generate: Callable[..., Any], latencies: list[float], prompts: int, concurrency: int
-) -> Run:
-    """Warm `concurrency` connections up, then run the batch of `prompts`, timed."""
+async def _timed(call: Callable[..., Awaitable[object]], prompts: int, concurrency: int) -> Run:
+    """Warm `concurrency` connections up, then run the batch of `prompts`, each call and
+    the whole timed."""
+    latencies: list[float] = []
+
+    async def generate(**arguments: Any) -> object:
+        started = time.perf_counter()
+        try:
+            return await call(**arguments)
+        finally:
+            latencies.append(time.perf_counter() - started)
 
     warm = ({"model": "m", "prompt": "warm", "size": "256x256"} for _ in range(concurrency))
     async for _ in run_batch(generate, warm, concurrency=concurrency):

@@ -138,8 +138,9 @@ def build_spec(operations: int, schemas: int) -> dict[str, Any]:
     }
 
 
-def measure(operations: int, schemas: int, out: Path) -> dict[str, float]:
-    """Seconds of each step of generating a package from `build_spec(...)`, in process."""
+def phases(path: Path, out: Path, name: str) -> tuple[dict[str, float], int]:
+    """The steps of generating the package `name` from the spec at `path` into `out`,
+    timed one by one in this process: (seconds by step, files written)."""
     from generator import ir
     from generator.diagnostics import Diagnostics
     from generator.load import load_spec
@@ -147,15 +148,13 @@ def measure(operations: int, schemas: int, out: Path) -> dict[str, float]:
     from generator.parse import parse
     from generator.render import Layout, render
 
-    path = out / "scale.json"
-    path.write_text(json.dumps(build_spec(operations, schemas)), encoding="utf-8")
-    package = ir.Package("scale", "scale", "1.0.0", "ScaleSDK", path.name)
+    package = ir.Package(name, name, "1.0.0", "ScaleSDK", path.name)
     layout = Layout(source_root=".", docs_root="docs")
     diagnostics = Diagnostics()
     times: dict[str, float] = {}
     started = time.perf_counter()
     spec = load_spec(path, diagnostics)
-    times["load"] = time.perf_counter() - started
+    times["load+validate"] = time.perf_counter() - started
     started = time.perf_counter()
     api, package = parse(spec, package, diagnostics)
     times["parse"] = time.perf_counter() - started
@@ -163,10 +162,16 @@ def measure(operations: int, schemas: int, out: Path) -> dict[str, float]:
     files = render(api, package, layout)
     times["render"] = time.perf_counter() - started
     started = time.perf_counter()
-    write(out / "package", format_python(files), [layout.code(package), layout.docs_root])
+    write(out, format_python(files), [layout.code(package), layout.docs_root])
     times["ruff+write"] = time.perf_counter() - started
-    times["files"] = len(files)
-    return times
+    return times, len(files)
+
+
+def measure(operations: int, schemas: int, out: Path) -> tuple[dict[str, float], int]:
+    """`phases` of a package generated from `build_spec(operations, schemas)`."""
+    path = out / "scale.json"
+    path.write_text(json.dumps(build_spec(operations, schemas)), encoding="utf-8")
+    return phases(path, out / "package", "scale")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,12 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     for scale in (int(s) for s in args.scales.split(",")):
         operations, schemas = OPERATIONS_PER_SCALE * scale, SCHEMAS_PER_SCALE * scale
         with tempfile.TemporaryDirectory() as scratch:
-            times = measure(operations, schemas, Path(scratch))
-        total = sum(v for k, v in times.items() if k != "files")
-        steps = ", ".join(f"{k} {v:.1f} s" for k, v in times.items() if k != "files")
+            times, files = measure(operations, schemas, Path(scratch))
+        total = sum(times.values())
+        steps = ", ".join(f"{k} {v:.1f} s" for k, v in times.items())
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"{operations} operations, {schemas} schemas: {int(times['files'])} files in "
+            f"{operations} operations, {schemas} schemas: {files} files in "
             f"{total:.1f} s ({1000 * total / operations:.1f} ms per operation; {steps}); "
             f"peak RSS so far {peak:.0f} MB; load average {os.getloadavg()[0]:.1f}",
             flush=True,

@@ -18,13 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from generator import ir
+from benchmarks.generator_scale import phases
 from generator.__main__ import PROJECT_ROOT
-from generator.diagnostics import Diagnostics
-from generator.load import load_spec
-from generator.output import format_python, write
-from generator.parse import parse
-from generator.render import Layout, render
 
 HANG_BOUND_SECONDS = 300.0
 ATOMA_FULL = Path(__file__).parent / "specs" / "world" / "atoma-full.yml"
@@ -184,28 +179,6 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def phases(path: Path, out: Path, name: str) -> dict[str, float]:
-    """generate_package()'s steps, timed one by one in this process."""
-    package = ir.Package(name, name, "1.0.0", "SpeedSDK", path.name)
-    layout = Layout(source_root=".", docs_root="docs")
-    diagnostics = Diagnostics()
-    times: dict[str, float] = {}
-    started = time.perf_counter()
-    spec = load_spec(path, diagnostics)
-    times["load+validate"] = time.perf_counter() - started
-    started = time.perf_counter()
-    api, package = parse(spec, package, diagnostics)
-    times["parse"] = time.perf_counter() - started
-    started = time.perf_counter()
-    files = render(api, package, layout)
-    times["render"] = time.perf_counter() - started
-    started = time.perf_counter()
-    files = format_python(files)
-    write(out, files, [layout.code(package), layout.docs_root])
-    times["ruff+write"] = time.perf_counter() - started
-    return times
-
-
 def measure(
     spec_path: Path, out: Path, name: str, record_property: Callable[[str, object], None]
 ) -> int:
@@ -220,7 +193,7 @@ def measure(
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     # CPU time (the generator and ruff) says more than wall time on a shared machine.
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    steps = phases(spec_path, out / "lib", name)
+    steps, _ = phases(spec_path, out / "lib", name)
     models = len(list((out / "cli" / name / "models").glob("*.py")))
     print(
         f"\nscripts/generate on {spec_path.name} ({models} model modules): {cli:.2f} s "

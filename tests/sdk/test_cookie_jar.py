@@ -63,3 +63,23 @@ async def test_the_sdk_clients_send_back_a_cookie_the_api_set() -> None:
         await sdk.images.generate_async(model="m", prompt="p")
         await sdk.images.generate_async(model="m", prompt="p")
     assert seen == [None, "lb=node-7"]
+
+
+async def test_a_user_s_own_cookies_are_kept_and_set_ones_added() -> None:
+    """`DefaultAioHttpClient(cookies=...)`: the user's jar, not the SDK's, receives them."""
+    from atoma_sdk import AtomaSDK, DefaultAioHttpClient
+
+    seen: list[str | None] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("cookie"))
+        headers = {"Set-Cookie": "lb=node-7; Path=/"} if len(seen) == 1 else {}
+        return httpx.Response(200, json={"created": 1, "data": []}, headers=headers)
+
+    jar = CookieJar()
+    client = DefaultAioHttpClient(transport=httpx.MockTransport(answer), cookies=jar)
+    async with client, AtomaSDK(server_url="https://api.example.test", async_client=client) as sdk:
+        await sdk.images.generate_async(model="m", prompt="p")
+        await sdk.images.generate_async(model="m", prompt="p")
+    assert seen == [None, "lb=node-7"]
+    assert client.cookies.jar is jar and [c.name for c in jar] == ["lb"]
