@@ -9,7 +9,7 @@ used, the union of its subtypes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -203,7 +203,10 @@ def is_object(ctx: ParseContext, schema: Mapping[str, Any], direction: ir.Direct
         return True
     parts = _substantive_parts(schema)
     # a subtype of a polymorphic base is a model even when it adds nothing to the base
-    subtype = any(_component_name(p) in ctx.polymorphic for _, p in parts)
+    subtype = any(
+        _component_name(p) in ctx.polymorphic or _component_name(p) in ctx.variants
+        for _, p in parts
+    )
     if (len(parts) < 2 and not subtype) or not any(_is_object_part(ctx, p) for _, p in parts):
         return False
     return direction == "output" or all(_is_object_part(ctx, p) for _, p in parts)
@@ -454,8 +457,10 @@ def _distributed(
 
 def find_polymorphic(ctx: ParseContext) -> None:
     """Record each base schema whose discriminator names subtypes that include it through
-    allOf (`Cat: allOf: [{$ref: Pet}, ...]`): the mapping's targets, or without a mapping
-    every schema whose allOf refers to it. Such a base means one of its subtypes."""
+    allOf, directly or through other subtypes (`Cat: allOf: [{$ref: Pet}, ...]`,
+    `Kitten: allOf: [{$ref: Cat}]`): the mapping's targets and every other schema whose
+    allOf chain reaches it (OpenAPI's implicit mapping). Such a base means one of its
+    subtypes; an intermediate one (`Cat`) is a variant of its own."""
     including: dict[str, list[str]] = {}  # base -> schemas whose allOf refers to it
     for name, schema in ctx.schemas.items():
         parts = schema.get("allOf") if isinstance(schema, Mapping) else None
@@ -469,15 +474,33 @@ def find_polymorphic(ctx: ParseContext) -> None:
         discriminator = schema.get("discriminator")
         if not isinstance(discriminator, Mapping) or not _is_object_part(ctx, schema):
             continue
+        descendants = _descendants(including, name)
         mapping = discriminator.get("mapping")
         if isinstance(mapping, Mapping) and mapping:
             targets = [str(t) for t in mapping.values()]
             names = [t[len(SCHEMAS) :] if t.startswith(SCHEMAS) else t for t in targets]
-            subtypes = [n for n in dict.fromkeys(names) if n != name]
+            subtypes = [n for n in dict.fromkeys([*names, *descendants]) if n != name]
         else:
-            subtypes = including.get(name, [])
-        if subtypes and all(n in including.get(name, []) for n in subtypes):
+            subtypes = descendants
+        if subtypes and all(n in descendants for n in subtypes):
             ctx.polymorphic[name] = tuple(subtypes)
+            ctx.variants.update(subtypes)
+
+
+def _descendants(including: Mapping[str, Sequence[str]], base: str) -> list[str]:
+    """The schemas whose allOf refers to `base`, directly or through one another, each
+    once, nearest first."""
+    found: dict[str, None] = {}
+    level = [base]
+    while level:
+        below: list[str] = []
+        for name in level:
+            for sub in including.get(name, ()):
+                if sub != base and sub not in found:
+                    found[sub] = None
+                    below.append(sub)
+        level = below
+    return list(found)
 
 
 def polymorphic(ctx: ParseContext, name: str) -> ir.Type:
@@ -488,19 +511,36 @@ def polymorphic(ctx: ParseContext, name: str) -> ir.Type:
     schema = ctx.schemas[name]
     alias = ir.AliasType(class_name)
     ctx.components[name] = alias  # before the members: they may refer back to it
-    subtypes = ctx.polymorphic[name]
+    # a subtype that is a base of its own means its subtypes, which are here already
+    subtypes = [sub for sub in ctx.polymorphic[name] if sub not in ctx.polymorphic]
     members = [schemas.component(ctx, sub) for sub in subtypes]
     union = ir.UnionType(tuple(members))
     if len(members) > 1:
-        tags = _tags(
-            ctx, schema["discriminator"], members, list(subtypes), f"{pointer}/discriminator"
-        )
+        discriminator = _with_declared_values(ctx, schema["discriminator"], subtypes)
+        tags = _tags(ctx, discriminator, members, subtypes, f"{pointer}/discriminator")
         union = ir.UnionType(tuple(members), *tags) if tags else union
     ctx.aliases[class_name] = ir.AliasDef(
         class_name, module_name(class_name), text(schema.get("description")),
         union if len(members) > 1 else members[0], ctx.direction_of(name), pointer,
     )  # fmt: skip
     return alias
+
+
+def _with_declared_values(
+    ctx: ParseContext, discriminator: Mapping[str, Any], subtypes: list[str]
+) -> Mapping[str, Any]:
+    """The discriminator with Azure's `x-ms-discriminator-value` of each subtype the
+    mapping does not name added to it (a subtype's tag when it is not its name)."""
+    mapping = discriminator.get("mapping")
+    mapped = dict(mapping) if isinstance(mapping, Mapping) else {}
+    named = {
+        str(t)[len(SCHEMAS) :] if str(t).startswith(SCHEMAS) else str(t) for t in mapped.values()
+    }
+    for sub in subtypes:
+        value = ctx.schemas[sub].get("x-ms-discriminator-value")
+        if sub not in named and isinstance(value, str) and value not in mapped:
+            mapped[value] = f"{SCHEMAS}{escape(sub)}"
+    return {**discriminator, "mapping": mapped}
 
 
 def drop_self_members(ctx: ParseContext) -> None:

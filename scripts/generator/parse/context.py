@@ -38,6 +38,7 @@ class ParseContext:
     group_methods: dict[str, set[str]] = field(default_factory=dict)  # group -> method names
     #: base schemas that mean one of their subtypes (allOf polymorphism): name -> subtypes
     polymorphic: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    variants: set[str] = field(default_factory=set)  # the subtypes of those bases
     _modules: set[str] = field(default_factory=set)  # module names of generated classes
     _counters: dict[str, int] = field(default_factory=dict)  # wanted class name -> last number
     _validated: set[str] = field(default_factory=set)  # pointers the validator warned about

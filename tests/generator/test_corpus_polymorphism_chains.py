@@ -1,0 +1,121 @@
+"""Polymorphism through several levels of allOf (specs/polymorphism_chains.yml): every
+schema whose allOf chain reaches a base with a discriminator is a variant of that base,
+an intermediate one (`Salmon`, itself included by `SmartSalmon`) too, each tagged by
+the mapping, `x-ms-discriminator-value` or its name.
+
+The package is generated, imported and type-checked with `mypy --strict` (with user code
+sending and reading the variants); calls against respx check the JSON sent and the
+class each payload parses into.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+import respx
+from test_corpus import Corpus, generated_corpus
+
+SPECS = {"polymorphism_chains": ("corpus_reef", "ReefCorpusSDK")}
+
+USAGE = {
+    "polymorphism_chains": """
+        from corpus_reef import ReefCorpusSDK, models
+
+
+        def use(sdk: ReefCorpusSDK) -> list[models.Fish]:
+            sdk.fish.create(body=models.SmartSalmon(length=1.5, location="river"))
+            sdk.fish.create(body={"fishtype": "saw", "length": 2.0, "age": 3})
+            tools: list[models.Tool] = sdk.tools.list()
+            for tool in tools:
+                if isinstance(tool, models.PowerDrill):
+                    assert tool.battery is None or isinstance(tool.battery, bool)
+            return sdk.fish.list()
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
+    with generated_corpus(tmp_path_factory.mktemp("corpus_reef"), SPECS, USAGE) as found:
+        yield found
+
+
+@pytest.fixture(scope="module")
+def reef(corpus: Corpus) -> ModuleType:
+    return corpus.load("polymorphism_chains")
+
+
+def sdk_of(package: ModuleType) -> Any:
+    return package.ReefCorpusSDK(retry_config=None)
+
+
+def test_no_warnings(corpus: Corpus) -> None:
+    assert corpus.generated["polymorphism_chains"].warnings == []
+
+
+def test_every_descendant_parses_as_its_own_class(reef: ModuleType) -> None:
+    models = reef.models
+    answer = [
+        {"fishtype": "salmon", "length": 1, "location": "sea"},
+        {"fishtype": "SmartSalmon", "length": 2, "location": "river"},
+        {"fishtype": "shark", "length": 3, "age": 10},
+        {"fishtype": "saw", "length": 4, "age": 5, "picture": "p.png"},
+        {"fishtype": "goldfish", "length": 0.1},
+    ]
+    with respx.mock(base_url="https://reef.test") as router, sdk_of(reef) as sdk:
+        router.get("/fish").respond(200, json=answer)
+        fish = sdk.fish.list()
+    assert [type(f) for f in fish] == [
+        models.Salmon,
+        models.SmartSalmon,
+        models.Shark,
+        models.Sawshark,
+        models.UnknownVariant,
+    ]
+    assert (fish[0].location, fish[1].location) == ("sea", "river")
+    assert (fish[3].age, fish[3].picture) == (5, "p.png")
+    # a grandchild has its ancestors' fields, and siblings are Fish again
+    nested = models.SmartSalmon.model_validate(
+        {"length": 1, "siblings": [{"fishtype": "saw", "length": 2, "age": 1}]}
+    )
+    assert isinstance(nested.siblings[0], models.Sawshark)
+
+
+def test_descendants_are_sent_with_their_own_tag(reef: ModuleType) -> None:
+    models = reef.models
+    with respx.mock(base_url="https://reef.test") as router, sdk_of(reef) as sdk:
+        route = router.post("/fish").respond(201, json={"fishtype": "SmartSalmon", "length": 1.5})
+        created = sdk.fish.create(body=models.SmartSalmon(length=1.5, location="river"))
+        sent_model = json.loads(route.calls.last.request.content)
+        sdk.fish.create(body={"fishtype": "saw", "length": 2.5, "age": 3})
+        sent_dict = json.loads(route.calls.last.request.content)
+    assert sent_model == {"fishtype": "SmartSalmon", "length": 1.5, "location": "river"}
+    assert sent_dict == {"fishtype": "saw", "length": 2.5, "age": 3}
+    assert isinstance(created, models.SmartSalmon)
+    assert models.Sawshark(length=1.0, age=1).model_dump(by_alias=True)["fishtype"] == "saw"
+
+
+def test_a_mapping_of_direct_subtypes_keeps_grandchildren_by_name(reef: ModuleType) -> None:
+    models = reef.models
+    with respx.mock(base_url="https://reef.test") as router, sdk_of(reef) as sdk:
+        router.get("/tools").respond(
+            200,
+            json=[
+                {"kind": "drill", "watts": 500},
+                {"kind": "PowerDrill", "watts": 700, "battery": True},
+                {"kind": "Hammer"},
+            ],
+        )
+        tools = sdk.tools.list()
+    assert [type(t) for t in tools] == [models.Drill, models.PowerDrill, models.UnknownVariant]
+    assert (tools[1].watts, tools[1].battery) == (700, True)
+
+
+def test_generated_package_passes_mypy_strict(corpus: Corpus) -> None:
+    corpus.load("polymorphism_chains")
+    errors = corpus.mypy_errors("polymorphism_chains/")
+    assert errors == [], "\n".join(errors)
