@@ -512,12 +512,14 @@ def polymorphic(ctx: ParseContext, name: str) -> ir.Type:
     alias = ir.AliasType(class_name)
     ctx.components[name] = alias  # before the members: they may refer back to it
     # a subtype that is a base of its own means its subtypes, which are here already
-    subtypes = [sub for sub in ctx.polymorphic[name] if sub not in ctx.polymorphic]
+    subtypes = [sub for sub in ctx.polymorphic[name] if sub not in ctx.polymorphic] or list(
+        ctx.polymorphic[name]
+    )
     members = [schemas.component(ctx, sub) for sub in subtypes]
     union = ir.UnionType(tuple(members))
     if len(members) > 1:
         discriminator = _with_declared_values(ctx, schema["discriminator"], subtypes)
-        tags = _tags(ctx, discriminator, members, subtypes, f"{pointer}/discriminator")
+        tags = _tags(ctx, discriminator, members, list(subtypes), f"{pointer}/discriminator")
         union = ir.UnionType(tuple(members), *tags) if tags else union
     ctx.aliases[class_name] = ir.AliasDef(
         class_name, module_name(class_name), text(schema.get("description")),
