@@ -91,11 +91,6 @@ def _transport_class() -> Any:
             if request.url.userinfo:
                 # httpx already sent it as `Authorization`; aiohttp refuses both at once.
                 request.url = request.url.copy_with(username=None, password=None)
-            if not isinstance(request.stream, httpx.ByteStream):
-                # A body streamed from a file, set on the request after it was built:
-                # httpx-aiohttp sends `request.content` when it can read one, which is
-                # then the empty content of the build, so let it send the stream.
-                vars(request).pop("_content", None)
             try:
                 head = super().handle_async_request(request)
                 left = seconds_left()

@@ -94,8 +94,8 @@ class BodyNotReplayableError(SDKError):
 class EncodedBody:
     """What one request body is on the wire: bytes, or a stream read as it is sent.
 
-    A `stream` replaces the request's stream once it is built: httpx would wrap a file
-    in a sync-only stream, unusable by an async client.
+    A `stream` is given to the request as its stream, not as content: httpx would wrap
+    a file in a sync-only stream, unusable by an async client.
     """
 
     content: bytes | None = None

@@ -568,8 +568,8 @@ class SDKCore:
             headers=headers,
             timeout=timeout,
         )
-        if encoded.stream is not None:  # read as it is sent, by sync and async clients
-            request.stream = encoded.stream
+        if encoded.stream is not None:
+            request = _with_stream(request, encoded.stream)
         if not placed and self.sensitive_headers.isdisjoint(map(str.lower, request.headers)):
             # for the AuthenticationError of a 401: say which argument was left out
             request.extensions[MISSING_CREDENTIALS] = self._credentials.missing(operation.security)
@@ -623,6 +623,19 @@ class SDKCore:
             return url
         params = [(k, "[redacted]" if k in hidden else v) for k, v in url.params.multi_items()]
         return url.copy_with(params=params)
+
+
+def _with_stream(request: httpx.Request, stream: httpx.SyncByteStream) -> httpx.Request:
+    """`request` with a body read as it is sent, by sync and async clients alike (httpx
+    would wrap a file in a sync-only stream), and not yet read: a transport that reads
+    the body first (`httpx.MockTransport`) reads all of it, as a network transport sends."""
+    return httpx.Request(
+        request.method,
+        request.url,
+        headers=request.headers,
+        stream=stream,
+        extensions=request.extensions,
+    )
 
 
 def _basic_auth(url: httpx.URL) -> str:
