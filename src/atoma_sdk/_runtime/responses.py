@@ -1,8 +1,8 @@
 """Success responses by media type, and bodies streamed instead of read whole.
 
 `parse_body` reads a fully read 2XX response as the operation declares it: JSON (any
-`+json` type too) validated into `response_type`, `text/*` as `str`, anything else as
-`bytes`. `BinaryStream` / `AsyncBinaryStream` hand a large body to the caller chunk by
+`+json` type too) validated into `response_type` (an empty body as null), `text/*` as
+`str`, anything else as `bytes`. `BinaryStream` / `AsyncBinaryStream` hand a large body to the caller chunk by
 chunk (or straight into a file) and release the connection when closed.
 """
 
@@ -41,6 +41,8 @@ def parse_body(operation: Operation[ResponseT], response: httpx.Response) -> Res
         content: Any = response.content
         return content  # type: ignore[no-any-return]
     status = response.status_code
+    if not response.content:
+        return _empty_json(operation, response)
     content_type = response.headers.get("content-type", "application/json")
     if media_kind(content_type) != "json":
         raise ResponseValidationError(
@@ -52,14 +54,35 @@ def parse_body(operation: Operation[ResponseT], response: httpx.Response) -> Res
     try:
         return operation.parse(response.content)
     except ValueError as error:  # pydantic.ValidationError, including invalid JSON
-        name = getattr(operation.response_type, "__name__", "the response type")
         raise ResponseValidationError(
-            f"Response body does not match {name}: {_summary(error)}",
+            f"Response body does not match {_type_name(operation)}: {_summary(error)}",
             status,
             response.text,
             response,
             error,
         ) from error
+
+
+def _empty_json(operation: Operation[ResponseT], response: httpx.Response) -> ResponseT:
+    """An empty body where JSON was declared (`Content-Length: 0`): null, as servers send
+    it for a nullable result (`None` when the type admits it); else an error saying so."""
+    try:
+        return operation.parse(b"null")
+    except ValueError as error:
+        status = response.status_code
+        raise ResponseValidationError(
+            f"The {status} response has an empty body, but {_type_name(operation)} "
+            "does not admit null",
+            status,
+            "",
+            response,
+            error,
+        ) from error
+
+
+def _type_name(operation: Operation[Any]) -> str:
+    name = getattr(operation.response_type, "__name__", None)
+    return name if isinstance(name, str) else "the response type"
 
 
 def _summary(error: Exception) -> str:
