@@ -2,8 +2,9 @@
 
 `parse_body` reads a fully read 2XX response as the operation declares it: JSON (any
 `+json` type too) validated into `response_type` (an empty body as null), `text/*` as
-`str`, anything else as `bytes`. `BinaryStream` / `AsyncBinaryStream` hand a large body to the caller chunk by
-chunk (or straight into a file) and release the connection when closed.
+`str`, anything else as `bytes`. `BinaryStream` / `AsyncBinaryStream` hand a large body
+to the caller chunk by chunk (or straight into a file) and release the connection when
+closed.
 """
 
 from __future__ import annotations
