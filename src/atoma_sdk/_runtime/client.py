@@ -458,7 +458,13 @@ class SDKCore:
         bounded = self._clients.bounded(client)
         cap = self._response_cap(options)
         streaming = streamed or operation.stream
-        reading = Reading(budget, streaming, cap, bounded_by_transport=bounded)
+        reading = Reading(
+            budget,
+            streaming,
+            cap,
+            bounded_by_transport=bounded,
+            keep_redirects=bool(operation.redirects),
+        )
         return self._attempts(request, options, reading)
 
     def _response_cap(self, options: CallOptions) -> int:

@@ -184,6 +184,9 @@ class Reading:
     bounded_by_transport: bool = False
     #: send with the client's own `auth=`; never for a URL of another origin (a download)
     client_auth: bool = True
+    #: the operation declares a redirect as an answer: no client follows any (a user's
+    #: `follow_redirects=True` would turn the declared `Redirect` into the target's answer)
+    keep_redirects: bool = False
 
 
 def run_sync(
@@ -247,13 +250,20 @@ def _auth(reading: Reading) -> httpx.Auth | httpx._client.UseClientDefault | Non
     return httpx.USE_CLIENT_DEFAULT if reading.client_auth else None
 
 
+def _follow(reading: Reading) -> bool | httpx._client.UseClientDefault:
+    """The client's own `follow_redirects`, unless a redirect may be the answer."""
+    return False if reading.keep_redirects else httpx.USE_CLIENT_DEFAULT
+
+
 def _send_sync(
     client: httpx.Client, request: httpx.Request, clock: Clock, reading: Reading
 ) -> httpx.Response:
     """Send and read the body as `reading` says, closing the response if anything fails."""
     started = clock.monotonic()
     with attempt_deadline(reading.budget):
-        response = client.send(request, stream=True, auth=_auth(reading))
+        response = client.send(
+            request, stream=True, auth=_auth(reading), follow_redirects=_follow(reading)
+        )
         try:
             if _guard(response, started, clock, reading):
                 body = _Body(response, reading)
@@ -272,7 +282,9 @@ async def _send_async(
     """Send and read the body as `reading` says, closing the response if anything fails."""
     started = clock.monotonic()
     with attempt_deadline(reading.budget):
-        response = await client.send(request, stream=True, auth=_auth(reading))
+        response = await client.send(
+            request, stream=True, auth=_auth(reading), follow_redirects=_follow(reading)
+        )
         try:
             if _guard(response, started, clock, reading):
                 body = _Body(response, reading)

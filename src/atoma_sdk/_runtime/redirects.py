@@ -3,7 +3,9 @@
 An archive download answering `302` with a `Location`, an OAuth endpoint answering `303`:
 the redirect is the result. The SDK's own clients never follow redirects (the target may
 be another origin, which must not see the credentials), so the caller gets the target and
-decides; a 3XX the operation does not declare still raises `APIError`.
+decides; a 3XX the operation does not declare still raises `APIError`. A user's client
+made with `follow_redirects=True` follows no redirect for an operation that declares one
+(`Reading.keep_redirects`), so the method's `Redirect` type holds for every client.
 """
 
 from __future__ import annotations
