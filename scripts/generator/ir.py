@@ -75,6 +75,8 @@ class EnumType:
     name: str
     base: Literal["str", "int"]
     values: tuple[str | int, ...]
+    #: the members' names, from the spec (`x-enum-varnames`); empty: made from the values
+    member_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,7 @@ class EnumDef:
     base: Literal["str", "int"]
     values: tuple[str | int, ...]
     pointer: str
+    member_names: tuple[str, ...] = ()  # as `EnumType.member_names`
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,8 @@ class Parameter:
     key: str = ""
     #: a JSON media type when the parameter is sent as JSON text (`content`, not `schema`)
     media_type: str = ""
+    #: a query value's reserved characters (`/`, `:`, `,`, ...) sent as they are
+    allow_reserved: bool = False
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,20 @@ RESERVED_CLASSES = frozenset(
 )
 
 
+def given_member_names(names: Collection[str]) -> list[str] | None:
+    """Member names a spec gives an enum's values (`x-enum-varnames`, ...) in the style of
+    the others (`inProgress` -> `IN_PROGRESS`); None when one has no letters to make a
+    name of, starts with a digit, or two come out the same."""
+    found = []
+    for name in names:
+        words = _words(name)
+        member = "_".join(word.upper() for word in words)
+        if not member or member[0].isdigit():
+            return None
+        found.append(f"{member}_" if member in _AMBIGUOUS else member)
+    return found if len(set(found)) == len(found) else None
+
+
 def enum_member_names(values: tuple[str | int, ...]) -> list[str]:
     """Member names for enum values: `image_generation.completed` -> `IMAGE_GENERATION_COMPLETED`,
     `1` -> `VALUE_1`, `-1` -> `VALUE_MINUS_1`; clashes get `_2`, `_3`, ... in value order."""

@@ -186,6 +186,8 @@ def _scalar(t: ir.ScalarType, ctx: Context, imports: Imports) -> str:
         arguments.append("base64_text")
     if t.constraints.items():
         arguments.append(f"{imports.use('pydantic', 'Field')}({t.constraints.field_arguments()})")
+    if t.name == "float":  # an int given is checked as a number and sent as an integer
+        arguments.append(f"{imports.use(f'{ctx.runtime}.numeric', 'IntStaysInt')}()")
     if not arguments:
         return name
     return f"{imports.use('typing', 'Annotated')}[{name}, {', '.join(arguments)}]"
@@ -340,7 +342,8 @@ def default_text(f: ir.ModelField, ctx: Context, imports: Imports) -> str:
     """A field's default as Python source: a literal, or the enum member (`Color.RED`)."""
     t = f.type
     if isinstance(t, ir.EnumType):
-        member = enum_member_names(t.values)[t.values.index(f.default)]
+        names = t.member_names or enum_member_names(t.values)
+        member = names[t.values.index(f.default)]
         return f"{ctx.qualify}{t.name}.{member}"
     if isinstance(t, ir.ScalarType) and t.name in ("datetime", "date"):
         text = str(f.default).replace("Z", "+00:00")  # fromisoformat of Python 3.10

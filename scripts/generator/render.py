@@ -768,7 +768,7 @@ def _environment() -> jinja2.Environment:
         doc_type=doc_annotation,
         doc_bare_type=doc_type,
         enum_members=lambda enum: list(
-            zip(enum_member_names(enum.values), enum.values, strict=True)
+            zip(enum.member_names or enum_member_names(enum.values), enum.values, strict=True)
         ),
         example_arguments=example_arguments,
         demote_headings=_demote_headings,

@@ -21,13 +21,18 @@ from .context import ParseContext, escape
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
 FORM = "application/x-www-form-urlencoded"
-#: JSON Lines (NDJSON): one JSON value a line, read as a stream of items.
+#: JSON Lines (NDJSON): one JSON value a line, read as a stream of items; under other
+#: names too (`application/stream+json`, not one JSON value), and RFC 7464's JSON text
+#: sequences, whose records start with a record separator (one record a line).
 JSON_LINES = (
     "application/x-ndjson",
     "application/jsonl",
     "application/json-lines",
     "application/x-jsonlines",
     "application/jsonlines",
+    "application/stream+json",
+    "application/x-json-stream",
+    "application/json-seq",
 )
 #: Media types sent as the bytes the caller gives (a `*` matches any subtype).
 BINARY = (
@@ -86,6 +91,8 @@ def choose(content: Mapping[str, Any], preference: tuple[str, ...]) -> str | Non
 
 def kind_of(media_type: str) -> str:
     essence = essence_of(media_type)
+    if essence in JSON_LINES:
+        return "json-lines"
     if is_json(essence):
         return "json"
     if essence == MULTIPART:
@@ -94,8 +101,6 @@ def kind_of(media_type: str) -> str:
         return "form"
     if essence == "text/event-stream":
         return "event-stream"
-    if essence in JSON_LINES:
-        return "json-lines"
     if essence.startswith("text/"):
         return "text"
     if is_binary(essence):

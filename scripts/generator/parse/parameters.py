@@ -143,6 +143,7 @@ def parameter(ctx: ParseContext, raw: Mapping[str, Any], pointer: str) -> ir.Par
         style=style,
         explode=bool(explode),
         media_type=media_type,
+        allow_reserved=location == "query" and raw.get("allowReserved") is True,
     )
 
 

@@ -222,7 +222,7 @@ def _stream(
         return None
     media_pointer = f"{content_pointer}/{escape(lines)}"
     schema, pointer = streaming.line_schema(ctx, _media(content, lines), media_pointer)
-    item, _ = schemas.type_of(ctx, schema, pointer, f"{context}Item", "output")
+    item = schemas.element(ctx, schema, pointer, f"{context}Item", "output")
     return ir.Stream(item, None, media_type=lines)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import ir
 from ..naming import module_name, pascal_case
-from . import composition, keywords, names
+from . import composition, enum_names, keywords, names
 from .context import SCHEMAS, ParseContext, escape, shown, text
 from .values import fits
 
@@ -233,7 +233,7 @@ def _array(
     found = keywords.constraints(ctx, schema, pointer, "array")
     if isinstance(prefix, list) and prefix:
         types = tuple(
-            _element(
+            element(
                 ctx, part, f"{pointer}/{prefix_key}/{index}", f"{context}{index + 1}", direction
             )
             for index, part in enumerate(prefix)
@@ -244,7 +244,7 @@ def _array(
         rest = (
             ir.AnyType()
             if items in (True, None, {}) or items is False
-            else _element(ctx, items, f"{pointer}/items", f"{context}Item", direction)
+            else element(ctx, items, f"{pointer}/items", f"{context}Item", direction)
         )
         ctx.warning(
             f"{pointer}/{prefix_key}",
@@ -254,14 +254,15 @@ def _array(
         return ir.ListType(_union_of([*types, rest]), found)
     if items is False:
         return ir.TupleType(())
-    item = _element(ctx, items, f"{pointer}/items", context, direction)
+    item = element(ctx, items, f"{pointer}/items", context, direction)
     return ir.ListType(item, found)
 
 
-def _element(
+def element(
     ctx: ParseContext, schema: Any, pointer: str, context: str, direction: ir.Direction
 ) -> ir.Type:
-    """The type of an array's items or a map's values, which may be null."""
+    """The type of an array's items, a map's values or a stream's lines, which may be
+    null."""
     found, nullable = type_of(ctx, schema, pointer, context, direction)
     if not nullable or isinstance(found, ir.AnyType):
         return found
@@ -294,13 +295,13 @@ def _object(
     values: list[ir.Type] = []
     for index, (key, sub) in enumerate((schema.get("patternProperties") or {}).items()):
         sub_pointer = f"{pointer}/patternProperties/{escape(str(key))}"
-        values.append(_element(ctx, sub, sub_pointer, f"{context}Value{index + 1}", direction))
+        values.append(element(ctx, sub, sub_pointer, f"{context}Value{index + 1}", direction))
     extra_key = (
         "additionalProperties" if "additionalProperties" in schema else "unevaluatedProperties"
     )
     extra = schema.get(extra_key, not values)
     if isinstance(extra, Mapping) and extra:
-        values.append(_element(ctx, extra, f"{pointer}/{extra_key}", f"{context}Value", direction))
+        values.append(element(ctx, extra, f"{pointer}/{extra_key}", f"{context}Value", direction))
     elif extra is not False:
         values.append(ir.AnyType())
     value = _union_of(values) if values else ir.AnyType()
@@ -401,11 +402,13 @@ def enum(
     else:
         return ir.LiteralType(tuple(values)), nullable  # a constant, booleans, mixed scalars
     class_name = name if reserved else ctx.class_name(name)
+    members = enum_names.member_names(ctx, schema, raw, values, pointer)
     ctx.enums[class_name] = ir.EnumDef(
         class_name, module_name(class_name), text(schema.get("description")),
-        base, tuple(values), pointer,  # type: ignore[arg-type]
+        base, tuple(values), pointer, members,  # type: ignore[arg-type]
     )  # fmt: skip
-    return ir.EnumType(class_name, base, tuple(values)), nullable  # type: ignore[arg-type]
+    found = ir.EnumType(class_name, base, tuple(values), members)  # type: ignore[arg-type]
+    return found, nullable
 
 
 def object_model(

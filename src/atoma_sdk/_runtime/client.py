@@ -534,8 +534,8 @@ class SDKCore:
         headers["Idempotency-Key"] = idempotency_key()
         if operation.stream and not operation.json_lines:
             headers["Accept"] = "text/event-stream"
-        elif operation.response_kind != "json":
-            headers["Accept"] = operation.response_media_type
+        elif operation.json_lines or operation.response_kind != "json":
+            headers["Accept"] = operation.response_media_type  # `application/stream+json` too
         if options.extra_body is not None:
             encoded = _with_extra_body(operation, body, options.extra_body)
         else:

@@ -2,8 +2,11 @@
 
 One JSON value a line: lines end with LF (a CR before it is dropped), blank lines are
 skipped, a UTF-8 byte order mark before the first line is ignored, and a last line
-without a newline is still a line. The decoder works on bytes: pydantic parses each line
-as it is, with no decoding to text first.
+without a newline is still a line. RFC 7464's JSON text sequences
+(`application/json-seq`) are read too, as their writers send them: a record separator
+(RS, 0x1E) starting a line is dropped, so each record is one line (a record whose JSON
+text goes on over several lines is refused as a line that is not JSON). The decoder
+works on bytes: pydantic parses each line as it is, with no decoding to text first.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ ItemT = TypeVar("ItemT")
 #: (line number, counted from 1 with blank lines, the line without its end)
 RawLine = tuple[int, bytes]
 _BOM = b"\xef\xbb\xbf"
+_RECORD_SEPARATOR = b"\x1e"
 
 
 class JSONLinesDecoder:
@@ -81,9 +85,9 @@ class JSONLinesDecoder:
         if number == 0 and pieces[0][:3] == _BOM:
             pieces[0] = pieces[0][3:]
         return [
-            (number + index, line[:-1] if line[-1:] == b"\r" else line)
+            (number + index, _without_record_separator(line))
             for index, line in enumerate(pieces, 1)
-            if line.strip()
+            if line.strip().strip(_RECORD_SEPARATOR)
         ]
 
     def _check(self, size: int) -> None:
@@ -91,6 +95,12 @@ class JSONLinesDecoder:
             self._too_long = True
             limit = self._max_line_size
             raise ResponseTooLargeError(f"A JSON Lines line is longer than {limit} bytes", limit)
+
+
+def _without_record_separator(line: bytes) -> bytes:
+    """A line without its CR before the LF and a JSON text sequence's leading RS."""
+    line = line[:-1] if line[-1:] == b"\r" else line
+    return line[1:] if line[:1] == _RECORD_SEPARATOR else line
 
 
 class JSONLinesReader(Generic[ItemT]):

@@ -40,6 +40,8 @@ class Parameter:
     key: str = ""
     #: "application/json": sent as JSON text (OpenAPI `content` instead of `schema`)
     media_type: str = ""
+    #: OpenAPI `allowReserved`: a query value's reserved characters are not percent-encoded
+    allow_reserved: bool = False
 
     @property
     def resolved_style(self) -> str:

@@ -26,6 +26,11 @@ __all__ = [
 ]
 
 
+#: RFC 3986's reserved characters a query may hold as they are (`allowReserved`): all but
+#: `#`, which would begin the fragment (httpx refuses it in a query)
+_RESERVED_IN_QUERY = ":/?[]@!$&'()*+,;="
+
+
 @lru_cache(maxsize=256)
 def operation_url(server_url: str, path: str) -> httpx.URL:
     """The parsed URL of an operation on a server.
@@ -73,20 +78,21 @@ def place_parameters(operation: Operation[Any], values: Mapping[str, Any]) -> Pl
         elif param.location == "header":
             placement.headers[param.name] = _header_value(param.name, value, explode)
         else:
-            pairs = query_pairs(param.name, value, style, explode)
+            safe = _RESERVED_IN_QUERY if param.allow_reserved else ""
+            pairs = query_pairs(param.name, value, style, explode, safe)
             (placement.query if param.location == "query" else placement.cookies).extend(pairs)
     return placement
 
 
-def _pieces(value: Any, explode: bool) -> list[str]:
-    """A value's encoded pieces: an array's items, an object's entries as `k=v` (exploded)
-    or `k,v`, or the value itself."""
+def _pieces(value: Any, explode: bool, safe: str = "") -> list[str]:
+    """A value's encoded pieces (`safe`: characters left as they are): an array's items,
+    an object's entries as `k=v` (exploded) or `k,v`, or the value itself."""
     if isinstance(value, list):
-        return [encode(item) for item in value]
+        return [encode(item, safe) for item in value]
     if isinstance(value, dict):
         joiner = "=" if explode else ","
-        return [f"{encode(k)}{joiner}{encode(v)}" for k, v in value.items()]
-    return [encode(value)]
+        return [f"{encode(k, safe)}{joiner}{encode(v, safe)}" for k, v in value.items()]
+    return [encode(value, safe)]
 
 
 def _path_value(name: str, value: Any, style: str, explode: bool) -> str:
@@ -104,26 +110,27 @@ def _path_value(name: str, value: Any, style: str, explode: bool) -> str:
     return ",".join(pieces)
 
 
-def query_pairs(name: str, value: Any, style: str, explode: bool) -> list[str]:
-    """`form`, `spaceDelimited`, `pipeDelimited` or `deepObject` pairs of one parameter."""
+def query_pairs(name: str, value: Any, style: str, explode: bool, safe: str = "") -> list[str]:
+    """`form`, `spaceDelimited`, `pipeDelimited` or `deepObject` pairs of one parameter
+    (`safe`: characters of the values left as they are)."""
     key = encode(name)
     if style == "deepObject" and isinstance(value, dict):
-        return [pair for k, v in value.items() for pair in _deep(f"{key}[{encode(k)}]", v)]
+        return [pair for k, v in value.items() for pair in _deep(f"{key}[{encode(k)}]", v, safe)]
     if explode and isinstance(value, dict):
-        return _pieces(value, True)
+        return _pieces(value, True, safe)
     if explode and isinstance(value, list):
-        return [f"{key}={piece}" for piece in _pieces(value, True)]
+        return [f"{key}={piece}" for piece in _pieces(value, True, safe)]
     delimiter = {"spaceDelimited": "%20", "pipeDelimited": "%7C"}.get(style, ",")
-    return [f"{key}=" + delimiter.join(_pieces(value, False))]
+    return [f"{key}=" + delimiter.join(_pieces(value, False, safe))]
 
 
-def _deep(key: str, value: Any) -> list[str]:
+def _deep(key: str, value: Any, safe: str) -> list[str]:
     """`deepObject` pairs: nested objects as `key[a][b]=v`, arrays as repeated keys."""
     if isinstance(value, dict):
-        return [pair for k, v in value.items() for pair in _deep(f"{key}[{encode(k)}]", v)]
+        return [pair for k, v in value.items() for pair in _deep(f"{key}[{encode(k)}]", v, safe)]
     if isinstance(value, list):
-        return [f"{key}={encode(item)}" for item in value]
-    return [f"{key}={encode(value)}"]
+        return [f"{key}={encode(item, safe)}" for item in value]
+    return [f"{key}={encode(value, safe)}"]
 
 
 def _header_value(name: str, value: Any, explode: bool) -> str:
@@ -153,9 +160,10 @@ def cookie_header(pairs: list[str]) -> str:
     return "; ".join(pairs)
 
 
-def encode(value: Any) -> str:
-    """A value percent-encoded for a URL or a cookie (delimiters added around it stay raw)."""
-    return quote(_text(value), safe="")
+def encode(value: Any, safe: str = "") -> str:
+    """A value percent-encoded for a URL or a cookie (delimiters added around it stay raw;
+    so do the characters of `safe`)."""
+    return quote(_text(value), safe=safe)
 
 
 def _text(value: Any) -> str:
