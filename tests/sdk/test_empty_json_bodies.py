@@ -84,7 +84,7 @@ async def test_an_empty_body_is_a_clear_error_when_the_type_does_not_admit_null(
     )
     assert raised.value.status_code == 200
     assert raised.value.body == ""
-    assert raised.value.details  # pydantic's reason, for those who want it
+    assert raised.value.details[0]["type"] == "json_invalid"  # pydantic on the empty body
 
 
 async def test_a_status_typed_success_reads_an_empty_body_by_its_own_type(

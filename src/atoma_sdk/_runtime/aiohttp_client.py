@@ -16,16 +16,22 @@ domain, image hosts included), and a URL's `user:password@` reaches aiohttp only
 
 from __future__ import annotations
 
+import base64
 import functools
 import sys
 from collections.abc import AsyncIterator, Awaitable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import httpx
 
 from .cookies import ResponseCookieJar
 from .deadline import seconds_left
 from .errors import from_aiohttp
+
+if TYPE_CHECKING:
+    import ssl
+
+    from httpx._types import CertTypes
 
 __all__ = ["DEFAULT_AIOHTTP_LIMITS", "DefaultAioHttpClient"]
 
@@ -45,20 +51,81 @@ class DefaultAioHttpClient(httpx.AsyncClient):
     """`AtomaSDK(async_client=DefaultAioHttpClient())`: async calls sent by aiohttp.
 
     Takes `httpx.AsyncClient`'s arguments; `limits` sizes aiohttp's connection pool, and
-    the TLS settings (`verify`, `cert`, `trust_env`) reach aiohttp too. Like any client
-    given to the SDK, it stays open until you close it.
+    the TLS settings (`verify`, `cert`, `trust_env`) reach aiohttp too. A proxy (`proxy=`,
+    or with `trust_env` the `HTTP_PROXY` / `HTTPS_PROXY` / `ALL_PROXY` environment less
+    `NO_PROXY`, as httpx reads them) is reached through aiohttp as well: `http://` and
+    `https://` proxies, with their credentials and headers; aiohttp has no SOCKS support,
+    so a `socks5://` proxy is a `ValueError` here. Like any client given to the SDK, it
+    stays open until you close it.
     """
 
     def __init__(self, *, limits: httpx.Limits = DEFAULT_AIOHTTP_LIMITS, **kwargs: Any) -> None:
-        if "transport" not in kwargs:
-            # httpx gives these only to a transport it makes itself.
-            tls = {name: kwargs[name] for name in _TLS_ARGUMENTS if name in kwargs}
-            kwargs["transport"] = _transport_class()(limits=limits, **tls)
         kwargs.setdefault("cookies", ResponseCookieJar())
         super().__init__(limits=limits, **kwargs)
 
+    # httpx calls these two while it is constructed, with the TLS settings and limits it
+    # was given: one transport for direct requests, one per proxy (`mounts`).
 
-_TLS_ARGUMENTS = ("verify", "cert", "trust_env")
+    def _init_transport(
+        self,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        limits: httpx.Limits = DEFAULT_AIOHTTP_LIMITS,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> httpx.AsyncBaseTransport:
+        if transport is not None:
+            return transport
+        made: httpx.AsyncBaseTransport = _transport_class()(
+            verify=verify, cert=cert, trust_env=trust_env, limits=limits
+        )
+        return made
+
+    def _init_proxy_transport(
+        self,
+        proxy: httpx.Proxy,
+        verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        limits: httpx.Limits = DEFAULT_AIOHTTP_LIMITS,
+    ) -> httpx.AsyncBaseTransport:
+        _check_proxy(proxy)
+        made: httpx.AsyncBaseTransport = _transport_class()(
+            verify=verify, cert=cert, trust_env=trust_env, limits=limits, proxy=_for_aiohttp(proxy)
+        )
+        return made
+
+
+def _for_aiohttp(proxy: httpx.Proxy) -> httpx.Proxy:
+    """The proxy with its credentials (`http://user:password@...`) as the header aiohttp
+    sends them in: its own `proxy_auth` argument is deprecated."""
+    if proxy.auth is None:
+        return proxy
+    headers = httpx.Headers(proxy.headers)
+    pair = ":".join(proxy.auth).encode("utf-8")
+    headers.setdefault("Proxy-Authorization", "Basic " + base64.b64encode(pair).decode("ascii"))
+    return httpx.Proxy(proxy.url, headers=headers)
+
+
+def _check_proxy(proxy: httpx.Proxy) -> None:
+    """A proxy aiohttp can reach, else a `ValueError` saying what to use instead."""
+    if proxy.url.scheme not in ("http", "https"):
+        raise ValueError(
+            f"DefaultAioHttpClient sends through aiohttp, which supports http:// and "
+            f"https:// proxies, not {proxy.url.scheme}:// (from proxy= or, with trust_env, "
+            "the ALL_PROXY / HTTPS_PROXY environment variables): use httpx.AsyncClient("
+            'proxy=...) with "httpx[socks]" instead'
+        )
+    if proxy.ssl_context is not None:
+        raise ValueError(
+            "DefaultAioHttpClient sends through aiohttp, which reaches an https:// proxy "
+            "with the client's own TLS settings (verify=, cert=): httpx.Proxy(ssl_context=...) "
+            "is not supported"
+        )
 
 
 @functools.cache
@@ -91,6 +158,11 @@ def _transport_class() -> Any:
             if request.url.userinfo:
                 # httpx already sent it as `Authorization`; aiohttp refuses both at once.
                 request.url = request.url.copy_with(username=None, password=None)
+            if self.proxy is not None and request.url.scheme == "http":
+                # aiohttp sends the proxy's headers on a CONNECT (an https:// URL) only;
+                # a plain request goes to the proxy itself, so they go on it.
+                for name, value in self.proxy.headers.items():
+                    request.headers.setdefault(name, value)
             try:
                 head = super().handle_async_request(request)
                 left = seconds_left()
