@@ -6,13 +6,17 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pydantic
 from typing_extensions import Self
 
 from .invalid import invalid_arguments
 from .sentinel import UNSET
+
+if TYPE_CHECKING:
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
 
 __all__ = [
     "BaseModel",
@@ -32,11 +36,28 @@ class BaseModel(pydantic.BaseModel):
         populate_by_name=True,
         arbitrary_types_allowed=True,
         protected_namespaces=(),
-        use_attribute_docstrings=True,
         # `format: byte` / `binary` fields are bytes in Python and base64 in JSON.
         ser_json_bytes="base64",
         val_json_bytes="base64",
     )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: pydantic.GetJsonSchemaHandler, /
+    ) -> JsonSchemaValue:
+        """The schema pydantic makes, with each field's docstring as its description."""
+        from .field_docs import field_docstrings
+
+        json_schema = handler(core_schema)
+        properties = handler.resolve_ref_schema(json_schema).get("properties", {})
+        for name, text in field_docstrings(cls).items():
+            info = cls.model_fields.get(name)
+            if info is None:
+                continue
+            key = info.alias if info.alias in properties else name
+            if key in properties:
+                properties[key].setdefault("description", text)
+        return json_schema
 
 
 class InputModel(BaseModel):
