@@ -50,7 +50,7 @@ LiteralValue = str | int | float | bool
 
 
 #: The Python types of scalars (`datetime`, `date`, `UUID` from the standard library).
-ScalarName = Literal["str", "int", "float", "bool", "bytes", "datetime", "date", "UUID"]
+ScalarName = Literal["str", "int", "float", "bool", "bytes", "datetime", "date", "time", "UUID"]
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,29 @@ def method_name(operation_id: str, group: str, siblings: Collection[str] = ()) -
     return snake_case(verb)
 
 
+def without_route_suffix(operation_id: str, method: str, path: str) -> str | None:
+    """The operationId FastAPI makes, `<function>_<path>_<method>`, without the route it
+    appends (`get_plant_plants__plant_id__get` on `GET /plants/{plant_id}` ->
+    `get_plant`); None for one that does not end with its path and method."""
+    words = [word.lower() for word in _words(operation_id)]
+    route = [word.lower() for word in _words(path)]
+    tail = [*route, method.lower()]
+    if not route or len(words) <= len(tail) or words[-len(tail) :] != tail:
+        return None
+    return snake_case("_".join(words[: -len(tail)]))
+
+
+def without_route_prefix(operation_id: str, path: str) -> str | None:
+    """The operationId Litestar makes, `<Path><Handler>`, without the path it starts with
+    (`BooksBookIdGetBook` on `/books/{book_id}` -> `get_book`); None for one that does not
+    start with its path's words."""
+    words = [word.lower() for word in _words(operation_id)]
+    route = [word.lower() for word in _words(path)]
+    if not route or len(words) <= len(route) or words[: len(route)] != route:
+        return None
+    return snake_case("_".join(words[len(route) :]))
+
+
 _VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|api)$", re.IGNORECASE)
 _ITEM_VERBS = {"get": "get", "put": "update", "patch": "update", "delete": "delete"}
 _COLLECTION_VERBS = {"get": "list", "post": "create", "put": "update", "patch": "update"}

@@ -22,7 +22,10 @@ from .naming import enum_member_names, field_name, module_name
 #: "both": a model used in requests and responses: strict like input, open like output.
 Mode = Literal["input", "output", "both", "param", "typeddict", "doc"]
 
-_STDLIB = {"datetime": "datetime", "date": "datetime", "UUID": "uuid"}
+_STDLIB = {"datetime": "datetime", "date": "datetime", "time": "datetime", "UUID": "uuid"}
+#: Library names that fields often take (`time`): always imported as `_name`, so that no
+#: field is renamed for them (`date` and `datetime` fields get a `_` since 0.1.3).
+_ALIASED = frozenset({"time"})
 
 
 @dataclass
@@ -46,7 +49,7 @@ class Imports:
 
     def use(self, module: str, name: str) -> str:
         """Import `name` from library `module`; how the module's code spells it."""
-        if name in self.shadowed:
+        if name in self.shadowed or name in _ALIASED:
             self.add(module, f"{name} as _{name}")
             return f"_{name}"
         self.add(module, name)
@@ -172,7 +175,7 @@ def annotation(t: ir.Type, ctx: Context, imports: Imports) -> str:
 
 def _scalar(t: ir.ScalarType, ctx: Context, imports: Imports) -> str:
     parsed = t.name in _STDLIB
-    name = imports.use(_STDLIB[t.name], t.name) if parsed else t.name
+    name = imports.use(_STDLIB[t.name], t.name) if parsed and ctx.mode != "doc" else t.name
     if parsed and ctx.mode in ("param", "typeddict"):
         # IDs and dates usually arrive as strings: the string form is accepted (and
         # validated by the request model, which parses it).
@@ -345,7 +348,7 @@ def default_text(f: ir.ModelField, ctx: Context, imports: Imports) -> str:
         names = t.member_names or enum_member_names(t.values)
         member = names[t.values.index(f.default)]
         return f"{ctx.qualify}{t.name}.{member}"
-    if isinstance(t, ir.ScalarType) and t.name in ("datetime", "date"):
+    if isinstance(t, ir.ScalarType) and t.name in ("datetime", "date", "time"):
         text = str(f.default).replace("Z", "+00:00")  # fromisoformat of Python 3.10
         return f"{imports.use(_STDLIB[t.name], t.name)}.fromisoformat({literal(text)})"
     if isinstance(t, ir.ScalarType) and t.name == "UUID":

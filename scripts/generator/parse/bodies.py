@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import ir
-from . import references, schemas
+from . import keywords, references, schemas
 from .context import ParseContext, escape
 
 JSON = "application/json"
@@ -156,9 +156,9 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
 
 
 def _describes_values(schema: Any) -> bool:
-    """A schema of JSON values (an object, a `$ref`, ...), not raw bytes (`format: binary`)
-    or nothing at all."""
-    return isinstance(schema, Mapping) and bool(schema) and schema.get("format") != "binary"
+    """A schema of JSON values (an object, a `$ref`, ...), not raw bytes (`format: binary`,
+    a `contentMediaType`) or nothing at all."""
+    return isinstance(schema, Mapping) and bool(schema) and not keywords.is_binary_string(schema)
 
 
 #: The styles a form body's property may have (those of query parameters).

@@ -20,7 +20,7 @@ TYPING = frozenset(
         "type", "enum", "const", "properties", "required", "additionalProperties",
         "items", "prefixItems", "oneOf", "anyOf", "allOf", "$ref", "nullable", "format",
         "discriminator", "patternProperties", "unevaluatedProperties", "contentEncoding",
-        "$dynamicRef", "$recursiveRef",
+        "contentMediaType", "$dynamicRef", "$recursiveRef",
     }
 )  # fmt: skip
 #: Keywords that constrain values; those pydantic can enforce are in `_CONSTRAINTS`, the
@@ -31,7 +31,7 @@ VALIDATION = frozenset(
         "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
         "minProperties", "maxProperties", "propertyNames", "not", "if", "then", "else",
         "dependentRequired", "dependentSchemas", "dependencies", "contains", "minContains",
-        "maxContains", "unevaluatedItems", "contentMediaType", "contentSchema",
+        "maxContains", "unevaluatedItems", "contentSchema",
     }
 )  # fmt: skip
 #: Keywords that only describe.
@@ -44,6 +44,24 @@ ANNOTATION = frozenset(
     }
 )  # fmt: skip
 KNOWN = TYPING | VALIDATION | ANNOTATION
+
+#: `contentMediaType` values whose content is text, not bytes (`+json` and `+xml` too).
+_TEXT_MEDIA_TYPES = ("text/", "application/json", "application/xml")
+
+
+def is_binary_string(schema: Mapping[str, Any]) -> bool:
+    """A string holding raw bytes: `format: binary` (OpenAPI 3.0), or `contentMediaType`
+    of a media type that is not text without a `contentEncoding` (OpenAPI 3.1's spelling,
+    FastAPI's `UploadFile`: `{type: string, contentMediaType: application/octet-stream}`)."""
+    if schema.get("format") == "binary":
+        return True
+    media_type = schema.get("contentMediaType")
+    if not isinstance(media_type, str) or "contentEncoding" in schema:
+        return False
+    essence = media_type.split(";", 1)[0].strip().lower()
+    textual = essence.startswith(_TEXT_MEDIA_TYPES) or essence.endswith(("+json", "+xml"))
+    return bool(essence) and not textual
+
 
 #: JSON Schema keyword -> pydantic `Field` argument, per kind of instance it applies to.
 _CONSTRAINTS: dict[str, dict[str, str]] = {

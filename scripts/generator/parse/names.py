@@ -15,6 +15,8 @@ from ..naming import (
     pascal_case,
     rest_method_name,
     snake_case,
+    without_route_prefix,
+    without_route_suffix,
 )
 from ..runtime import error_classes
 from .context import SCHEMAS, ParseContext, escape
@@ -123,8 +125,9 @@ def method_names(ctx: ParseContext) -> None:
             op = item.get(method) if isinstance(item, Mapping) else None
             if isinstance(op, Mapping) and not ignored(op):
                 groups.setdefault(group_of(op), []).append((path, method, op))
+    stems = _framework_stems([entry for entries in groups.values() for entry in entries])
     for group, entries in groups.items():
-        siblings = [snake_case(operation_id(op, m, p)) for p, m, op in entries]
+        siblings = [snake_case(stems.get((p, m)) or operation_id(op, m, p)) for p, m, op in entries]
         taken: dict[str, str] = {}  # method name (and its `_async` twin) -> pointer
         for path, method, op in entries:
             pointer = f"#/paths/{escape(path)}/{method}"
@@ -133,7 +136,7 @@ def method_names(ctx: ParseContext) -> None:
             if override:
                 wanted = snake_case(str(override))
             elif op.get("operationId"):
-                wanted = method_name(identifier, group, siblings)
+                wanted = method_name(stems.get((path, method)) or identifier, group, siblings)
             else:
                 wanted = rest_method_name(method, real_path(path), group)
             name = method_identifier(wanted)
@@ -147,6 +150,25 @@ def method_names(ctx: ParseContext) -> None:
             taken[name] = taken[f"{name}_async"] = pointer
             ctx.method_names[(path, method)] = name
             ctx.group_methods.setdefault(group, set()).add(name)
+
+
+def _framework_stems(
+    entries: list[tuple[str, str, Mapping[str, Any]]],
+) -> dict[tuple[str, str], str]:
+    """(path, method) -> the operationId without the route words a web framework put in
+    it: FastAPI's route suffix, on each operationId that ends so; Litestar's path prefix,
+    only when every operationId (two or more) starts so (`healthCheck` on `/health`
+    alone is a name someone chose)."""
+    ids = {(p, m): str(op["operationId"]) for p, m, op in entries if op.get("operationId")}
+    stems: dict[tuple[str, str], str] = {}
+    for (path, method), identifier in ids.items():
+        stem = without_route_suffix(identifier, method, real_path(path))
+        if stem is not None:
+            stems[(path, method)] = stem
+    prefixed = {key: without_route_prefix(ids[key], real_path(key[0])) for key in ids}
+    if len(prefixed) >= 2 and not stems and all(prefixed.values()):
+        stems = {key: stem for key, stem in prefixed.items() if stem is not None}
+    return stems
 
 
 def _free_name(name: str, taken: Mapping[str, str]) -> str:

@@ -88,7 +88,7 @@ def operation(
     body = bodies.request_body(ctx, op, pointer, context)
     body_names = [f.name for f in body.fields] + (["body"] if body.type is not None else [])
     params = parameters.distinct(ctx, params, body_names, pointer)
-    answers = responses.responses(ctx, op, pointer, context)
+    answers = responses.responses(ctx, op, method, pointer, context)
     callbacks.warn(ctx, op, pointer)
     secret = confidential.confidential(ctx, op, pointer)
     arguments = secret.request.fields if secret is not None else body.fields

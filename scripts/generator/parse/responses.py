@@ -50,8 +50,11 @@ class Responses:
         )
 
 
-def responses(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context: str) -> Responses:
-    """What operation `op` returns and raises; `context` names inline models."""
+def responses(
+    ctx: ParseContext, op: Mapping[str, Any], method: str, pointer: str, context: str
+) -> Responses:
+    """What operation `op` (of HTTP `method`) returns and raises; `context` names inline
+    models."""
     # Keys as text: YAML reads an unquoted 200 as a number.
     answers = {str(status): answer for status, answer in (op.get("responses") or {}).items()}
     statuses = list(answers)
@@ -63,14 +66,14 @@ def responses(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context: s
     first = None
     for status in successes:
         found = _answer(ctx, answers, status, pointer)
-        if found is not None and _content(ctx, found, status):
+        if found is not None and _content(ctx, found, status, method):
             result = _success(ctx, op, found[0], found[1], context)
             first = status
             break
     others: tuple[tuple[str, ir.Type | None], ...] = ()
     if first is not None and result.response is not None:
         rest = [s for s in successes if s != first]
-        others = _other_successes(ctx, answers, rest, pointer, context, result.response)
+        others = _other_successes(ctx, answers, rest, method, pointer, context, result.response)
     elif redirects and first is None:  # beside a redirect, a success without content: None
         others = tuple((status, None) for status in successes)
     errors = []
@@ -93,6 +96,7 @@ def _other_successes(
     ctx: ParseContext,
     answers: Mapping[str, Any],
     statuses: list[str],
+    method: str,
     pointer: str,
     context: str,
     response: ir.Type,
@@ -105,7 +109,7 @@ def _other_successes(
         answer = _answer(ctx, answers, status, pointer)
         if answer is None:
             continue
-        content = _content(ctx, answer, status)
+        content = _content(ctx, answer, status, method)
         if content is None:
             found.append((status, None))
             continue
@@ -125,17 +129,17 @@ def _other_successes(
 
 
 def _content(
-    ctx: ParseContext, answer: tuple[Mapping[str, Any], str], status: str
+    ctx: ParseContext, answer: tuple[Mapping[str, Any], str], status: str, method: str
 ) -> Mapping[str, Any] | None:
-    """The response's media types; none for a status HTTP answers without a body (`204`,
-    `205`), whatever the spec declares (with a warning: a server cannot send it)."""
+    """The response's media types; none for an answer HTTP sends without a body (`204`,
+    `205`, any answer to `HEAD`, which FastAPI declares with JSON content), whatever the
+    spec declares (with a warning: a server cannot send it)."""
     content = answer[0].get("content")
     if not isinstance(content, Mapping) or not content:
         return None
-    if status in ("204", "205"):
-        ctx.warning(
-            f"{answer[1]}/content", f"a {status} response has no body; its content is ignored"
-        )
+    if method == "head" or status in ("204", "205"):
+        what = "a response to HEAD" if method == "head" else f"a {status} response"
+        ctx.warning(f"{answer[1]}/content", f"{what} has no body; its content is ignored")
         return None
     return content
 

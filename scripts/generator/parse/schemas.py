@@ -20,15 +20,15 @@ _SCALARS: dict[tuple[str, str | None], ir.ScalarName] = {
     ("string", None): "str",
     ("string", "date-time"): "datetime",
     ("string", "date"): "date",
+    ("string", "time"): "time",
     ("string", "uuid"): "UUID",
-    ("string", "binary"): "bytes",
     ("integer", None): "int",
     ("number", None): "float",
     ("boolean", None): "bool",
 }
 _JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object")
 #: Scalars whose default is written as a call parsing the spec's string.
-_PARSED_DEFAULTS = {"datetime", "date", "UUID"}
+_PARSED_DEFAULTS = {"datetime", "date", "time", "UUID"}
 
 
 def component(ctx: ParseContext, name: str) -> ir.Type:
@@ -311,6 +311,8 @@ def _object(
 def scalar(ctx: ParseContext, kind: str, schema: Mapping[str, Any], pointer: str) -> ir.Type:
     fmt = schema.get("format")
     if kind == "file" or (kind == "string" and schema.get("contentEncoding") == "base64"):
+        return ir.ScalarType("bytes")
+    if kind == "string" and keywords.is_binary_string(schema):
         return ir.ScalarType("bytes")
     if fmt == "int-or-string":  # Kubernetes' port numbers and names, `10%`
         return ir.UnionType((ir.ScalarType("int"), ir.ScalarType("str")))

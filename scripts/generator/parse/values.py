@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from uuid import UUID
 
 from .. import ir
@@ -64,6 +64,7 @@ def _scalar_fits(value: object, name: str) -> bool:
     parsers: dict[str, Callable[[str], object]] = {
         "datetime": _datetime,
         "date": date.fromisoformat,
+        "time": _time,
         "UUID": UUID,
     }
     parse = parsers[name]
@@ -76,3 +77,7 @@ def _scalar_fits(value: object, name: str) -> bool:
 
 def _datetime(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))  # Python 3.10's fromisoformat
+
+
+def _time(text: str) -> time:
+    return time.fromisoformat(text.replace("Z", "+00:00"))
