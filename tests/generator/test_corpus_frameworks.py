@@ -164,10 +164,18 @@ def test_generated_packages_pass_mypy_strict(corpus: Corpus) -> None:
         assert errors == [], "\n".join(errors)
 
 
-def test_the_only_warning_is_the_head_answer_declared_with_content(corpus: Corpus) -> None:
+def test_warnings_are_the_head_answer_and_itemschema_in_a_31_document(corpus: Corpus) -> None:
+    # FastAPI writes OpenAPI 3.2's itemSchema into its 3.1.0 documents (read all the same)
+    unexpected = "Unevaluated properties are not allowed ('itemSchema' was unexpected)"
     assert corpus.generated["framework_fastapi"].warnings == [
+        f"#/paths/~1extras~1feed/get/responses/200/content/application~1jsonl: {unexpected}",
+        f"#/paths/~1extras~1events/get/responses/200/content/text~1event-stream: {unexpected}",
+        "#/paths/~1extras~1events~1raw/post/responses/200/content/text~1event-stream: "
+        + unexpected,
         "#/paths/~1health/head/responses/200/content: a response to HEAD has no body; "
-        "its content is ignored"
+        "its content is ignored",
+        "#/paths/~1plants~1{plant_id}/head/responses/200/content: a response to HEAD has no "
+        "body; its content is ignored",
     ]
     assert corpus.generated["framework_litestar"].warnings == []
     assert corpus.generated["framework_ninja"].warnings == []
@@ -191,7 +199,7 @@ def test_fastapi_operation_ids_lose_the_route_they_repeat(garden: ModuleType) ->
     # group's name as a suffix, as before)
     assert methods_of(sdk.plants) == {
         "list_plants", "create_plant", "get_plant", "replace_plant", "set_price",
-        "delete_plant", "care_sheet", "photo", "photo_stream", "upload_photo",
+        "delete_plant", "care_sheet", "photo", "photo_stream", "upload_photo", "plant_exists",
     }  # fmt: skip
     assert methods_of(sdk.auth) == {"login", "login_fields", "me", "admin", "basic"}
     assert {"health", "health_head", "now", "new_uuid", "stream_text"} <= methods_of(sdk.system)
@@ -425,9 +433,14 @@ def test_fastapi_validation_and_declared_errors_raise_typed(garden: ModuleType) 
 
 
 def test_fastapi_head_answer_is_none_whatever_it_declares(garden: ModuleType) -> None:
-    server = Server(lambda _: httpx.Response(200, headers={"content-type": "application/json"}))
-    assert sdk_of(garden, server).system.health_head() is None
+    # FastAPI declares the GET's JSON model for a HEAD route; a server sends no body
+    headers = {"content-type": "application/json", "content-length": "212"}
+    server = Server(lambda _: httpx.Response(200, headers=headers))
+    sdk = sdk_of(garden, server)
+    assert sdk.plants.plant_exists(plant_id=PLANT_ID) is None
     assert server.last.method == "HEAD"
+    assert server.last.url.path == f"/plants/{PLANT_ID}"
+    assert sdk.system.health_head() is None
 
 
 def test_fastapi_any_result_keeps_a_body_that_is_not_json(garden: ModuleType) -> None:
@@ -472,6 +485,91 @@ def test_fastapi_security_schemes(garden: ModuleType) -> None:
     assert server.last.headers["x-api-key"] == "key-1"
     sdk.auth.basic()
     assert server.last.headers["authorization"] == "Basic YW5uOnB3"
+
+
+def test_fastapi_json_lines_and_server_sent_events_from_item_schema(garden: ModuleType) -> None:
+    lines = b'{"detail":"item 0"}\n{"detail":"item 1"}\n'
+    server = Server(
+        lambda _: httpx.Response(200, content=lines, headers={"content-type": "application/jsonl"})
+    )
+    sdk = sdk_of(garden, server)
+    assert [item.detail for item in sdk.extras.feed(count=2)] == ["item 0", "item 1"]
+    assert server.last.headers["accept"] == "application/jsonl"
+    events = b'data: {"detail":"event 0"}\n\nevent: tick\nid: 7\ndata: {"detail":"event 1"}\n\n'
+    server.answer = lambda _: httpx.Response(
+        200, content=events, headers={"content-type": "text/event-stream"}
+    )
+    found = list(sdk.extras.events(count=2))
+    # data is JSON text of the contentSchema: parsed into the model
+    assert [(e.event, e.id, e.data.detail) for e in found] == [
+        (None, None, "event 0"),
+        ("tick", "7", "event 1"),
+    ]
+    assert isinstance(found[0].data, garden.models.Message)
+    raw = b'event: a\nid: 0\ndata: {"n": 0}\n\n'
+    server.answer = lambda _: httpx.Response(
+        200, content=raw, headers={"content-type": "text/event-stream"}
+    )
+    (event,) = sdk.extras.raw_events(names=["a"])
+    assert server.sent() == {"names": ["a"]}
+    assert (event.event, event.id, event.data) == ("a", "0", '{"n": 0}')  # `type: string`
+
+
+def test_fastapi_query_and_header_parameter_models(garden: ModuleType) -> None:
+    answer = {"limit": 5, "offset": 2, "order_by": "updated_at", "tags": ["x", "y"]}
+    server = Server(json_answer(answer))
+    sdk = sdk_of(garden, server)
+    found = sdk.extras.filtered(limit=5, offset=2, order_by="updated_at", tags=["x", "y"])
+    assert server.last.url.query == b"limit=5&offset=2&order_by=updated_at&tags=x&tags=y"
+    assert found.order_by == "updated_at"
+    with pytest.raises(garden.InvalidArgumentError):  # exclusiveMinimum: 0 (3.1's number)
+        sdk.extras.filtered(limit=0)
+    sdk.extras.tenant(host="api.test", x_tenant="acme", x_flags=["f1", "f2"])
+    assert server.last.headers["x-tenant"] == "acme"
+    assert server.last.headers["x-flags"] == "f1,f2"
+
+
+def test_fastapi_json_bytes_alias_computed_field_and_generic_model(garden: ModuleType) -> None:
+    answer = {
+        "displayName": "Green Ltd",
+        "country": "GB",
+        "gateway": "10.1.2.3",
+        "scores": [1, None],
+        "stock": {"a": [{"height_cm": 2.0, "spread_cm": None}]},
+        "sizes": [1, 2],
+        "blob": "raw text",
+        "label": "Green Ltd (GB)",
+    }
+    server = Server(json_answer(answer))
+    sdk = sdk_of(garden, server)
+    found = sdk.extras.supplier(
+        display_name="Green Ltd",
+        country="GB",
+        gateway="10.1.2.3",
+        scores=[1, None],
+        stock={"a": [{"height_cm": 2.0}]},
+        sizes=[1, 2],
+        blob="raw text",
+    )
+    # pydantic's bytes: contentMediaType without contentEncoding, in JSON the text itself
+    assert server.sent() == {
+        "displayName": "Green Ltd",
+        "country": "GB",
+        "gateway": "10.1.2.3",
+        "scores": [1, None],
+        "stock": {"a": [{"height_cm": 2.0}]},
+        "sizes": [1, 2],
+        "blob": "raw text",
+    }
+    assert found.blob == "raw text"
+    assert found.label == "Green Ltd (GB)"  # a computed field: read-only, received only
+    assert found.stock["a"][0].spread_cm is None
+    with pytest.raises(garden.InvalidArgumentError):
+        sdk.extras.supplier(display_name="x", country="gb")  # pattern ^[A-Z]{2}$
+    server.answer = json_answer({"data": [PLANT], "cursor": "c1"})
+    page = sdk.extras.paged()
+    assert isinstance(page, garden.models.PagedPlant)  # Paged[Plant] -> Paged_Plant_
+    assert isinstance(page.data[0], garden.models.Plant)
 
 
 # -- Litestar ------------------------------------------------------------------------------

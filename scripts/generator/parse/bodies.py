@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import ir
 from . import keywords, references, schemas
-from .context import ParseContext, escape
+from .context import SCHEMAS, ParseContext, escape
 
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
@@ -142,7 +142,7 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
     if isinstance(typed, ir.ModelType):
         model = ctx.models[typed.name]
         if kind == "multipart":
-            model = _with_files(ctx, model)
+            model = _with_files(ctx, model, _binary_properties(ctx, schema))
         encoding_pointer = f"{content_pointer}/{escape(media_type)}/encoding"
         encoding = _encoding(ctx, media.get("encoding"), encoding_pointer)
         return Body(model.fields, model, None, required, media_type, encoding)
@@ -193,10 +193,11 @@ def _encoding(ctx: ParseContext, raw: Any, pointer: str) -> tuple[ir.PartEncodin
     return tuple(e for e in found if e.content_type or e.style or e.explode is not None)
 
 
-def _with_files(ctx: ParseContext, model: ir.Model) -> ir.Model:
-    """The model of a multipart body, its binary fields (`format: binary`, or arrays of
-    them) typed as files: bytes, a binary file object or a `(filename, content, type)`."""
-    fields = tuple(replace(f, type=_file_type(f.type)) for f in model.fields)
+def _with_files(ctx: ParseContext, model: ir.Model, binary: set[str]) -> ir.Model:
+    """The model of a multipart body, its binary fields (`format: binary`, the properties
+    `binary` names, or arrays of them) typed as files: bytes, a binary file object or a
+    `(filename, content, type)`."""
+    fields = tuple(replace(f, type=_file_type(f.type, f.wire_name in binary)) for f in model.fields)
     if fields == model.fields:
         return model
     updated = replace(model, fields=fields)
@@ -204,9 +205,45 @@ def _with_files(ctx: ParseContext, model: ir.Model) -> ir.Model:
     return updated
 
 
-def _file_type(t: ir.Type) -> ir.Type:
-    if isinstance(t, ir.ScalarType) and t.name == "bytes":
-        return ir.FileType()
-    if isinstance(t, ir.ListType) and isinstance(t.item, ir.ScalarType) and t.item.name == "bytes":
-        return replace(t, item=ir.FileType())
-    return t
+def _file_type(t: ir.Type, binary: bool) -> ir.Type:
+    """A `File` for `bytes` (`format: binary`), or for `str` where `binary` (by
+    `contentMediaType`); a list of them for a list."""
+    names = ("bytes", "str") if binary else ("bytes",)
+    item = t.item if isinstance(t, ir.ListType) else t
+    if not isinstance(item, ir.ScalarType) or item.name not in names:
+        return t
+    return replace(t, item=ir.FileType()) if isinstance(t, ir.ListType) else ir.FileType()
+
+
+def _binary_properties(ctx: ParseContext, schema: Any) -> set[str]:
+    """The wire names of a multipart object's properties that are files by
+    `contentMediaType` (see `keywords.is_binary_string`): also in an array, or beside
+    `null` in an `anyOf`/`oneOf`."""
+    found = _followed(ctx, schema)
+    properties = found.get("properties") if isinstance(found, Mapping) else None
+    binary = set()
+    for name, prop in (properties if isinstance(properties, Mapping) else {}).items():
+        prop = _followed(ctx, prop)
+        if not isinstance(prop, Mapping):
+            continue
+        choices = [prop, *(prop.get("anyOf") or prop.get("oneOf") or [])]
+        for choice in choices:
+            choice = _followed(ctx, choice)
+            if isinstance(choice, Mapping) and choice.get("type") == "array":
+                choice = _followed(ctx, choice.get("items"))
+            if isinstance(choice, Mapping) and keywords.is_binary_string(choice):
+                binary.add(str(name))
+    return binary
+
+
+def _followed(ctx: ParseContext, schema: Any) -> Any:
+    """`schema` with its `$ref`s to `#/components/schemas/` followed (None for others,
+    which `schemas.type_of` reports)."""
+    prefix, seen = SCHEMAS, set()
+    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+        ref = schema["$ref"]
+        if not ref.startswith(prefix) or ref in seen:
+            return None
+        seen.add(ref)
+        schema = ctx.schemas.get(ref[len(prefix) :].replace("~1", "/").replace("~0", "~"))
+    return schema

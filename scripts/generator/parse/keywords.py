@@ -20,7 +20,7 @@ TYPING = frozenset(
         "type", "enum", "const", "properties", "required", "additionalProperties",
         "items", "prefixItems", "oneOf", "anyOf", "allOf", "$ref", "nullable", "format",
         "discriminator", "patternProperties", "unevaluatedProperties", "contentEncoding",
-        "contentMediaType", "$dynamicRef", "$recursiveRef",
+        "$dynamicRef", "$recursiveRef",
     }
 )  # fmt: skip
 #: Keywords that constrain values; those pydantic can enforce are in `_CONSTRAINTS`, the
@@ -31,7 +31,7 @@ VALIDATION = frozenset(
         "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
         "minProperties", "maxProperties", "propertyNames", "not", "if", "then", "else",
         "dependentRequired", "dependentSchemas", "dependencies", "contains", "minContains",
-        "maxContains", "unevaluatedItems", "contentSchema",
+        "maxContains", "unevaluatedItems", "contentMediaType", "contentSchema",
     }
 )  # fmt: skip
 #: Keywords that only describe.
@@ -50,9 +50,11 @@ _TEXT_MEDIA_TYPES = ("text/", "application/json", "application/xml")
 
 
 def is_binary_string(schema: Mapping[str, Any]) -> bool:
-    """A string holding raw bytes: `format: binary` (OpenAPI 3.0), or `contentMediaType`
-    of a media type that is not text without a `contentEncoding` (OpenAPI 3.1's spelling,
-    FastAPI's `UploadFile`: `{type: string, contentMediaType: application/octet-stream}`)."""
+    """A string holding raw bytes where a body is not JSON (a multipart part, the whole
+    body): `format: binary` (OpenAPI 3.0), or `contentMediaType` of a media type that is
+    not text without a `contentEncoding` (OpenAPI 3.1's spelling, FastAPI's `UploadFile`:
+    `{type: string, contentMediaType: application/octet-stream}`). In JSON the latter is
+    a string whose characters are the content, as pydantic sends `bytes`."""
     if schema.get("format") == "binary":
         return True
     media_type = schema.get("contentMediaType")

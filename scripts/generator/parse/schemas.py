@@ -22,6 +22,7 @@ _SCALARS: dict[tuple[str, str | None], ir.ScalarName] = {
     ("string", "date"): "date",
     ("string", "time"): "time",
     ("string", "uuid"): "UUID",
+    ("string", "binary"): "bytes",
     ("integer", None): "int",
     ("number", None): "float",
     ("boolean", None): "bool",
@@ -311,8 +312,6 @@ def _object(
 def scalar(ctx: ParseContext, kind: str, schema: Mapping[str, Any], pointer: str) -> ir.Type:
     fmt = schema.get("format")
     if kind == "file" or (kind == "string" and schema.get("contentEncoding") == "base64"):
-        return ir.ScalarType("bytes")
-    if kind == "string" and keywords.is_binary_string(schema):
         return ir.ScalarType("bytes")
     if fmt == "int-or-string":  # Kubernetes' port numbers and names, `10%`
         return ir.UnionType((ir.ScalarType("int"), ir.ScalarType("str")))
