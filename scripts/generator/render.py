@@ -726,7 +726,49 @@ def _models_init(
         "cyclic": [(m, names) for m, names in grouped if m in cyclic_modules],
         "rebuild": sorted(m.class_name for m in api.models if m.class_name in cycles),
         "all_names": [*error_classes(), "UnknownVariant", *(n for _, ns in grouped for n in ns)],
+        "imported_first": _imported_first(api, cycles, order),
+        "cycle_recursion_limit": 1000 + FRAMES_PER_CYCLIC_MODEL * len(cycles),
     }
+
+
+#: Frames pydantic's schema builder takes per model of a reference cycle it builds (one
+#: field deep): a cycle of about 80 models passes Python's default limit of 1,000.
+FRAMES_PER_CYCLIC_MODEL = 12
+
+
+#: How many model modules deep one import may nest before `models/__init__` imports a
+#: module's dependencies first: each module of a chain imports the next one's, so a chain
+#: of a few hundred models passed Python's recursion limit (about 100 stopped it).
+MAX_IMPORT_DEPTH = 20
+
+
+def _imported_first(
+    api: ir.Api, cycles: set[str], order: list[tuple[str, str]]
+) -> list[tuple[str, list[str]]]:
+    """(module, the model modules it imports) of each module whose imports would nest more
+    than `MAX_IMPORT_DEPTH` deep, dependencies first. The models of the cycles are
+    imported with the package (not nested), and count for nothing."""
+    module_of = {name: module for module, name in order}
+    refers = {
+        m.class_name: {n for f in m.fields for n in ir.referenced(f.type)} for m in api.models
+    }
+    refers |= {a.name: set(ir.referenced(a.type)) for a in api.aliases}
+    needs: dict[str, set[str]] = {}
+    for name, found in refers.items():
+        module = module_of[name]
+        needs.setdefault(module, set()).update(
+            module_of[n] for n in found if n in module_of and n not in cycles and n != name
+        )
+    depth: dict[str, int] = {}
+    result = []
+    for module, name in order:
+        if module in depth or name in cycles:
+            continue
+        imported = needs.get(module, set())
+        depth[module] = 1 + max((depth.get(m, 0) for m in imported), default=0)
+        if depth[module] > MAX_IMPORT_DEPTH:
+            result.append((module, sorted(imported)))
+    return result
 
 
 def _import_order(api: ir.Api) -> tuple[set[str], list[tuple[str, str]]]:
