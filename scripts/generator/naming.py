@@ -83,14 +83,25 @@ def without_route_suffix(operation_id: str, method: str, path: str) -> str | Non
 
 
 def without_route_prefix(operation_id: str, path: str) -> str | None:
-    """The operationId Litestar makes, `<Path><Handler>`, without the path it starts with
-    (`BooksBookIdGetBook` on `/books/{book_id}` -> `get_book`); None for one that does not
-    start with its path's words."""
-    words = [word.lower() for word in _words(operation_id)]
-    route = [word.lower() for word in _words(path)]
-    if not route or len(words) <= len(route) or words[: len(route)] != route:
+    """The operationId Litestar makes without the path it starts with: the path's
+    segments title-cased and joined (one already inside the joined text is skipped), then
+    the handler's name (`BooksBookIdGetBook` on `/books/{book_id}` -> `get_book`,
+    `GenresByGenre` on `/genres/{genre}` -> `by_genre`); None for one that does not
+    start so."""
+    prefix = ""
+    for segment in path.split("/"):
+        title = segment.strip("{}").title()
+        if title not in prefix:
+            prefix += title
+    prefix = _LITESTAR_SEPARATORS.sub("", prefix)
+    rest = operation_id[len(prefix) :]
+    if not operation_id.startswith(prefix) or not rest[:1].isupper():
         return None
-    return snake_case("_".join(words[len(route) :]))
+    return snake_case(rest)
+
+
+#: What Litestar removes from the operationIds it joins.
+_LITESTAR_SEPARATORS = re.compile(r"[!#$%&'*+\-.^_`|~:]+")
 
 
 _VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|api)$", re.IGNORECASE)

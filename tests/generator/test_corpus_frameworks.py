@@ -213,6 +213,8 @@ def test_litestar_operation_ids_lose_the_path_every_one_starts_with(library: Mod
         "summary", "upload_cover", "search_form",
     }  # fmt: skip
     assert methods_of(sdk.system) >= {"ping", "stats", "raw_bytes", "raw_bytes_stream", "old"}
+    # GenresByGenre on /genres/{genre} (Litestar skips `Genre`, already in `Genres`)
+    assert {"by_genre", "old_books", "file_path", "sample_stickers"} <= methods_of(sdk.extras)
 
 
 def test_ninja_operation_ids_keep_their_module_prefix(clinic: ModuleType) -> None:
@@ -653,6 +655,42 @@ def test_litestar_discriminated_pydantic_union(library: ModuleType) -> None:
     assert [type(e.medium).__name__ for e in found] == ["Ebook", "Audiobook"]
 
 
+def test_litestar_msgspec_tagged_union_typeddict_and_file_list(library: ModuleType) -> None:
+    sticker = {"shape": {"side": 2.0, "type": "square"}, "label": None, "colors": ["red"]}
+    server = Server(json_answer(sticker, 201))
+    sdk = sdk_of(library, server)
+    found = sdk.extras.create_sticker(shape={"type": "square", "side": 2.0}, label=None)
+    assert server.sent() == {"shape": {"type": "square", "side": 2.0}, "label": None}
+    assert isinstance(found.shape, library.models.Square)
+    server.answer = json_answer([{"radius": 1.0, "type": "circle"}, {"side": 2.0, "type": "x"}])
+    circle, unknown = sdk.extras.sample_stickers()
+    assert isinstance(circle, library.models.Circle)
+    assert type(unknown).__name__ == "UnknownVariant"  # told apart by the const `type`
+    server.answer = json_answer({"stars": 5, "text": "great"}, 201)
+    assert sdk.extras.create_review(stars=5, text="great").stars == 5
+    server.answer = json_answer({"album": "trip", "sizes": [3, 2]}, 201)
+    sdk.extras.upload_album(files=[b"abc", ("b.jpg", b"xy", "image/jpeg")], album="trip")
+    assert [(n, f, t, c) for n, f, t, c in multipart_parts(server.last)][1:] == [
+        ("files", "b.jpg", "image/jpeg", b"xy"),
+        ("album", None, None, b"trip"),
+    ]
+
+
+def test_litestar_redirect_text_stream_and_events_declared_as_json(library: ModuleType) -> None:
+    server = Server(lambda _: httpx.Response(302, headers={"location": "/books"}))
+    sdk = sdk_of(library, server, server_url="http://library.test")
+    moved = sdk.extras.old_books()
+    assert (moved.status_code, moved.location) == (302, "http://library.test/books")
+    server.answer = lambda _: httpx.Response(200, text="3\n2\n1\n")
+    assert sdk.extras.countdown(start=3) == "3\n2\n1\n"  # text/plain of `{}`
+    events = "data: tick 0\r\n\r\ndata: tick 1\r\n\r\n"
+    server.answer = lambda _: httpx.Response(
+        200, text=events, headers={"content-type": "text/event-stream; charset=utf-8"}
+    )
+    # Litestar declares its ServerSentEvent answers `application/json: {}`
+    assert sdk.extras.ticks(count=2) == events
+
+
 # -- django-ninja --------------------------------------------------------------------------
 
 
@@ -689,5 +727,9 @@ def test_route_words_are_read_off_operation_ids_only_where_a_framework_put_them(
     assert without_route_suffix("listPlants", "get", "/plants") is None
     assert without_route_prefix("BooksBookIdGetBook", "/books/{book_id}") == "get_book"
     assert without_route_prefix("PingPing", "/ping") == "ping"
-    assert without_route_prefix("healthCheck", "/v1/health") is None
+    assert without_route_prefix("GenresByGenre", "/genres/{genre}") == "by_genre"
+    assert without_route_prefix("OldBooksOldBooks", "/old-books") == "old_books"
+    assert without_route_prefix("RootIndex", "/") == "root_index"
+    assert without_route_prefix("HealthCheck", "/v1/health") is None
+    assert without_route_prefix("Booksellers", "/books") is None
     assert without_route_prefix("books", "/books") is None

@@ -157,7 +157,7 @@ def _framework_stems(
 ) -> dict[tuple[str, str], str]:
     """(path, method) -> the operationId without the route words a web framework put in
     it: FastAPI's route suffix, on each operationId that ends so; Litestar's path prefix,
-    only when every operationId (two or more) starts so (`healthCheck` on `/health`
+    only when every operationId (two or more) starts so (`HealthCheck` on `/health`
     alone is a name someone chose)."""
     ids = {(p, m): str(op["operationId"]) for p, m, op in entries if op.get("operationId")}
     stems: dict[tuple[str, str], str] = {}
