@@ -33,6 +33,7 @@ import httpx
 from . import deadline
 from .cookies import ResponseCookieJar
 from .errors import ClientClosedError, EventLoopMismatchError
+from .sniffio_lookup import remember_missing_sniffio
 
 if TYPE_CHECKING:
     import asyncio
@@ -140,6 +141,7 @@ class HTTPClients:
         if loop is None:
             return
         if self._given_async_loop is None:
+            remember_missing_sniffio()
             self._given_async_loop = weakref.ref(loop)
         elif self._given_async_loop() is not loop:
             raise EventLoopMismatchError(
@@ -149,6 +151,7 @@ class HTTPClients:
             )
 
     def _new_loop_client(self, loop: asyncio.AbstractEventLoop | None) -> _LoopClient:
+        remember_missing_sniffio()
         client = httpx.AsyncClient(
             timeout=self._timeout,
             limits=self._limits,
