@@ -6,10 +6,11 @@ Each is generated, imported and type-checked with `mypy --strict` (with user cod
 uploads files, passes times and reads discriminated unions); calls against
 `httpx.MockTransport` check the request on the wire (what the framework's server
 validates) and the typed result. What these specs need that hand-written ones do not:
-multipart files written as `contentMediaType` (FastAPI's `UploadFile`), answers to HEAD
-declared with JSON content, `format: time`, JSON of any value (`{}`) declared for routes
-that stream text or files, and operationIds that repeat the route
-(`list_plants_plants_get`, `BooksBookIdGetBook`).
+multipart files written as `contentMediaType` (FastAPI's `UploadFile`; in JSON such a
+string stays text), answers to HEAD declared with JSON content, `format: time`, JSON of
+any value (`{}`) declared for routes that stream text, files or events, and operationIds
+that repeat the route (`list_plants_plants_get`, `BooksBookIdGetBook`). The apps are not
+part of the project (the frameworks are not its dependencies): their specs are.
 """
 
 from __future__ import annotations
