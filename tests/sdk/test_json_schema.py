@@ -1,18 +1,21 @@
-"""Models' JSON schemas carry each field's documentation (read from its docstring on demand)."""
+"""Models' JSON schemas: each field's docstring as its description, no warning for `UNSET`."""
 
 from __future__ import annotations
 
 import warnings
+from typing import Annotated, Any
 
 import pydantic
+from pydantic import Strict
 
 from atoma_sdk import models
-from atoma_sdk._runtime.models import OutputModel
+from atoma_sdk._runtime.models import InputModel, OutputModel
+from atoma_sdk._runtime.sentinel import UNSET, OptionalNullable
 
 
 def _schema(model: type[pydantic.BaseModel], **kwargs: bool) -> dict[str, object]:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", pydantic.json_schema.PydanticJsonSchemaWarning)
+        warnings.simplefilter("error")
         return model.model_json_schema(**kwargs)
 
 
@@ -71,3 +74,26 @@ def test_models_without_source_still_give_a_schema() -> None:
     properties = _schema(Dynamic)["properties"]
     assert isinstance(properties, dict)
     assert properties["value"] == {"default": 0, "title": "Value", "type": "integer"}
+
+
+def test_unset_defaults_are_left_out_and_real_defaults_kept() -> None:
+    """Optional request fields default to UNSET ("not sent"), which has no JSON form."""
+
+    class Request(InputModel):
+        size: Annotated[int, Strict()] = 3
+        label: OptionalNullable[str] = UNSET
+
+    properties = _schema(Request)["properties"]
+    assert isinstance(properties, dict)
+    assert properties["size"]["default"] == 3
+    assert "default" not in properties["label"]
+    assert "default" not in _schema(models.CreateImageRequest)["properties"]["n"]  # type: ignore[index]
+
+
+def test_a_schema_generator_of_the_users_own_is_used() -> None:
+    class Marked(pydantic.json_schema.GenerateJsonSchema):
+        def generate(self, schema: Any, mode: Any = "validation") -> Any:
+            return {**super().generate(schema, mode), "x-marked": True}
+
+    assert models.ImageData.model_json_schema(schema_generator=Marked)["x-marked"] is True
+    assert models.ImageData.model_json_schema(True, "#/$defs/{model}", Marked)["x-marked"]

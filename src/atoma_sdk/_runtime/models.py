@@ -42,11 +42,20 @@ class BaseModel(pydantic.BaseModel):
     )
 
     @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """pydantic's, but a field that defaults to `UNSET` shows no default (not a warning)."""
+        from .json_schema import SchemaGenerator
+
+        if len(args) < 3:  # schema_generator is the third positional parameter
+            kwargs.setdefault("schema_generator", SchemaGenerator)
+        return super().model_json_schema(*args, **kwargs)
+
+    @classmethod
     def __get_pydantic_json_schema__(
         cls, core_schema: CoreSchema, handler: pydantic.GetJsonSchemaHandler, /
     ) -> JsonSchemaValue:
         """The schema pydantic makes, with each field's docstring as its description."""
-        from .field_docs import field_docstrings
+        from .json_schema import field_docstrings
 
         json_schema = handler(core_schema)
         properties = handler.resolve_ref_schema(json_schema).get("properties", {})

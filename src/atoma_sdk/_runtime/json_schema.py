@@ -1,9 +1,12 @@
-"""Field descriptions for JSON schemas, read from the models' attribute docstrings on demand.
+"""What a model's JSON schema shows beyond pydantic's: field descriptions, and no `UNSET`.
 
 Generated models document each field with a docstring under it (what editors show).
 pydantic's `use_attribute_docstrings` would read them too, but at class creation: it
 parses each model's source file, which was a tenth of the time to a first result. A
 model's JSON schema is rarely asked for, so the docstrings are read only then.
+
+An optional field of a request model defaults to `UNSET` ("leave it out"), which has no
+JSON form: pydantic would warn once per such field. Its schema shows no default instead.
 """
 
 from __future__ import annotations
@@ -13,6 +16,22 @@ import inspect
 import textwrap
 from itertools import pairwise
 from typing import Any
+
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from .sentinel import UNSET
+
+__all__ = ["SchemaGenerator", "field_docstrings"]
+
+
+class SchemaGenerator(GenerateJsonSchema):
+    """pydantic's JSON schema generator, for which `UNSET` is no default."""
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        if schema.get("default") is UNSET:
+            return self.generate_inner(schema["schema"])
+        return super().default_schema(schema)
 
 
 def field_docstrings(model: type[Any]) -> dict[str, str]:
