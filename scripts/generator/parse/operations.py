@@ -95,7 +95,7 @@ def operation(
     found = ir.Operation(
         operation_id=operation_id,
         method=method.upper(),
-        path=real_path,
+        path=parameters.split_query(real_path)[0],
         method_name=name,
         summary=text(op.get("summary")),
         description=text(op.get("description")),

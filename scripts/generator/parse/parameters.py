@@ -45,10 +45,70 @@ def parameters(
                 ctx.problem(param_pointer, "a parameter needs `name` and `in`")
                 continue
             merged[(raw["name"], raw["in"])] = (raw, param_pointer)
+    path, query = split_query(path)
+    if query:
+        merged = _query_in_path(ctx, query, merged, pointer)
     built = [parameter(ctx, raw, param_pointer) for raw, param_pointer in merged.values()]
     result = _matching_path(ctx, path, [p for p in built if p is not None], pointer)
     result.sort(key=lambda p: (not p.field.required, p.location != "path"))
     return result
+
+
+def split_query(path: str) -> tuple[str, str]:
+    """A path key and the query string some specs write into it (`/rest?method=echo`,
+    `/search?q={q}`): OpenAPI's paths have none, and a URL built from one would lose it
+    to the query parameters."""
+    base, _, query = path.partition("?")
+    return base, query
+
+
+def _query_in_path(
+    ctx: ParseContext,
+    query: str,
+    merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]],
+    pointer: str,
+) -> dict[tuple[str, str], tuple[Mapping[str, Any], str]]:
+    """`merged` with the pairs of a query string written in the path key as required
+    query parameters: `name={var}` is the parameter declared for `{var}` (in the path, as
+    such specs declare it; a string when none is), sent as the query's `name`, before the
+    declared ones; `name=value` a constant, always sent, after them. A query parameter
+    the operation declares by that name stays as declared. Pairs of another shape cannot
+    be sent as written and are left out, with a warning."""
+    rest = dict(merged)
+    found: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
+    constants: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
+    for pair in filter(None, query.split("&")):
+        name, equals, value = pair.partition("=")
+        whole = _PLACEHOLDER.fullmatch(value)
+        var = whole.group(1) if whole else None
+        templated = _PLACEHOLDER.search(name) or (var is None and _PLACEHOLDER.search(value))
+        if not equals or not name or templated:
+            ctx.warning(pointer, f"{pair!r} in the path's query string is left out")
+            continue
+        key = (name, "query")
+        if key in rest:
+            found[key] = rest.pop(key)
+        elif var is None:
+            constant = {"type": "string", "const": value}
+            constants[key] = (
+                {"name": name, "in": "query", "required": True, "schema": constant},
+                pointer,
+            )
+        else:
+            raw, raw_pointer = rest.pop((var, "path"), None) or ({}, pointer)
+            raw = {k: v for k, v in raw.items() if k not in ("style", "explode")}
+            raw = {
+                "schema": {"type": "string"},
+                **raw,
+                "name": name,
+                "in": "query",
+                "required": True,
+            }
+            found[key] = (raw, raw_pointer)
+    if found or constants:
+        names = ", ".join(repr(name) for name, _ in [*found, *constants])
+        ctx.warning(pointer, f"the path has a query string: {names} sent as query parameters")
+    return {**found, **rest, **constants}
 
 
 def _querystring(
