@@ -11,6 +11,7 @@ import pydantic
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_IDENTIFIER = re.compile(r"[^0-9a-zA-Z]+")
+_SIGNS = {"+": "plus", "-": "minus"}
 
 
 def snake_case(name: str) -> str:
@@ -27,9 +28,12 @@ def snake_case(name: str) -> str:
 
 def _words(name: str) -> list[str]:
     """The ASCII words of a name; accented letters lose their accents (`Ünïcödé` ->
-    `Unicode`), other non-ASCII characters separate words."""
+    `Unicode`), other non-ASCII characters separate words. A sign before a number is a
+    word (`+1` -> `plus 1`, `-1` -> `minus 1`: GitHub's reactions), so the two differ."""
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if bare[:1] in _SIGNS and bare[1:2].isdigit():
+        bare = f"{_SIGNS[bare[0]]} {bare[1:]}"
     return _NON_IDENTIFIER.sub(" ", _WORD_BOUNDARY.sub(" ", bare)).split()
 
 

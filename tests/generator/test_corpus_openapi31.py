@@ -1,5 +1,5 @@
 """Shapes found in published specs (OpenAPI 3.1 and older) that generated without error
-but sent the wrong request.
+but sent the wrong request, or named fields badly.
 
 `specs/query_in_path.yml`: path keys with a query string written in them
 (`/rpc?action=moon.phase`, `/forecast?lat={lat}&lon={lon}`, their variables declared
@@ -8,6 +8,10 @@ the parameters', so the written pairs were lost (`GET /rpc?date=...` for every a
 one endpoint). They are now query parameters: a written `name=value` a constant always
 sent, a `name={var}` the parameter declared for `{var}`.
 
+`specs/signed_names.yml`: properties named by a signed number (GitHub's reactions `+1`
+and `-1`) are `plus_1` and `minus_1`; both were `field_1` before one was renumbered
+`field_1_2`, with a warning.
+
 The packages are generated, imported and type-checked with `mypy --strict`; their methods
 are called against respx (the exact URL on the wire, the parsed response).
 """
@@ -15,6 +19,7 @@ are called against respx (the exact URL on the wire, the parsed response).
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any, Literal, Optional
@@ -23,7 +28,10 @@ import pytest
 import respx
 from test_corpus import Corpus, generated_corpus, resource_class, signature_of
 
-SPECS = {"query_in_path": ("corpus_query_in_path", "AlmanacSDK")}
+SPECS = {
+    "query_in_path": ("corpus_query_in_path", "AlmanacSDK"),
+    "signed_names": ("corpus_signed_names", "VotesSDK"),
+}
 
 USAGE = {
     "query_in_path": """
@@ -34,6 +42,15 @@ USAGE = {
             sdk.places.search(country="fr", q="Lyon")
             sdk.forecast.tides(station="brest", units=models.Units.IMPERIAL)
             return sdk.rpc.moon_phase(date_="2024-01-02")
+    """,
+    "signed_names": """
+        from corpus_signed_names import VotesSDK
+
+
+        def use(sdk: VotesSDK) -> int:
+            sdk.polls.vote(id=1, plus_1=3, minus_1=1)
+            tally = sdk.polls.get_poll(id=1).tally
+            return tally.plus_1 - tally.minus_1
     """,
 }
 
@@ -144,7 +161,32 @@ async def test_async_methods_send_the_same_url(almanac: ModuleType) -> None:
     assert str(route.calls.last.request.url) == f"{BASE}/rpc?date=2024-01-02&action=moon.phase"
 
 
-def test_generated_packages_pass_mypy_strict(corpus: Corpus) -> None:
-    corpus.load("query_in_path")
-    errors = corpus.mypy_errors("query_in_path/")
+@pytest.fixture(scope="module")
+def votes(corpus: Corpus) -> ModuleType:
+    return corpus.load("signed_names")
+
+
+def test_signed_number_names_are_plus_and_minus(corpus: Corpus, votes: ModuleType) -> None:
+    assert corpus.generated["signed_names"].warnings == []
+    fields = votes.models.Tally.model_fields
+    assert {name: f.alias for name, f in fields.items()} == {
+        "plus_1": "+1",
+        "minus_1": "-1",
+        "plus_0_5": "+0.5",
+        "total_count": None,
+    }
+    with respx.mock(base_url="https://votes.test") as router:
+        sent = router.patch("/polls/7").respond(204)
+        router.get("/polls/7").respond(200, json={"id": 7, "tally": {"+1": 5, "-1": 2}})
+        with votes.VotesSDK(retry_config=None) as sdk:
+            sdk.polls.vote(id=7, plus_1=3, minus_1=1)
+            poll = sdk.polls.get_poll(id=7)
+    assert json.loads(sent.calls.last.request.content) == {"+1": 3, "-1": 1}
+    assert (poll.tally.plus_1, poll.tally.minus_1) == (5, 2)
+
+
+@pytest.mark.parametrize("stem", sorted(SPECS))
+def test_generated_packages_pass_mypy_strict(corpus: Corpus, stem: str) -> None:
+    corpus.load(stem)
+    errors = corpus.mypy_errors(f"{stem}/")
     assert errors == [], "\n".join(errors)

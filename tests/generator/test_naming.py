@@ -25,6 +25,9 @@ from generator.naming import (
         ("json", "json_"),
         ("retries", "retries_"),
         ("image_generations_create", "image_generations_create"),
+        ("+1", "plus_1"),
+        ("-1", "minus_1"),
+        ("-x", "x"),
     ],
 )
 def test_snake_case(name: str, expected: str) -> None:
