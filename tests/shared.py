@@ -1,11 +1,14 @@
-"""Test helpers more than one folder uses: a fake clock and the sync/async flavours."""
+"""Test helpers more than one folder uses: a fake clock, the sync/async flavours, an upload."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
 from atoma_sdk import AtomaSDK, models
+from atoma_sdk._runtime.bodies import File
 from atoma_sdk._runtime.clock import Clock
+from atoma_sdk._runtime.models import InputModel, OutputModel
+from atoma_sdk._runtime.operation import Operation
 
 #: The fake clock's wall-clock time at its start (2023-11-14T22:13:20Z).
 WALL_START = 1_700_000_000.0
@@ -64,3 +67,27 @@ class BaseFlavour:
         if self.is_async:
             return await sdk.images.generate_async(**kwargs)
         return sdk.images.generate(**kwargs)
+
+
+# -- a file-upload operation, for tests of streamed request bodies ---------------------
+
+
+class Upload(InputModel):
+    """A multipart body: a file and a plain field."""
+
+    file: File
+    purpose: str
+
+
+class Stored(OutputModel):
+    id: str
+
+
+#: Uploads `Upload` as multipart/form-data.
+UPLOAD: Operation[Stored] = Operation(
+    "upload", "POST", "/files", Stored, body_media_type="multipart/form-data"
+)
+#: Sends a file or bytes as the whole body.
+PUT_BINARY: Operation[Stored] = Operation(
+    "put", "PUT", "/blobs/b1", Stored, body_media_type="application/octet-stream"
+)

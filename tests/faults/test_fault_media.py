@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 from fault_server import ReceivedRequest, respond
 from fault_support import FakeClock, Flavour, StartServer, assert_pool_clean
+from shared import UPLOAD, Stored, Upload
 
 from atoma_sdk import ResponseTooLargeError
-from atoma_sdk._runtime.bodies import File
 from atoma_sdk._runtime.client import SDKCore, SDKSettings
-from atoma_sdk._runtime.models import InputModel, OutputModel
 from atoma_sdk._runtime.operation import CallOptions, Operation
 from atoma_sdk._runtime.sentinel import UNSET
 
@@ -26,18 +25,6 @@ from atoma_sdk._runtime.sentinel import UNSET
 CONTENT = bytes(range(256)) * 4096
 
 
-class Upload(InputModel):
-    file: File
-    purpose: str
-
-
-class Stored(OutputModel):
-    id: str
-
-
-UPLOAD: Operation[Stored] = Operation(
-    "upload", "POST", "/files", Stored, body_media_type="multipart/form-data"
-)
 DOWNLOAD: Operation[bytes] = Operation(
     "download", "GET", "/files/f1", bytes, response_media_type="application/octet-stream"
 )

@@ -15,10 +15,9 @@ from typing import Any
 
 import pytest
 from fault_support import Flavour
+from shared import PUT_BINARY, UPLOAD, Stored, Upload
 
-from atoma_sdk._runtime.bodies import File
 from atoma_sdk._runtime.client import SDKCore, SDKSettings
-from atoma_sdk._runtime.models import InputModel, OutputModel
 from atoma_sdk._runtime.operation import CallOptions, Operation
 from atoma_sdk._runtime.sentinel import UNSET
 
@@ -26,23 +25,6 @@ FILE_BYTES = 32 * 1024 * 1024
 #: Far below the file's size, far above a few 64 KiB chunks.
 MEMORY_BOUND = 4 * 1024 * 1024
 ANSWER = b'{"id": "f1"}'
-
-
-class Upload(InputModel):
-    file: File
-    purpose: str
-
-
-class Stored(OutputModel):
-    id: str
-
-
-UPLOAD: Operation[Stored] = Operation(
-    "upload", "POST", "/files", Stored, body_media_type="multipart/form-data"
-)
-PUT_BINARY: Operation[Stored] = Operation(
-    "put", "PUT", "/blobs/b1", Stored, body_media_type="application/octet-stream"
-)
 
 
 class CountingServer:

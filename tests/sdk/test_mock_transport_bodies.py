@@ -16,32 +16,15 @@ from typing import Any
 import httpx
 import pytest
 from sdk_support import FakeClock, Flavour
+from shared import PUT_BINARY, UPLOAD, Stored, Upload
 
-from atoma_sdk._runtime.bodies import File
 from atoma_sdk._runtime.client import SDKCore, SDKSettings
-from atoma_sdk._runtime.models import InputModel, OutputModel
 from atoma_sdk._runtime.operation import CallOptions, Operation
 from atoma_sdk._runtime.sentinel import UNSET
 
 SERVER = "https://api.test"
 CONTENT = bytes(range(256)) * 1024  # 256 KiB: several chunks
 
-
-class Upload(InputModel):
-    file: File
-    purpose: str
-
-
-class Stored(OutputModel):
-    id: str
-
-
-UPLOAD: Operation[Stored] = Operation(
-    "upload", "POST", "/files", Stored, body_media_type="multipart/form-data"
-)
-PUT_BINARY: Operation[Stored] = Operation(
-    "put", "PUT", "/blobs/b1", Stored, body_media_type="application/octet-stream"
-)
 
 Answer = Callable[[httpx.Request], httpx.Response]
 
