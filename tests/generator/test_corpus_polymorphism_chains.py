@@ -1,7 +1,8 @@
 """Polymorphism through several levels of allOf (specs/polymorphism_chains.yml): every
 schema whose allOf chain reaches a base with a discriminator is a variant of that base,
 an intermediate one (`Salmon`, itself included by `SmartSalmon`) too, each tagged by
-the mapping, `x-ms-discriminator-value` or its name.
+the mapping, `x-ms-discriminator-value` or its name. Where the intermediate itself is
+declared, it means itself or one of its subtypes (`SalmonVariants`).
 
 The package is generated, imported and type-checked with `mypy --strict` (with user code
 sending and reading the variants); calls against respx check the JSON sent and the
@@ -13,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from types import ModuleType
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 import respx
@@ -34,6 +35,17 @@ USAGE = {
                 if isinstance(tool, models.PowerDrill):
                     assert tool.battery is None or isinstance(tool.battery, bool)
             return sdk.fish.list()
+
+
+        def use_salmon(sdk: ReefCorpusSDK) -> models.SalmonVariants:
+            sdk.salmon.release(body=models.SmartSalmon(length=1.0))
+            sdk.salmon.release(body=models.Salmon(length=1.0, mentor=models.SmartSalmon(length=2)))
+            sdk.salmon.release(body={"fishtype": "SmartSalmon", "length": 1.0})
+            sdk.salmon.release(body=models.Shark(length=1.0, age=1))  # type: ignore[arg-type]
+            favourite = sdk.aquarium.get().favourite
+            if isinstance(favourite, models.SmartSalmon):
+                assert favourite.location is None or isinstance(favourite.location, str)
+            return sdk.salmon.get()
     """,
 }
 
@@ -113,6 +125,71 @@ def test_a_mapping_of_direct_subtypes_keeps_grandchildren_by_name(reef: ModuleTy
         tools = sdk.tools.list()
     assert [type(t) for t in tools] == [models.Drill, models.PowerDrill, models.UnknownVariant]
     assert (tools[1].watts, tools[1].battery) == (700, True)
+
+
+def test_a_subtype_where_its_intermediate_is_declared_parses_as_itself(reef: ModuleType) -> None:
+    models = reef.models
+    smart = {"fishtype": "SmartSalmon", "length": 2, "location": "river"}
+    salmon = {"fishtype": "salmon", "length": 1, "mentor": smart}
+    unknown = {"fishtype": "goldfish", "length": 0.1}
+    tank = models.Aquarium.model_validate(
+        {
+            "favourite": smart,
+            "salmons": [salmon, smart, unknown],
+            "by_tank": {"north": smart, "south": salmon},
+        }
+    )
+    assert type(tank.favourite) is models.SmartSalmon
+    assert tank.favourite.location == "river"
+    assert [type(s) for s in tank.salmons] == [
+        models.Salmon,
+        models.SmartSalmon,
+        models.UnknownVariant,
+    ]
+    assert type(tank.salmons[0].mentor) is models.SmartSalmon
+    assert tank.salmons[2].fishtype == "goldfish"  # as Fish's union keeps an unknown fish
+    assert {k: type(v) for k, v in tank.by_tank.items()} == {
+        "north": models.SmartSalmon,
+        "south": models.Salmon,
+    }
+
+
+def test_a_response_declared_as_the_intermediate_parses_each_subtype(reef: ModuleType) -> None:
+    models = reef.models
+    answers = [
+        {"fishtype": "SmartSalmon", "length": 2, "location": "river"},
+        {"fishtype": "salmon", "length": 1},
+        {"fishtype": "shark", "length": 3, "age": 1},  # a Fish, but not a Salmon
+    ]
+    parsed = []
+    with respx.mock(base_url="https://reef.test") as router, sdk_of(reef) as sdk:
+        route = router.get("/salmon")
+        for answer in answers:
+            route.respond(200, json=answer)
+            parsed.append(sdk.salmon.get())
+    assert [type(p) for p in parsed] == [models.SmartSalmon, models.Salmon, models.UnknownVariant]
+    assert parsed[0].location == "river"
+
+
+def test_a_body_declared_as_the_intermediate_sends_a_subtype(reef: ModuleType) -> None:
+    models = reef.models
+    with respx.mock(base_url="https://reef.test") as router, sdk_of(reef) as sdk:
+        route = router.put("/salmon").respond(204)
+        sdk.salmon.release(body=models.SmartSalmon(length=1.5, location="river"))
+        sdk.salmon.release(body=models.Salmon(length=1.0, mentor=models.SmartSalmon(length=2)))
+        sdk.salmon.release(body={"fishtype": "SmartSalmon", "length": 3.0})
+        sent = [json.loads(call.request.content) for call in route.calls]
+    assert sent == [
+        {"fishtype": "SmartSalmon", "length": 1.5, "location": "river"},
+        {"fishtype": "salmon", "length": 1.0, "mentor": {"fishtype": "SmartSalmon", "length": 2}},
+        {"fishtype": "SmartSalmon", "length": 3.0},
+    ]
+
+
+def test_a_leaf_subtype_stays_its_model(reef: ModuleType) -> None:
+    models = reef.models
+    assert models.Aquarium.model_fields["shark"].annotation == Optional[models.Sawshark]
+    assert not hasattr(models, "SawsharkVariants")
 
 
 def test_generated_package_passes_mypy_strict(corpus: Corpus) -> None:

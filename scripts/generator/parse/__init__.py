@@ -48,6 +48,7 @@ def parse(
     names.method_names(ctx)
     resources = operations.resources(ctx)
     hooks = webhooks.webhooks(ctx)
+    composition.intermediate_unions(ctx)
     composition.drop_self_members(ctx)
     composition.break_alias_cycles(ctx)
     ctx.diagnostics.check()

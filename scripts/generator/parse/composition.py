@@ -4,7 +4,8 @@ Two shapes real specs use for polymorphism become discriminated unions of models
 an allOf of objects and one union (`allOf: [Base, {oneOf: [A, B]}]`) is the union of
 one merged model per member (`Base + A | Base + B`); a base schema with a discriminator
 whose subtypes include it through allOf (`Cat: allOf: [Pet, ...]`) is, wherever it is
-used, the union of its subtypes.
+used, the union of its subtypes; so is a subtype with subtypes of its own (`Cat`, with
+`Kitten: allOf: [Cat]`), where it is used, the union of itself and them (`CatVariants`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .. import ir
 from ..graph import strongly_connected
 from ..naming import module_name, pascal_case
 from . import keywords, schemas
-from .context import SCHEMAS, ParseContext, escape, text
+from .context import SCHEMAS, Intermediate, ParseContext, escape, text
 
 #: Keywords that give an allOf part a type of its own; a part without them only
 #: describes or constrains (`{description: ...}`, `{nullable: true}`).
@@ -55,9 +56,12 @@ def union(
             direction,
         )
         null_member = null_member or nullable
+        source = _component_name(member)
+        if source in ctx.intermediates and "discriminator" in schema:
+            found = schemas.component(ctx, source)  # tagged as this union's discriminator says
         if found not in members:
             members.append(found)
-            sources.append(_component_name(member))
+            sources.append(source)
     if not members:
         return ir.AnyType(), null_member
     if len(members) == 1:
@@ -485,6 +489,18 @@ def find_polymorphic(ctx: ParseContext) -> None:
         if subtypes and all(n in descendants for n in subtypes):
             ctx.polymorphic[name] = tuple(subtypes)
             ctx.variants.update(subtypes)
+    _find_intermediates(ctx, including)
+
+
+def _find_intermediates(ctx: ParseContext, including: Mapping[str, Sequence[str]]) -> None:
+    """Record each subtype that has subtypes of its own and is not a base itself, with
+    the nearest base it is a variant of (the one with the fewest subtypes)."""
+    by_size = sorted(ctx.polymorphic.items(), key=lambda item: len(item[1]), reverse=True)
+    for base, subtypes in by_size:
+        for sub in subtypes:
+            below = [d for d in _descendants(including, sub) if d not in ctx.polymorphic]
+            if below and sub not in ctx.polymorphic:
+                ctx.intermediates[sub] = Intermediate(base, tuple(below))
 
 
 def _descendants(including: Mapping[str, Sequence[str]], base: str) -> list[str]:
@@ -526,6 +542,39 @@ def polymorphic(ctx: ParseContext, name: str) -> ir.Type:
         union if len(members) > 1 else members[0], ctx.direction_of(name), pointer,
     )  # fmt: skip
     return alias
+
+
+def intermediate(ctx: ParseContext, name: str) -> ir.AliasType:
+    """The type where intermediate subtype `name` is referenced: the alias of the union
+    of it and its subtypes (built by `intermediate_unions` once every model is)."""
+    found = ctx.intermediates[name]
+    found.used = True
+    return ir.AliasType(found.alias)
+
+
+def intermediate_unions(ctx: ParseContext) -> None:
+    """The union of each intermediate subtype referenced and its subtypes: the members
+    of its base's union that are among them, with the same tags (an unknown tag is
+    then parsed as the base's union parses it)."""
+    for name, found in ctx.intermediates.items():
+        if not found.used:
+            continue
+        base = schemas.component(ctx, found.base)
+        whole = ctx.aliases[base.name].type if isinstance(base, ir.AliasType) else base
+        classes = {ctx.component_class(n) for n in (name, *found.descendants)}
+        members = whole.members if isinstance(whole, ir.UnionType) else (whole,)
+        kept = tuple(m for m in members if isinstance(m, ir.ModelType) and m.name in classes)
+        union = ir.UnionType(kept)
+        if isinstance(whole, ir.UnionType) and whole.discriminator is not None:
+            tags = tuple(pair for pair in whole.tags if pair[1] in classes)
+            union = ir.UnionType(kept, whole.discriminator, tags)
+        model = ctx.component_class(name)
+        subtypes = ", ".join(m.name for m in kept if m.name != model)
+        ctx.aliases[found.alias] = ir.AliasDef(
+            found.alias, module_name(found.alias),
+            f"A `{model}`, or one of its subtypes: {subtypes}.",
+            union, ctx.direction_of(name), f"{SCHEMAS}{escape(name)}",
+        )  # fmt: skip
 
 
 def _with_declared_values(

@@ -13,6 +13,17 @@ SCHEMAS = "#/components/schemas/"
 
 
 @dataclass
+class Intermediate:
+    """A subtype of a polymorphic base with subtypes of its own (`Salmon`, between `Fish`
+    and `SmartSalmon`): where it is referenced it means itself or one of them."""
+
+    base: str  # the nearest base whose union has it as a variant
+    descendants: tuple[str, ...]  # its subtypes, through allOf chains, nearest first
+    alias: str = ""  # the class name of that union, given beside the component classes
+    used: bool = False  # referenced somewhere: its union is generated
+
+
+@dataclass
 class ParseContext:
     """Everything the parser modules share while turning one spec into an `ir.Api`."""
 
@@ -39,6 +50,7 @@ class ParseContext:
     #: base schemas that mean one of their subtypes (allOf polymorphism): name -> subtypes
     polymorphic: dict[str, tuple[str, ...]] = field(default_factory=dict)
     variants: set[str] = field(default_factory=set)  # the subtypes of those bases
+    intermediates: dict[str, Intermediate] = field(default_factory=dict)  # schema name
     _modules: set[str] = field(default_factory=set)  # module names of generated classes
     _counters: dict[str, int] = field(default_factory=dict)  # wanted class name -> last number
     _validated: set[str] = field(default_factory=set)  # pointers the validator warned about

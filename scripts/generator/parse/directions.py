@@ -52,7 +52,9 @@ def mark(
         seen.add(name)
         ctx.directions.setdefault(name, set()).add(direction)
         mark(ctx, ctx.schemas[name], direction, seen)
-        for subtype in ctx.polymorphic.get(name, ()):  # a base means one of its subtypes
+        below = ctx.intermediates.get(name)
+        # a base means one of its subtypes, and so does a subtype that has subtypes
+        for subtype in (*ctx.polymorphic.get(name, ()), *(below.descendants if below else ())):
             mark(ctx, {"$ref": f"{SCHEMAS}{subtype}"}, direction, seen)
         return
     for key, value in schema.items():

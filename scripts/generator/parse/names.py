@@ -33,6 +33,8 @@ def component_classes(ctx: ParseContext) -> None:
     ctx.reserve(RESERVED_CLASSES | set(error_classes()))
     for name in sorted(ctx.schemas):
         ctx.component_classes[name] = ctx.class_name(pascal_case(name))
+    for name in sorted(ctx.intermediates):  # the union of an intermediate subtype
+        ctx.intermediates[name].alias = ctx.class_name(f"{ctx.component_classes[name]}Variants")
     for name, class_name in sorted(ctx.component_classes.items()):
         if class_name != pascal_case(name):
             ctx.warning(

@@ -122,6 +122,8 @@ def type_of(
         if name is None:
             return ir.AnyType(), False
         found = component(ctx, name)
+        if name in ctx.intermediates:  # a subtype with subtypes: one of them may come
+            found = composition.intermediate(ctx, name)
         return found, _nullable_here(schema) or name in ctx.nullable_components
     keywords.check_unknown(ctx, schema, pointer)
     nullable = _nullable_here(schema)
