@@ -1,23 +1,23 @@
-"""The jar of the SDK's own clients stores what httpx's default jar stores: it only
-skips the work for responses that set no cookie."""
+"""The cookies of the SDK's own clients store what httpx's store: they only skip the
+work for responses that set no cookie."""
 
 from __future__ import annotations
 
-import email.message
 from http.cookiejar import CookieJar
 
 import httpx
 import pytest
+import respx
 
-from atoma_sdk._runtime.cookies import ResponseCookieJar
+from atoma_sdk._runtime.cookies import ResponseCookies
 
 URL = "https://api.example.test/v1/images/generations"
 
 
-def _stored(jar: CookieJar, headers: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+def _stored(cookies: httpx.Cookies, headers: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     request = httpx.Request("POST", URL)
-    httpx.Cookies(jar).extract_cookies(httpx.Response(200, headers=headers, request=request))
-    return sorted((c.name, c.value or "", c.domain) for c in jar)
+    cookies.extract_cookies(httpx.Response(200, headers=headers, request=request))
+    return sorted((c.name, c.value or "", c.domain) for c in cookies.jar)
 
 
 @pytest.mark.parametrize(
@@ -31,21 +31,63 @@ def _stored(jar: CookieJar, headers: list[tuple[str, str]]) -> list[tuple[str, s
         [("Set-Cookie2", 'legacy="1"; Version=1')],
     ],
 )
-def test_same_cookies_as_the_standard_jar(headers: list[tuple[str, str]]) -> None:
-    assert _stored(ResponseCookieJar(), headers) == _stored(CookieJar(), headers)
+def test_same_cookies_as_httpx_stores(headers: list[tuple[str, str]]) -> None:
+    assert _stored(ResponseCookies(), headers) == _stored(httpx.Cookies(), headers)
 
 
-def test_a_caller_of_the_jar_itself_takes_the_standard_path() -> None:
-    class Response:  # a urllib-style response, not httpx's wrapper
-        def info(self) -> email.message.Message:
-            message = email.message.Message()
-            message["Set-Cookie"] = "k=v"
-            return message
+def test_a_response_setting_no_cookie_never_reaches_the_jar() -> None:
+    class Watched(CookieJar):
+        calls = 0
 
-    jar = ResponseCookieJar()
-    request = httpx.Cookies._CookieCompatRequest(httpx.Request("GET", URL))
-    jar.extract_cookies(Response(), request)
-    assert [(c.name, c.value) for c in jar] == [("k", "v")]
+        def extract_cookies(self, response: object, request: object) -> None:  # type: ignore[override]
+            Watched.calls += 1
+
+    _stored(ResponseCookies(Watched()), [("x-request-id", "r1")])
+    assert Watched.calls == 0
+    _stored(ResponseCookies(Watched()), [("set-cookie", "a=1")])
+    assert Watched.calls == 1
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async", "aiohttp"])
+async def test_the_sdks_own_clients_skip_responses_without_cookies(
+    flavour: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atoma_sdk import AtomaSDK, DefaultAioHttpClient
+
+    wrapped: list[str] = []
+    original = httpx.Cookies._CookieCompatRequest
+
+    class Counted(original):  # type: ignore[misc, valid-type]
+        def __init__(self, request: httpx.Request) -> None:
+            wrapped.append(str(request.url))
+            super().__init__(request)
+
+    monkeypatch.setattr(httpx.Cookies, "_CookieCompatRequest", Counted)
+    answers = iter([{}, {"Set-Cookie": "lb=node-7"}])
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"created": 1, "data": []}, headers=next(answers))
+
+    with respx.mock(base_url="https://api.example.test", assert_all_called=False) as api:
+        api.post("/v1/images/generations").mock(side_effect=answer)
+        if flavour == "sync":
+            with AtomaSDK(server_url="https://api.example.test") as sdk:
+                sdk.images.generate(model="m", prompt="p")
+                assert wrapped == []
+                sdk.images.generate(model="m", prompt="p")
+        else:
+            client = (
+                DefaultAioHttpClient(transport=httpx.MockTransport(answer))
+                if flavour == "aiohttp"
+                else None
+            )
+            async with AtomaSDK(server_url="https://api.example.test", async_client=client) as sdk:
+                await sdk.images.generate_async(model="m", prompt="p")
+                assert wrapped == []
+                await sdk.images.generate_async(model="m", prompt="p")
+            if client is not None:
+                await client.aclose()
+    assert wrapped == [URL]
 
 
 async def test_the_sdk_clients_send_back_a_cookie_the_api_set() -> None:

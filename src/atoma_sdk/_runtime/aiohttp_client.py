@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import httpx
 
-from .cookies import ResponseCookieJar
+from .cookies import skip_cookieless_responses
 from .deadline import seconds_left
 from .errors import from_aiohttp
 
@@ -60,8 +60,8 @@ class DefaultAioHttpClient(httpx.AsyncClient):
     """
 
     def __init__(self, *, limits: httpx.Limits = DEFAULT_AIOHTTP_LIMITS, **kwargs: Any) -> None:
-        kwargs.setdefault("cookies", ResponseCookieJar())
         super().__init__(limits=limits, **kwargs)
+        skip_cookieless_responses(self)
 
     # httpx calls these two while it is constructed, with the TLS settings and limits it
     # was given: one transport for direct requests, one per proxy (`mounts`).

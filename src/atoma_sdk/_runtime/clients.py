@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from . import deadline
-from .cookies import ResponseCookieJar
+from .cookies import skip_cookieless_responses
 from .errors import ClientClosedError, EventLoopMismatchError
 from .sniffio_lookup import remember_missing_sniffio
 
@@ -103,11 +103,10 @@ class HTTPClients:
                     raise ClientClosedError(_SDK_CLOSED)
                 client = self._sync
                 if client is None:
-                    client = httpx.Client(
-                        timeout=self._timeout,
-                        limits=self._limits,
-                        headers=self._headers,
-                        cookies=ResponseCookieJar(),
+                    client = skip_cookieless_responses(
+                        httpx.Client(
+                            timeout=self._timeout, limits=self._limits, headers=self._headers
+                        )
                     )
                     self._sync_bounded = _bound(client)
                     self._sync = client
@@ -152,11 +151,8 @@ class HTTPClients:
 
     def _new_loop_client(self, loop: asyncio.AbstractEventLoop | None) -> _LoopClient:
         remember_missing_sniffio()
-        client = httpx.AsyncClient(
-            timeout=self._timeout,
-            limits=self._limits,
-            headers=self._headers,
-            cookies=ResponseCookieJar(),
+        client = skip_cookieless_responses(
+            httpx.AsyncClient(timeout=self._timeout, limits=self._limits, headers=self._headers)
         )
         bounded = _bound(client)
         hook = None
