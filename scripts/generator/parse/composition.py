@@ -230,6 +230,13 @@ def all_of(
     if distributes(ctx, schema):
         found, null_member = _distributed(ctx, schema, pointer, context, direction)
         return found, nullable or null_member
+    sibling = sibling_union(schema)
+    if sibling is not None and _substantive_parts(schema):
+        ctx.warning(
+            f"{pointer}/{sibling}",
+            f"a {sibling} beside allOf applies only when the allOf's parts and its members "
+            "are objects; ignored",
+        )
     if is_object(ctx, schema, direction):
         name = ctx.class_name(context)
         model = ir.ModelType(name)
@@ -379,6 +386,9 @@ def _distribution(
         return None
     objects: list[tuple[Any, str]] = []
     unions: list[tuple[Mapping[str, Any], str, str]] = []
+    sibling = sibling_union(schema)
+    if sibling is not None:  # all keywords apply: as `allOf: [..., {oneOf: [...]}]`
+        unions.append((schema, sibling, pointer))
     for index, part in _substantive_parts(schema):
         part_pointer = f"{pointer}/allOf/{index}"
         if index == len(raw):  # the schema's own properties, merged by `merged` itself
@@ -399,6 +409,13 @@ def _distribution(
     if not members or not all(_is_object_part(ctx, m) for m in members):
         return None
     return _Distribution(objects, union, keyword, union_pointer)
+
+
+def sibling_union(schema: Mapping[str, Any]) -> str | None:
+    """`oneOf` or `anyOf` when the schema has one beside its `allOf`."""
+    if not isinstance(schema.get("allOf"), list):
+        return None
+    return next((k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list)), None)
 
 
 def _union_schema(
