@@ -2,7 +2,8 @@
 
 Two shapes real specs use for polymorphism become discriminated unions of models:
 an allOf of objects and one union (`allOf: [Base, {oneOf: [A, B]}]`) is the union of
-one merged model per member (`Base + A | Base + B`); a base schema with a discriminator
+one merged model per member (`Base + A | Base + B`), and so is a union beside an allOf
+(`allOf: [Base], oneOf: [A, B]`: every keyword applies); a base schema with a discriminator
 whose subtypes include it through allOf (`Cat: allOf: [Pet, ...]`) is, wherever it is
 used, the union of its subtypes; so is a subtype with subtypes of its own (`Cat`, with
 `Kitten: allOf: [Cat]`), where it is used, the union of itself and them (`CatVariants`).
