@@ -125,3 +125,23 @@ async def test_a_user_s_own_cookies_are_kept_and_set_ones_added() -> None:
         await sdk.images.generate_async(model="m", prompt="p")
     assert seen == [None, "lb=node-7"]
     assert client.cookies.jar is jar and [c.name for c in jar] == ["lb"]
+
+
+async def test_a_users_own_httpx_client_keeps_httpx_s_own_cookies() -> None:
+    """The skip is for clients the SDK makes: a plain client of the user's is not altered,
+    and still stores and sends back what the API sets."""
+    from atoma_sdk import AtomaSDK
+
+    seen: list[str | None] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("cookie"))
+        headers = {"Set-Cookie": "lb=node-7; Path=/"} if len(seen) == 1 else {}
+        return httpx.Response(200, json={"created": 1, "data": []}, headers=headers)
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    async with client, AtomaSDK(server_url="https://api.example.test", async_client=client) as sdk:
+        await sdk.images.generate_async(model="m", prompt="p")
+        await sdk.images.generate_async(model="m", prompt="p")
+    assert type(client.cookies) is httpx.Cookies
+    assert seen == [None, "lb=node-7"]

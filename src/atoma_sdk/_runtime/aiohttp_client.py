@@ -78,10 +78,7 @@ class DefaultAioHttpClient(httpx.AsyncClient):
     ) -> httpx.AsyncBaseTransport:
         if transport is not None:
             return transport
-        made: httpx.AsyncBaseTransport = _transport_class()(
-            verify=verify, cert=cert, trust_env=trust_env, limits=limits
-        )
-        return made
+        return _aiohttp_transport(verify, cert, trust_env, limits)
 
     def _init_proxy_transport(
         self,
@@ -94,10 +91,21 @@ class DefaultAioHttpClient(httpx.AsyncClient):
         limits: httpx.Limits = DEFAULT_AIOHTTP_LIMITS,
     ) -> httpx.AsyncBaseTransport:
         _check_proxy(proxy)
-        made: httpx.AsyncBaseTransport = _transport_class()(
-            verify=verify, cert=cert, trust_env=trust_env, limits=limits, proxy=_for_aiohttp(proxy)
-        )
-        return made
+        return _aiohttp_transport(verify, cert, trust_env, limits, _for_aiohttp(proxy))
+
+
+def _aiohttp_transport(
+    verify: ssl.SSLContext | str | bool,
+    cert: CertTypes | None,
+    trust_env: bool,
+    limits: httpx.Limits,
+    proxy: httpx.Proxy | None = None,
+) -> httpx.AsyncBaseTransport:
+    """The SDK's aiohttp transport with httpx's TLS settings and limits (and a proxy)."""
+    made: httpx.AsyncBaseTransport = _transport_class()(
+        verify=verify, cert=cert, trust_env=trust_env, limits=limits, proxy=proxy
+    )
+    return made
 
 
 def _for_aiohttp(proxy: httpx.Proxy) -> httpx.Proxy:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+import weakref
 from itertools import pairwise
 from typing import Any
 
@@ -38,8 +39,16 @@ def field_docstrings(model: type[Any]) -> dict[str, str]:
     """Field name -> the docstring under its annotation, for `model` and its bases."""
     found: dict[str, str] = {}
     for cls in reversed(model.__mro__):
-        found.update(_own_docstrings(cls))
+        own = _READ.get(cls)
+        if own is None:
+            own = _READ[cls] = _own_docstrings(cls)
+        found.update(own)
     return found
+
+
+#: Each class's own docstrings, read once (a schema of many models asks for every base
+#: again), forgotten with the class.
+_READ: weakref.WeakKeyDictionary[type[Any], dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def _own_docstrings(cls: type[Any]) -> dict[str, str]:
