@@ -183,10 +183,12 @@ def _portable(error: APIError) -> httpx.Response:
         content = response.content
     except httpx.ResponseNotRead:
         content = error.body.encode()
+    # Raw bytes: a value a server sent in UTF-8 or Latin-1 is kept as it came (decoded,
+    # it would no longer encode as httpx.Response expects).
     headers = [
         (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in CREDENTIAL_HEADERS | _FRAMING_HEADERS
+        for name, value in response.headers.raw
+        if name.decode("latin-1").lower() not in CREDENTIAL_HEADERS | _FRAMING_HEADERS
     ]
     request = _portable_request(response._request)
     return httpx.Response(response.status_code, headers=headers, content=content, request=request)
