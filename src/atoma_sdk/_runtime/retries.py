@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import functools
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -192,21 +193,29 @@ def _policy_for(config: RetryConfig) -> RetryPolicy:
 def retry_after_seconds(headers: httpx.Headers, now: float) -> float | None:
     """The wait a response asks for: `retry-after-ms`, or `Retry-After` in seconds or as
     an HTTP date (relative to `now`, a Unix time). None when absent or unreadable."""
-    milliseconds = headers.get("retry-after-ms")
+    milliseconds = _delay(headers.get("retry-after-ms"))
     if milliseconds is not None:
-        try:
-            return max(float(milliseconds) / 1000, 0.0)
-        except ValueError:
-            pass
+        return milliseconds / 1000
     value = headers.get("retry-after")
     if value is None:
         return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
+    seconds = _delay(value)
+    if seconds is not None:
+        return seconds
     try:
         date = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return max(date.timestamp() - now, 0.0)
+
+
+#: A delay as HTTP writes one: ASCII digits (a fraction tolerated). Python's `float()`
+#: would also take "nan", "inf", "-5", "1_000" and other scripts' digits.
+_DELAY = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
+
+def _delay(value: str | None) -> float | None:
+    if value is None or not _DELAY.fullmatch(value := value.strip()):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None  # 400 digits are infinite
