@@ -238,6 +238,9 @@ def all_of(
             f"a {sibling} beside allOf applies only when the allOf's parts and its members "
             "are objects; ignored",
         )
+    if len(_substantive_parts(schema)) > 1:
+        for index, part in _substantive_parts(schema):
+            _warn_undistributed(ctx, part, f"{pointer}/allOf/{index}")
     if is_object(ctx, schema, direction):
         name = ctx.class_name(context)
         model = ir.ModelType(name)
@@ -262,6 +265,21 @@ def all_of(
     index, part = parts[0]
     found, part_null = schemas.type_of(ctx, part, f"{pointer}/allOf/{index}", context, direction)
     return found, nullable or part_null
+
+
+def _warn_undistributed(ctx: ParseContext, part: Any, pointer: str) -> None:
+    """Warn at an allOf part merged with others that refers to a schema with a union
+    beside its allOf (`Stamp: {allOf: [...], oneOf: [...]}`): that union is not
+    distributed over the parts, and Stamp's properties are merged without it."""
+    name = _component_name(part)
+    target = ctx.schemas.get(name) if name is not None else None
+    keyword = sibling_union(target) if isinstance(target, Mapping) else None
+    if keyword is not None:
+        ctx.warning(
+            pointer,
+            f"{name} has a {keyword} beside its allOf that cannot be distributed over "
+            "this schema's parts (they, or its members, are not all objects); left out",
+        )
 
 
 def _substantive_parts(schema: Mapping[str, Any]) -> list[tuple[int, Any]]:
@@ -345,6 +363,7 @@ def _merge_part(
     if not isinstance(part, Mapping):
         return
     if "$ref" in part:
+        _warn_undistributed(ctx, part, pointer)
         name = ctx.ref_name(part["$ref"], f"{pointer}/$ref")
         if name is not None and name not in seen:
             target = f"{SCHEMAS}{escape(name)}"
@@ -353,9 +372,12 @@ def _merge_part(
     raw = part.get("allOf") if isinstance(part.get("allOf"), list) else []
     for index, nested in enumerate(raw or []):
         _merge_part(ctx, nested, f"{pointer}/allOf/{index}", seen, into)
-    if not any(k in part for k in _SUBSTANTIVE - {"allOf"}):
+    # a union beside the allOf that did not distribute is left out (warned about there)
+    left_out = {"allOf", *(["oneOf", "anyOf", "discriminator"] if sibling_union(part) else [])}
+    own = {k: v for k, v in part.items() if k not in left_out}
+    if not any(k in own for k in _SUBSTANTIVE):
         return
-    if not _is_object_part(ctx, {k: v for k, v in part.items() if k != "allOf"}, seen):
+    if not _is_object_part(ctx, own, seen):
         ctx.warning(pointer, "a part that is not an object is not merged into the model")
         return
     into.add(part, pointer)
@@ -380,13 +402,14 @@ def distributes(ctx: ParseContext, schema: Mapping[str, Any]) -> bool:
 
 
 def _distribution(
-    ctx: ParseContext, schema: Mapping[str, Any], pointer: str
+    ctx: ParseContext, schema: Mapping[str, Any], pointer: str, seen: frozenset[str] = frozenset()
 ) -> _Distribution | None:
     raw = schema.get("allOf")
     if not isinstance(raw, list):
         return None
     objects: list[tuple[Any, str]] = []
     unions: list[tuple[Mapping[str, Any], str, str]] = []
+    own_objects = bool(schema.get("properties"))  # besides those of a distributing part
     sibling = sibling_union(schema)
     if sibling is not None:  # all keywords apply: as `allOf: [..., {oneOf: [...]}]`
         unions.append((schema, sibling, pointer))
@@ -394,14 +417,20 @@ def _distribution(
         part_pointer = f"{pointer}/allOf/{index}"
         if index == len(raw):  # the schema's own properties, merged by `merged` itself
             continue
+        inner = _part_distribution(ctx, part, part_pointer, seen)
+        if inner is not None:
+            objects.extend(inner.objects)
+            unions.append((inner.union, inner.keyword, inner.pointer))
+            continue
         found = _union_schema(ctx, part, part_pointer)
         if found is not None:
             unions.append(found)
         elif _is_object_part(ctx, part):
             objects.append((part, part_pointer))
+            own_objects = True
         else:
             return None
-    if len(unions) != 1 or not (objects or schema.get("properties")):
+    if len(unions) != 1 or not own_objects:
         return None
     union, keyword, union_pointer = unions[0]
     members = [
@@ -410,6 +439,27 @@ def _distribution(
     if not members or not all(_is_object_part(ctx, m) for m in members):
         return None
     return _Distribution(objects, union, keyword, union_pointer)
+
+
+def _part_distribution(
+    ctx: ParseContext, part: Any, pointer: str, seen: frozenset[str]
+) -> _Distribution | None:
+    """An allOf part (a `$ref` followed) that distributes itself (`allOf: [Request,
+    {...}]`, `Request: {allOf: [Base], oneOf: [A, B]}`): its object parts, its own
+    properties among them, and its union, for the schema that includes it."""
+    name = _component_name(part)
+    if name is not None:
+        if name in seen or name not in ctx.schemas:
+            return None
+        part, pointer, seen = ctx.schemas[name], f"{SCHEMAS}{escape(name)}", seen | {name}
+    if not isinstance(part, Mapping):
+        return None
+    inner = _distribution(ctx, part, pointer, seen)
+    if inner is None:
+        return None
+    own = {"type": "object", **{k: part[k] for k in ("properties", "required") if k in part}}
+    objects = [*inner.objects, (own, pointer)] if len(own) > 1 else inner.objects
+    return _Distribution(objects, inner.union, inner.keyword, inner.pointer)
 
 
 def sibling_union(schema: Mapping[str, Any]) -> str | None:
