@@ -290,17 +290,18 @@ class TypedAPIError(APIError):
     @classmethod
     def parse_data(cls, response: httpx.Response) -> Any:
         """The body as `_data_type`; raises ValueError when it does not match."""
-        from .operation import media_kind
+        from .operation import UTF8_BOM, media_kind
 
         kind = media_kind(cls._data_media_type)
         if kind == "text":
             return response.text
         if kind != "json":
             return response.content
+        content = response.content.removeprefix(UTF8_BOM)
         parse_model = getattr(cls._data_type, "model_validate_json", None)
         if parse_model is not None:
-            return parse_model(response.content)
-        return _adapter(cls._data_type).validate_json(response.content)
+            return parse_model(content)
+        return _adapter(cls._data_type).validate_json(content)
 
 
 _ADAPTERS: dict[Any, Any] = {}
@@ -733,6 +734,7 @@ def error_message_from_body(body: str, default: str = "") -> str:
     {"message": ...}, {"detail": "..."} and RFC 9457 problem details ({"title": ...}).
     """
     default = default or DEFAULT_MESSAGE
+    body = body.removeprefix("\ufeff")  # a byte order mark (see UTF8_BOM)
     if not body or body.lstrip()[:1] not in ("{", "["):
         return default
     try:

@@ -18,7 +18,19 @@ if TYPE_CHECKING:
 
 ResponseT = TypeVar("ResponseT")
 
-__all__ = ["CallOptions", "Encoding", "MediaKind", "Operation", "Parameter", "media_kind"]
+__all__ = [
+    "UTF8_BOM",
+    "CallOptions",
+    "Encoding",
+    "MediaKind",
+    "Operation",
+    "Parameter",
+    "media_kind",
+]
+
+#: RFC 8259 lets a JSON parser ignore a byte order mark before the text (Python's `json`
+#: and httpx's `Response.json()` do); some servers send one.
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -171,6 +183,7 @@ class Operation(Generic[ResponseT]):
 
     def parse(self, content: bytes) -> ResponseT:
         """Validate a JSON response (or event) body into `response_type`."""
+        content = content.removeprefix(UTF8_BOM)
         parse_model = getattr(self.response_type, "model_validate_json", None)
         if parse_model is not None:
             result: ResponseT = parse_model(content)
