@@ -10,9 +10,9 @@
   per window: answers to calls sent before the last decrease do not count again) while
   the call's own retry waits as usual, each success raises it by about one per window
   (additive increase, multiplicative decrease), and a `Retry-After` pauses the whole
-  batch: no call starts until it is over, nor while a refused call waits for its retry's
-  answer (retries go first). An input still refused after its own retries is sent again
-  later, up to `MAX_RESUBMISSIONS` times;
+  batch (for `MAX_PAUSE` at most): no call starts until it is over, nor while a refused
+  call waits for its retry's answer (retries go first). An input still refused after its
+  own retries is sent again later, up to `MAX_RESUBMISSIONS` times;
 - `rate_limit` caps calls started per minute (a token bucket holding one second's worth);
 - leaving the iteration early (break, an exception, cancellation) cancels the calls in
   flight and waits for them, so nothing is left running.
@@ -37,7 +37,7 @@ import pydantic
 
 from .attempts_observer import ATTEMPT_OBSERVER
 from .errors import APIError
-from .retries import retry_after_seconds
+from .retries import DEFAULT_POLICY, retry_after_seconds
 
 __all__ = ["BatchRequest", "BatchResult", "run_batch", "run_batch_sync"]
 
@@ -50,6 +50,10 @@ BatchRequest = Union[Mapping[str, Any], pydantic.BaseModel]
 _BACK_OFF_STATUSES = frozenset({429, 503})
 #: How many times one input is sent again after a 429 or 503 before it is given up.
 MAX_RESUBMISSIONS = 5
+#: The longest a `Retry-After` pauses the batch, in seconds: the longest wait the default
+#: retry policy honours (a call asked for more gives up at once; a server saying "come
+#: back tomorrow" must not hold every input for a day, five times over).
+MAX_PAUSE = DEFAULT_POLICY.backoff.max_interval / 1000
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,7 @@ class _Controller:
             self.last_decrease = now
         pause = retry_after_seconds(response.headers, time.time())
         if pause:
-            self.paused_until = max(self.paused_until, now + pause)
+            self.paused_until = max(self.paused_until, now + min(pause, MAX_PAUSE))
 
 
 class _Call:
