@@ -44,9 +44,23 @@ def union(
     if known is not None:
         nullable = any(isinstance(m, Mapping) and m.get("type") == "null" for m in raw_members)
         return ir.UnionType((ir.LiteralType(known), ir.ScalarType("str"))), nullable
+    typed = [m for m in raw_members if not (isinstance(m, Mapping) and m.get("type") == "null")]
+    # a received union told apart without a discriminator lists an intermediate subtype's
+    # variants as its own members: their tags are then its members' tags
+    flatten = "discriminator" not in schema and direction == "output" and len(typed) > 1
     for index, member in enumerate(raw_members):
         if isinstance(member, Mapping) and member.get("type") == "null":
             null_member = True
+            continue
+        source = _component_name(member)
+        if flatten and source in ctx.intermediates:
+            null_member = null_member or schemas.nullable_here(member)
+            for name in (source, *ctx.intermediates[source].descendants):
+                variant = schemas.component(ctx, name)
+                null_member = null_member or name in ctx.nullable_components
+                if variant not in members:
+                    members.append(variant)
+                    sources.append(name)
             continue
         label = member.get("title") if isinstance(member, Mapping) else None
         found, nullable = schemas.type_of(
@@ -57,7 +71,6 @@ def union(
             direction,
         )
         null_member = null_member or nullable
-        source = _component_name(member)
         if source in ctx.intermediates and "discriminator" in schema:
             found = schemas.component(ctx, source)  # tagged as this union's discriminator says
         if found not in members:
@@ -71,7 +84,7 @@ def union(
         return ir.AnyType(), null_member
     discriminator = schema.get("discriminator")
     if discriminator is None:
-        implied = _implied_tags(ctx, members) if direction == "output" else None
+        implied = _implied_tags(ctx, members, sources) if direction == "output" else None
         if implied is None:
             return ir.UnionType(tuple(members)), null_member
         return ir.UnionType(tuple(members), *implied), null_member
@@ -150,33 +163,44 @@ def _tags(
 
 
 def _implied_tags(
-    ctx: ParseContext, members: list[ir.Type]
+    ctx: ParseContext, members: list[ir.Type], sources: list[str | None]
 ) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     """The tag of a received union of models without a `discriminator` that every member
-    still tells apart by one required property of a constant string (`type: {const:
-    message}`, `type: {enum: [message]}`), a different one per member: the union is then
-    discriminated by it, so a variant this SDK does not know parses as `UnknownVariant`."""
-    constants: list[dict[str, str]] = []  # per member: wire name -> its one value
-    for member in members:
+    still tells apart by one property of constant strings, a different one per member:
+    a required property of one constant (`type: {const: message}`, `type: {enum:
+    [message]}`; OpenAI's unions), or a subtype's tag in its polymorphic base's union
+    (`kind: Kitten`). The union is then discriminated by it, so a variant this SDK does
+    not know parses as `UnknownVariant`."""
+    constants: list[dict[str, tuple[str, ...]]] = []  # per member: wire name -> its values
+    for member, source in zip(members, sources, strict=True):
         model = ctx.models.get(member.name) if isinstance(member, ir.ModelType) else None
         if model is None:  # not a model, or one still being built (recursion)
             return None
-        constants.append(
-            {
-                f.wire_name: f.type.values[0]
-                for f in model.fields
-                if f.required
-                and isinstance(f.type, ir.LiteralType)
-                and len(f.type.values) == 1
-                and isinstance(f.type.values[0], str)
-            }
-        )
+        if source in ctx.variants:  # its base's union records its tags
+            for base, subtypes in ctx.polymorphic.items():
+                if source in subtypes:
+                    schemas.component(ctx, base)
+        found: dict[str, tuple[str, ...]] = {
+            f.wire_name: (f.type.values[0],)
+            for f in model.fields
+            if f.required
+            and isinstance(f.type, ir.LiteralType)
+            and len(f.type.values) == 1
+            and isinstance(f.type.values[0], str)
+        }
+        found.update({wire: tuple(v) for wire, v in ctx.tags.get(model.class_name, {}).items()})
+        constants.append(found)
     for wire in constants[0]:
         if all(wire in found for found in constants):
-            values = [found[wire] for found in constants]
+            values = [value for found in constants for value in found[wire]]
             if len(set(values)) == len(values):
-                names = [m.name for m in members if isinstance(m, ir.ModelType)]
-                return wire, tuple(zip(values, names, strict=True))
+                pairs = [
+                    (value, member.name)
+                    for member, found in zip(members, constants, strict=True)
+                    if isinstance(member, ir.ModelType)
+                    for value in found[wire]
+                ]
+                return wire, tuple(pairs)
     return None
 
 

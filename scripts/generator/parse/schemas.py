@@ -54,17 +54,17 @@ def component(ctx: ParseContext, name: str) -> ir.Type:
         ctx.components[name] = model  # before the fields: a recursive reference finds it
         object_model(ctx, class_name, schema, pointer, direction)
         found: ir.Type = model
-        nullable = _nullable_here(schema)
+        nullable = nullable_here(schema)
     elif "enum" in schema and not non_null(schema.get("oneOf") or schema.get("anyOf")):
         found, nullable = enum(
-            ctx, schema, pointer, class_name, _nullable_here(schema), direction, reserved=True
+            ctx, schema, pointer, class_name, nullable_here(schema), direction, reserved=True
         )
         ctx.components[name] = found
     elif schema.get("oneOf") or schema.get("anyOf") or composition.distributes(ctx, schema):
         alias = ir.AliasType(class_name)
         ctx.components[name] = alias
         members = schema.get("oneOf") or schema.get("anyOf")
-        if _nullable_here(schema) or len(non_null(members)) < len(members or []):
+        if nullable_here(schema) or len(non_null(members)) < len(members or []):
             ctx.nullable_components.add(name)  # known before a member refers back to it
         target, nullable = type_of(ctx, schema, pointer, class_name, direction)
         ctx.aliases[class_name] = ir.AliasDef(
@@ -124,9 +124,9 @@ def type_of(
         found = component(ctx, name)
         if name in ctx.intermediates:  # a subtype with subtypes: one of them may come
             found = composition.intermediate(ctx, name)
-        return found, _nullable_here(schema) or name in ctx.nullable_components
+        return found, nullable_here(schema) or name in ctx.nullable_components
     keywords.check_unknown(ctx, schema, pointer)
-    nullable = _nullable_here(schema)
+    nullable = nullable_here(schema)
     if id(schema) in ctx.inline:  # the same inline schema again: a recursive structure
         return ctx.inline[id(schema)], nullable
     for dynamic in ("$dynamicRef", "$recursiveRef"):
@@ -168,7 +168,7 @@ def type_of(
     return scalar(ctx, kind, schema, pointer), nullable
 
 
-def _nullable_here(schema: Mapping[str, Any]) -> bool:
+def nullable_here(schema: Mapping[str, Any]) -> bool:
     """`nullable: true` (3.0), `type: [..., 'null']` (3.1) or null among the enum values."""
     types = schema.get("type")
     listed = types if isinstance(types, list) else [types]
