@@ -73,9 +73,10 @@ class ModelView:
     base: str
     typed_dict: str  # how the module spells `TypedDict`
     imports: list[str]
-    tail_imports: list[str]
-    #: imports of type aliases in a reference cycle with this model, for type checkers
-    #: only: `models/__init__` gives the module those names once they are all defined
+    #: the module of this model's reference cycle, imported last, or ""
+    cycle_module: str
+    #: imports of the definitions in a reference cycle with this model, for type checkers
+    #: only: the cycle's module gives the module those names once they are all defined
     type_only_imports: list[str]
     fields: list[FieldView]
     typed_dict_functional: bool
@@ -177,11 +178,10 @@ def _tag_field(f: ir.ModelField, values: tuple[str, ...], optional: bool) -> ir.
 
 def model_view(
     model: ir.Model,
-    cyclic: set[str],
+    cycles: Cycles,
     exception: str | None,
     variants: list[StatusVariant] | None = None,
     shadowed: frozenset[str] = frozenset(),
-    cyclic_aliases: frozenset[str] = frozenset(),
 ) -> ModelView:
     model = _tagged(model)
     imports = Imports(shadowed=shadowed)
@@ -206,18 +206,11 @@ def model_view(
         imports.add(".._runtime.errors", "TypedAPIError")
     for variant in variants or ():
         imports.add(".._runtime.errors", variant.status_class)
-    tail, type_only = Imports(), Imports()
-    # a model outside the cycles loads once they are complete: it imports as usual
-    in_cycle = model.class_name in cyclic
-    for module, names in list(imports.names.items()):
-        referenced = {n.removesuffix("TypedDict") for n in names}
-        sibling = module.startswith(".") and not module.startswith("..")
-        if in_cycle and sibling and referenced & cyclic:
-            # an alias is built when its module runs, from the models it names: a model
-            # of the cycle importing it back would run it too early
-            later = type_only if referenced <= cyclic_aliases else tail
-            later.names[module] = names
-            del imports.names[module]
+    # the definitions of its own cycle come from the cycle's module, once all are defined
+    own = cycles.module_of.get(model.class_name, "")
+    type_only = Imports()
+    type_only.names.update(cycles.take(imports, own))
+    cycles.route(imports, own)
     if type_only.names:
         imports.add("typing", "TYPE_CHECKING")
     keys_ok = all(f.wire_name.isidentifier() and not iskeyword(f.wire_name) for f in model.fields)
@@ -226,7 +219,7 @@ def model_view(
         base=base,
         typed_dict=typed_dict,
         imports=imports.lines(),
-        tail_imports=sorted_imports(set(), tail.names, wrap=False),
+        cycle_module=own,
         type_only_imports=sorted_imports(set(), type_only.names),
         fields=fields,
         typed_dict_functional=not keys_ok,
@@ -598,7 +591,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     exceptions = dict(api.error_classes)
     variants = _status_variants(api, exceptions)
     shadowed = _class_names(api, variants)
-    cyclic_aliases = frozenset(a.name for a in api.aliases if a.name in cycles)
+    exports = _exports(api, order, exceptions)
     emit(layout.code(package, "__init__.py"), "package_init.py.jinja")
     emit(layout.code(package, "sdk.py"), "sdk.py.jinja")
     emit(layout.code(package, "types", "__init__.py"), "types_init.py.jinja")
@@ -607,8 +600,14 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     emit(
         layout.code(package, "models", "__init__.py"),
         "models_init.py.jinja",
-        **_models_init(api, cycles, order, exceptions),
+        **_models_init(api, cycles, order, exports),
     )
+    for cycle in cycles.members:
+        emit(
+            layout.code(package, "models", f"{cycle}.py"),
+            "cycle.py.jinja",
+            **_cycle_module(api, cycles, cycle, exports),
+        )
     emit(layout.code(package, "models", "security.py"), "security.py.jinja")
     for resource in api.resources:
         emit(
@@ -621,9 +620,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         )
     for model in api.models:
         exception = exceptions.get(model.class_name)
-        view = model_view(
-            model, cycles, exception, variants.get(exception or ""), shadowed, cyclic_aliases
-        )
+        view = model_view(model, cycles, exception, variants.get(exception or ""), shadowed)
         emit(layout.code(package, "models", f"{model.module}.py"), "model.py.jinja", view=view)
         emit(layout.doc("models", f"{model.module}.md"), "model.md.jinja", model=_tagged(model))
     for enum in api.enums:
@@ -644,6 +641,8 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         forward = frozenset({alias.name} if recursive else ())
         text = annotation(alias.type, Context(alias.direction, forward=forward), imports)
         typed_dict = annotation(alias.type, Context("typeddict", forward=forward), imports)
+        # an alias's value is built when its module runs: it imports its own cycle's models
+        cycles.route(imports, cycles.module_of.get(alias.name, ""))
         emit(
             layout.code(package, "models", f"{alias.module}.py"),
             "alias.py.jinja",
@@ -669,11 +668,13 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         error_variants = variants.get(error.name, [])
         for variant in error_variants:
             imports.add(".._runtime.errors", variant.status_class)
+        error_annotation = annotation(error.type, Context("output"), imports)
+        cycles.route(imports, "")
         emit(
             layout.code(package, "models", f"{error.module}.py"),
             "error.py.jinja",
             error=error,
-            annotation=annotation(error.type, Context("output"), imports),
+            annotation=error_annotation,
             imports=imports.lines(),
             variants=error_variants,
         )
@@ -692,11 +693,10 @@ def _class_names(api: ir.Api, variants: dict[str, list[StatusVariant]]) -> froze
     return frozenset(names)
 
 
-def _models_init(
-    api: ir.Api, cycles: set[str], order: list[tuple[str, str]], exceptions: dict[str, str]
-) -> dict[str, Any]:
-    """What `models/__init__.py` exports, and from which module: models in a reference
-    cycle are imported eagerly (they must be completed together), the rest lazily."""
+def _exports(
+    api: ir.Api, order: list[tuple[str, str]], exceptions: dict[str, str]
+) -> dict[str, list[str]]:
+    """The names each module of `models/` defines, by module."""
     with_typed_dict = {m.class_name for m in api.models} | {a.name for a in api.aliases}
     by_module: dict[str, list[str]] = {}
     for module, name in order:
@@ -710,24 +710,55 @@ def _models_init(
     for error in api.error_types:
         by_module.setdefault(error.module, []).append(error.name)
     by_module.setdefault("security", []).append("Security")
-    cyclic_modules = {module for module, name in order if name in cycles}
-    grouped = [(module, sorted(names)) for module, names in by_module.items()]
-    cyclic_aliases = {a.name for a in api.aliases if a.name in cycles}
+    return {module: sorted(names) for module, names in by_module.items()}
+
+
+def _models_init(
+    api: ir.Api, cycles: Cycles, order: list[tuple[str, str]], exports: dict[str, list[str]]
+) -> dict[str, Any]:
+    """What `models/__init__.py` exports, and from which module: each name is imported
+    on first use, a name of a reference cycle through the cycle's module."""
+    return {
+        "lazy": list(exports.items()),
+        "sources": [
+            (name, cycles.of_module.get(module, module))
+            for module, names in exports.items()
+            for name in names
+        ],
+        "all_names": [
+            *error_classes(),
+            "UnknownVariant",
+            *(n for ns in exports.values() for n in ns),
+        ],
+        "imported_first": _imported_first(api, cycles, order),
+        "has_cycles": bool(cycles.members),
+    }
+
+
+def _cycle_module(
+    api: ir.Api, cycles: Cycles, cycle: str, exports: dict[str, list[str]]
+) -> dict[str, Any]:
+    """What one cycle's module imports, gives its modules and rebuilds."""
+    members = cycles.members[cycle]
+    modules = sorted({cycles.module_names[name] for name in members})
+    names = {n for module in modules for n in exports[module]}
+    models = [m for m in api.models if m.class_name in members]
     given = sorted(
         (m.module, name)
-        for m in api.models
-        if m.class_name in cycles
-        for alias in sorted({n for f in m.fields for n in ir.referenced(f.type)} & cyclic_aliases)
-        for name in (alias, f"{alias}TypedDict")
+        for m in models
+        for other in sorted({n for f in m.fields for n in ir.referenced(f.type)} & set(members))
+        if other != m.class_name
+        for name in (other, f"{other}TypedDict")
     )
     return {
+        "members": members,
+        "imports": sorted_imports(
+            set(), {f".{module}": set(exports[module]) for module in modules}
+        ),
         "given": given,
-        "lazy": [(m, names) for m, names in grouped if m not in cyclic_modules],
-        "cyclic": [(m, names) for m, names in grouped if m in cyclic_modules],
-        "rebuild": sorted(m.class_name for m in api.models if m.class_name in cycles),
-        "all_names": [*error_classes(), "UnknownVariant", *(n for _, ns in grouped for n in ns)],
-        "imported_first": _imported_first(api, cycles, order),
-        "cycle_recursion_limit": 1000 + FRAMES_PER_CYCLIC_MODEL * len(cycles),
+        "rebuild": [m.class_name for m in models],
+        "all_names": sorted(names),
+        "recursion_limit": 1000 + FRAMES_PER_CYCLIC_MODEL * len(members),
     }
 
 
@@ -743,12 +774,12 @@ MAX_IMPORT_DEPTH = 20
 
 
 def _imported_first(
-    api: ir.Api, cycles: set[str], order: list[tuple[str, str]]
+    api: ir.Api, cycles: Cycles, order: list[tuple[str, str]]
 ) -> list[tuple[str, list[str]]]:
     """(module, the model modules it imports) of each module whose imports would nest more
-    than `MAX_IMPORT_DEPTH` deep, dependencies first. The models of the cycles are
-    imported with the package (not nested), and count for nothing."""
-    module_of = {name: module for module, name in order}
+    than `MAX_IMPORT_DEPTH` deep, dependencies first. A cycle counts as its module, which
+    imports its members (one level more) and what they import."""
+    module_of = {name: cycles.of_module.get(module, module) for module, name in order}
     refers = {
         m.class_name: {n for f in m.fields for n in ir.referenced(f.type)} for m in api.models
     }
@@ -757,22 +788,60 @@ def _imported_first(
     for name, found in refers.items():
         module = module_of[name]
         needs.setdefault(module, set()).update(
-            module_of[n] for n in found if n in module_of and n not in cycles and n != name
+            module_of[n] for n in found if n in module_of and module_of[n] != module
         )
     depth: dict[str, int] = {}
     result = []
-    for module, name in order:
-        if module in depth or name in cycles:
+    for _, name in order:
+        module = module_of[name]
+        if module in depth:
             continue
         imported = needs.get(module, set())
-        depth[module] = 1 + max((depth.get(m, 0) for m in imported), default=0)
+        nested = 2 if module in cycles.members else 1
+        depth[module] = nested + max((depth.get(m, 0) for m in imported), default=0)
         if depth[module] > MAX_IMPORT_DEPTH:
             result.append((module, sorted(imported)))
     return result
 
 
-def _import_order(api: ir.Api) -> tuple[set[str], list[tuple[str, str]]]:
-    """Definitions in cycles, and (module, name) of every definition, dependencies first."""
+@dataclass(frozen=True)
+class Cycles:
+    """The definitions that refer to each other in reference cycles (strongly connected
+    components of more than one; a model that refers only to itself is complete on its
+    own). Each cycle has a module, `_cycle_<its first definition's module>`, that imports
+    its definitions, gives each of their modules the others' names and rebuilds the models
+    once all are defined. Every other module imports a cycle's names from that module, so
+    a cycle is built the first time something uses it, and a call that uses none builds
+    none."""
+
+    members: dict[str, list[str]]  # cycle module -> its definitions, sorted
+    module_of: dict[str, str]  # definition -> its cycle's module
+    of_module: dict[str, str]  # definition's module -> its cycle's module
+    module_names: dict[str, str]  # definition -> its own module
+
+    def take(self, imports: Imports, cycle: str) -> dict[str, set[str]]:
+        """Remove from `imports`, and return, those of definitions in `cycle`."""
+        if not cycle:
+            return {}
+        taken = {m: names for m, names in imports.names.items() if self._cycle(m) == cycle}
+        for module in taken:
+            del imports.names[module]
+        return taken
+
+    def route(self, imports: Imports, own: str) -> None:
+        """`imports` of definitions in a cycle other than `own` come from its module."""
+        for module in list(imports.names):
+            cycle = self._cycle(module)
+            if cycle and cycle != own:
+                imports.names[f".{cycle}"].update(imports.names.pop(module))
+
+    def _cycle(self, module: str) -> str:
+        sibling = module.startswith(".") and not module.startswith("..")
+        return self.of_module.get(module[1:], "") if sibling else ""
+
+
+def _import_order(api: ir.Api) -> tuple[Cycles, list[tuple[str, str]]]:
+    """The reference cycles, and (module, name) of every definition, dependencies first."""
     graph: dict[str, set[str]] = {}
     modules: dict[str, str] = {}
     for model in api.models:
@@ -785,13 +854,20 @@ def _import_order(api: ir.Api) -> tuple[set[str], list[tuple[str, str]]]:
         modules[alias.name] = alias.module
         # an alias naming itself is complete on its own (a `TypeAliasType`)
         graph[alias.name] = set(ir.referenced(alias.type)) - {alias.name}
-    cyclic: set[str] = set()
+    members: dict[str, list[str]] = {}
     order: list[tuple[str, str]] = []
     for component in strongly_connected(graph):
-        if len(component) > 1 or component[0] in graph[component[0]]:
-            cyclic.update(component)
+        if len(component) > 1:
+            members[f"_cycle_{modules[component[0]]}"] = component
         order.extend((modules[name], name) for name in component)
-    return cyclic, order
+    module_of = {name: cycle for cycle, names in members.items() for name in names}
+    cycles = Cycles(
+        members=members,
+        module_of=module_of,
+        of_module={modules[name]: cycle for name, cycle in module_of.items()},
+        module_names=modules,
+    )
+    return cycles, order
 
 
 def _environment() -> jinja2.Environment:
