@@ -97,7 +97,15 @@ MALFORMED = [
         "Content-Length",
         id="chunked",
     ),
-    pytest.param(b"NOT A REQUEST\r\n\r\n", 400, "", id="bad-request-line"),
+    pytest.param(b"NOT A REQUEST\r\n\r\n", 400, "version", id="bad-request-line"),
+    pytest.param(b"GET / HTTP/2.0\r\n\r\n", 505, "version", id="http-2-request-line"),
+    pytest.param(b"GET /\r\n\r\n", 400, "syntax", id="http-0.9-request-line"),
+    pytest.param(post(b"", "X-A: a", " folded"), 400, "Malformed header", id="folded-header"),
+    pytest.param(post(b"", "X-A: a\x00b"), 400, "Malformed header", id="nul-in-header"),
+    pytest.param(post(b"", "X A: a"), 400, "Malformed header", id="space-in-name"),
+    pytest.param(
+        post(b"", *(f"X-H{i}: v" for i in range(101))), 431, "Too many", id="too-many-headers"
+    ),
     pytest.param(post(b"", "X-Long: " + "h" * 70_000), 431, "", id="header-too-long"),
     pytest.param(b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414, "", id="uri-too-long"),
 ]
@@ -152,3 +160,49 @@ def test_the_server_serves_on_after_malformed_requests(server: MockServer) -> No
     answer = send(server, post(VALID, f"Content-Length: {len(VALID)}"))
     assert answer.status == 200
     assert json.loads(answer.body)["data"]
+
+
+KEEP_ALIVE = [
+    pytest.param("HTTP/1.1", [], False, id="http-1.1"),
+    pytest.param("HTTP/1.1", ["Connection: close"], True, id="http-1.1-close"),
+    pytest.param("HTTP/1.1", ["Connection: CLOSE"], True, id="http-1.1-close-any-case"),
+    pytest.param("HTTP/1.0", [], True, id="http-1.0"),
+    pytest.param("HTTP/1.0", ["Connection: keep-alive"], False, id="http-1.0-keep-alive"),
+    pytest.param("HTTP/1.3", [], False, id="later-1.x-read-as-1.1"),
+]
+
+
+@pytest.mark.parametrize(("version", "headers", "closes"), KEEP_ALIVE)
+def test_the_connection_header_and_version_decide_keep_alive(
+    server: MockServer, version: str, headers: list[str], closes: bool
+) -> None:
+    raw = post(VALID, f"Content-Length: {len(VALID)}", *headers)
+    answer = send(server, raw.replace(b" HTTP/1.1\r\n", f" {version}\r\n".encode(), 1))
+    assert answer.status == 200
+    assert answer.closed is closes
+
+
+def test_expect_100_continue_is_answered_before_the_body_is_sent(server: MockServer) -> None:
+    head = post(b"", "Expect: 100-continue", f"Content-Length: {len(VALID)}")
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(head)
+        interim = b""
+        while not interim.endswith(b"\r\n\r\n"):
+            piece = sock.recv(1)
+            assert piece, f"closed after {interim!r}"
+            interim += piece
+        assert interim.startswith(b"HTTP/1.1 100 ")
+        sock.sendall(VALID)
+        final = sock.recv(65536)
+    assert final.startswith(b"HTTP/1.1 200 ")
+
+
+def test_header_values_keep_their_bytes_and_paths_their_single_slash(server: MockServer) -> None:
+    before = len(server.api.requests)
+    raw = post(VALID, f"Content-Length: {len(VALID)}", "X-Name:  Zo\u00eb \t")
+    answer = send(server, raw.replace(GENERATIONS.encode(), b"/" + GENERATIONS.encode(), 1))
+    assert answer.status == 200
+    recorded = server.api.requests[before]
+    assert recorded.path == GENERATIONS  # `//v1/...` would read as a host to a client
+    assert recorded.headers.get_list("x-name") == ["Zo\u00eb"]
+    assert recorded.headers.raw[-1] == (b"X-Name", b"Zo\xeb")

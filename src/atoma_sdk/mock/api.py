@@ -45,6 +45,7 @@ _SIZE = re.compile(r"([0-9]{1,5})x([0-9]{1,5})")
 #: mock holds to those values, as the real API does. `size` keeps the mock's own rule
 #: (any WIDTHxHEIGHT, so tests can ask for tiny images) and `output_format` its PNG rule.
 CLOSED_FIELDS = ("quality", "response_format", "style", "background", "moderation")
+_KNOWN_VALUES = {field: known_values(CreateImageRequest, field) for field in CLOSED_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,8 @@ def _request_model(
 ) -> tuple[type[CreateImageRequest] | type[CreateImageStreamRequest], bytes]:
     """The model to validate `body` with: streaming when it has `stream` (other than
     `false`, which OpenAI-compatible servers treat as a plain request)."""
+    if b"stream" not in body and b"\\u" not in body:  # no key can read "stream"
+        return CreateImageRequest, body
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
@@ -332,9 +335,8 @@ def _request_model(
 def _job(request: CreateImageRequest | CreateImageStreamRequest) -> _Job | MockResponse:
     """The mock's limits on top of the spec's: the known values of `CLOSED_FIELDS`, `n`, a
     parseable `size`, PNG output only."""
-    for field in CLOSED_FIELDS:
+    for field, known in _KNOWN_VALUES.items():
         value = getattr(request, field)
-        known = known_values(CreateImageRequest, field)
         if isinstance(value, str) and known and value not in known:
             message = f"{field}: expected one of {', '.join(known)}, got {value!r}"
             return _invalid(message, field)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import email.utils
+import functools
 import http
 import json
 import socket
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +19,7 @@ from typing import Any
 import httpx
 
 from .api import DROP, MockAPI
+from .request_head import HeadError, read_head
 
 __all__ = ["BACKLOG", "BODY_TIMEOUT_SECONDS", "MAX_BODY_BYTES", "MockServer"]
 
@@ -101,15 +105,42 @@ class _Handler(BaseHTTPRequestHandler):
     wbufsize = 64 * 1024
     disable_nagle_algorithm = True
     server: _HTTPServer
+    raw_requestline: bytes  # set by `handle_one_request` before `parse_request`
+    request_headers: httpx.Headers
+
+    def parse_request(self) -> bool:
+        """`http.server`'s hook, reading the head with `read_head` (no `email` parsing)."""
+        # What `send_error` answers and logs with if the request line is unreadable.
+        self.command, self.request_version = "", self.default_request_version
+        self.requestline = self.raw_requestline[:100].decode("latin-1").rstrip("\r\n")
+        self.close_connection = True
+        try:
+            head = read_head(self.raw_requestline, self.rfile)
+        except HeadError as error:
+            self.send_error(error.status, error.message)
+            return False
+        self.command, self.path, self.request_version = head.method, head.target, head.version
+        self.request_headers = head.headers
+        self.close_connection = not head.keep_alive
+        if head.expects_continue:
+            return self.handle_expect_100()
+        return True
+
+    def handle_expect_100(self) -> bool:
+        """Send `100 Continue` now: the client (curl, for a body over 1 KiB) waits for it
+        before sending the body, and `wfile` would otherwise hold it until the answer."""
+        self.send_response_only(http.HTTPStatus.CONTINUE)
+        self.end_headers()
+        self.wfile.flush()
+        return True
 
     def _serve(self) -> None:
         body = self._read_body()
         if body is None:
             return  # already answered (or the client went away)
-        headers = httpx.Headers([(k, str(v)) for k, v in self.headers.items()])
         api = self.server.api
         try:
-            answer = api.handle(self.command, self.path, headers, body)
+            answer = api.handle(self.command, self.path, self.request_headers, body)
         except Exception as error:  # a bug of the mock: still an answer, not a hang-up
             self.send_error(500, f"The mock failed: {type(error).__name__}: {error}")
             return
@@ -131,10 +162,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes | None:
         """The request body its `Content-Length` announces (none without one), or None
         once a request whose body cannot be read was answered with a 4XX."""
-        if "Transfer-Encoding" in self.headers:
+        if "Transfer-Encoding" in self.request_headers:
             self.send_error(411, "Send the body with a Content-Length; chunked is not read")
             return None
-        declared = self.headers.get_all("Content-Length") or []
+        declared = self.request_headers.get_list("Content-Length")
         if not declared:
             return b""
         value = declared[0].strip()
@@ -193,8 +224,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The `Date` header, formatted once a second rather than once an answer."""
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        return _http_date(int(time.time()))
+
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep test output clean
+
+
+@functools.lru_cache(maxsize=1)
+def _http_date(second: int) -> str:
+    return email.utils.formatdate(second, usegmt=True)
 
 
 class MockServer:
