@@ -77,6 +77,9 @@ class EnumType:
     values: tuple[str | int, ...]
     #: the members' names, from the spec (`x-enum-varnames`); empty: made from the values
     member_names: tuple[str, ...] = ()
+    #: the spec says other values are valid too (Azure's `x-ms-enum: {modelAsString:
+    #: true}`): requests accept any string as well, not only responses
+    open: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,7 @@ class EnumDef:
     values: tuple[str | int, ...]
     pointer: str
     member_names: tuple[str, ...] = ()  # as `EnumType.member_names`
+    open: bool = False  # as `EnumType.open`
 
 
 @dataclass(frozen=True)

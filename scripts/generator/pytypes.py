@@ -227,12 +227,18 @@ def _named(t: ir.NamedType, ctx: Context, imports: Imports) -> str:
     text = ctx.qualify + name
     if with_dict and ctx.mode == "param":
         return f"{imports.use('typing', 'Union')}[{text}, {ctx.qualify}{t.name}TypedDict]"
-    if isinstance(t, ir.EnumType) and ctx.mode in ("output", "both"):
-        # Open enum: a value this SDK version does not know is kept, not refused.
-        unknown = "UnrecognizedInt" if t.base == "int" else "UnrecognizedStr"
+    if isinstance(t, ir.EnumType) and t.open and ctx.mode in ("param", "typeddict"):
+        return f"{imports.use('typing', 'Union')}[{text}, str]"  # any other string is sent
+    if isinstance(t, ir.EnumType) and (ctx.mode in ("output", "both") or t.open):
+        # Open enum: a value this SDK version does not know is kept, not refused (and,
+        # when the spec says the list is open, is an ordinary string a request may send).
         annotated, union = imports.use("typing", "Annotated"), imports.use("typing", "Union")
         field_ = imports.use("pydantic", "Field")
-        imports.add(f"{ctx.runtime}.sentinel", unknown)
+        if t.open:
+            unknown = "str"
+        else:
+            unknown = "UnrecognizedInt" if t.base == "int" else "UnrecognizedStr"
+            imports.add(f"{ctx.runtime}.sentinel", unknown)
         return f'{annotated}[{union}[{text}, {unknown}], {field_}(union_mode="left_to_right")]'
     return text
 

@@ -30,10 +30,12 @@ VERSION = "3.0.3"
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _JSON = ["application/json"]
 _OCTETS = "application/octet-stream"
-#: Keywords of a parameter, header or `items` object that are its value's schema.
+#: Keywords of a parameter, header or `items` object that are its value's schema (and
+#: Azure's `x-ms-enum`, which names and opens its `enum`).
 _SIMPLE_SCHEMA = ("type", "format", "enum", "default", "maximum", "exclusiveMaximum",
                   "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern",
-                  "maxItems", "minItems", "uniqueItems", "multipleOf", "example")  # fmt: skip
+                  "maxItems", "minItems", "uniqueItems", "multipleOf", "example",
+                  "x-ms-enum")  # fmt: skip
 #: Keywords of a parameter that stay on the OpenAPI 3 parameter.
 _PARAMETER_KEYS = ("name", "in", "description", "required", "deprecated", "allowEmptyValue")
 #: Keys of a schema holding one schema, and holding a list or a map of them.

@@ -406,11 +406,13 @@ def enum(
         return ir.LiteralType(tuple(values)), nullable  # a constant, booleans, mixed scalars
     class_name = name if reserved else ctx.class_name(name)
     members = enum_names.member_names(ctx, schema, raw, values, pointer)
+    azure = schema.get("x-ms-enum")
+    is_open = base == "str" and isinstance(azure, Mapping) and azure.get("modelAsString") is True
     ctx.enums[class_name] = ir.EnumDef(
         class_name, module_name(class_name), text(schema.get("description")),
-        base, tuple(values), pointer, members,  # type: ignore[arg-type]
+        base, tuple(values), pointer, members, is_open,  # type: ignore[arg-type]
     )  # fmt: skip
-    found = ir.EnumType(class_name, base, tuple(values), members)  # type: ignore[arg-type]
+    found = ir.EnumType(class_name, base, tuple(values), members, is_open)  # type: ignore[arg-type]
     return found, nullable
 
 
