@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import functools
 import sys
+import weakref
 from collections.abc import AsyncIterator, Awaitable
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -26,7 +27,7 @@ import httpx
 
 from .cookies import skip_cookieless_responses
 from .deadline import seconds_left
-from .errors import from_aiohttp
+from .errors import EventLoopMismatchError, from_aiohttp
 
 if TYPE_CHECKING:
     import ssl
@@ -146,6 +147,9 @@ def _transport_class() -> Any:
         ) from error
 
     class Transport(AiohttpTransport):
+        #: The event loop of the first request: aiohttp's session belongs to it.
+        bound_loop: weakref.ref[Any] | None = None
+
         def get_client(self) -> Any:
             from aiohttp import ClientSession, DummyCookieJar
 
@@ -163,6 +167,7 @@ def _transport_class() -> Any:
             )
 
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            _check_loop(self)
             if request.url.userinfo:
                 # httpx already sent it as `Authorization`; aiohttp refuses both at once.
                 request.url = request.url.copy_with(username=None, password=None)
@@ -181,6 +186,23 @@ def _transport_class() -> Any:
             return response
 
     return Transport
+
+
+def _check_loop(transport: Any) -> None:
+    """Refuse, before anything is sent, a request on another event loop than the first
+    one: aiohttp's session and connections belong to that loop, and on another it fails
+    deep inside (a future "attached to a different loop", then "Event loop is closed"
+    from a task nobody awaits)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    if transport.bound_loop is None:
+        transport.bound_loop = weakref.ref(loop)
+    elif transport.bound_loop() is not loop:
+        raise EventLoopMismatchError(
+            "this DefaultAioHttpClient was first used on another event loop, and aiohttp's "
+            "connections belong to that loop: create one client per event loop"
+        )
 
 
 class _Body(httpx.AsyncByteStream):

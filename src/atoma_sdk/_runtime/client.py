@@ -17,7 +17,7 @@ from typing_extensions import Self
 from . import checks
 from .auth import Credentials, SecurityScheme
 from .bodies import EncodedBody, encode_body
-from .clients import BorrowedClients, HTTPClients
+from .clients import BorrowedClients, HTTPClients, stale_loop_error
 from .clock import SYSTEM_CLOCK
 from .errors import (
     MISSING_CREDENTIALS,
@@ -436,7 +436,7 @@ class SDKCore:
         try:
             response = await run_async(client, plan.steps, self.clock, plan.reading)
         except (RuntimeError, APIConnectionError) as error:
-            closed = self._closed_during(client, error)
+            closed = self._closed_during(client, error) or stale_loop_error(error)
             if closed is None or closed is error:
                 raise
             raise closed from error

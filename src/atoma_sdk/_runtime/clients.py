@@ -38,7 +38,7 @@ from .sniffio_lookup import remember_missing_sniffio
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["BorrowedClients", "HTTPClients"]
+__all__ = ["BorrowedClients", "HTTPClients", "stale_loop_error"]
 
 _SDK_CLOSED = "the client is closed: this SDK instance was closed (create a new one)"
 _COPY_CLOSED = (
@@ -304,6 +304,20 @@ class BorrowedClients:
 
     async def aclose(self) -> None:
         self._closed = True
+
+
+def stale_loop_error(error: Exception) -> EventLoopMismatchError | None:
+    """What asyncio raises when a pooled connection of a loop that has since closed is
+    used (`RuntimeError("Event loop is closed")`, the request written but its answer
+    unreadable): the user's async client was used on another loop before the SDK saw it
+    (the SDK's own clients are per loop)."""
+    if type(error) is RuntimeError and str(error) == "Event loop is closed":
+        return EventLoopMismatchError(
+            "the httpx.AsyncClient passed as `async_client` holds connections opened on an "
+            "event loop that is now closed (it was used on another event loop before): "
+            "create one client per event loop (or let the SDK create its own, one per loop)"
+        )
+    return None
 
 
 def _bound(client: httpx.Client | httpx.AsyncClient) -> bool:
