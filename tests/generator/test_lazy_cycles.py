@@ -30,13 +30,21 @@ def obj(**properties: object) -> dict[str, object]:
 
 
 def answer(schema: dict[str, object]) -> dict[str, object]:
+    """Responses of `schema`, and errors of `Problem` (which uses a cycle)."""
     body = {"content": {"application/json": {"schema": schema}}}
-    return {"responses": {"200": {"description": "ok", **body}}}
+    problem = {"content": {"application/json": {"schema": ref("Problem")}}}
+    return {
+        "responses": {
+            "200": {"description": "ok", **body},
+            "default": {"description": "error", **problem},
+        }
+    }
 
 
 #: Three cycles (File/Folder; Node/Edge with an alias; Group/Shape, a discriminated
 #: union) and Drive/Share, a cycle that uses File/Folder's; Report uses two cycles; Ping
-#: uses none.
+#: uses none; every operation's error body, Problem, uses File/Folder's (as Stripe's
+#: Error uses its largest cycle).
 SPEC = {
     "openapi": "3.0.3",
     "info": {"title": "Lazy", "version": "1"},
@@ -72,6 +80,7 @@ SPEC = {
             "Drive": obj(root=ref("Folder"), shares={"type": "array", "items": ref("Share")}),
             "Share": obj(drive=ref("Drive")),
             "Report": obj(folder=ref("Folder"), node=ref("Node")),
+            "Problem": obj(message={"type": "string"}, folder=ref("Folder")),
         }
     },
 }
@@ -115,6 +124,8 @@ PRELUDE = """
         "/report": {"folder": {"name": "f"}, "node": {"id": 3}},
     }
     def answer(request):
+        if request.url.params.get("fail"):
+            return httpx.Response(409, json={"message": "no", "folder": {"name": "x"}})
         return httpx.Response(200, json=BODIES[request.url.path])
 
     transport = httpx.MockTransport(answer)
@@ -166,6 +177,20 @@ def test_a_call_that_reaches_no_cycle_builds_none(out: Path) -> None:
         """,
     )
     assert lines == ["ok=True", "[] []"]
+
+
+def test_an_error_body_loads_its_models_when_an_error_arrives(out: Path) -> None:
+    lines = run(
+        out,
+        """
+        print(sdk.default.get_ping(), cycles(), "lazy.models.problem" in sys.modules)
+        try:
+            sdk.default.get_ping(extra_query={"fail": "1"})
+        except models.ProblemError as error:
+            print(type(error).__name__, error.status_code, error.data.folder.name, cycles())
+        """,
+    )
+    assert lines == ["ok=True [] False", "ProblemConflictError 409 x ['_cycle_file']"]
 
 
 def test_a_call_builds_its_own_cycle_and_no_other(out: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from .servers import Server
 
 ResponseT = TypeVar("ResponseT")
+
+#: (status pattern such as "404", "4XX" or "default", exception class) of each error body
+DeclaredErrors = tuple[tuple[str, "type[TypedAPIError]"], ...]
 
 __all__ = [
     "UTF8_BOM",
@@ -94,8 +97,10 @@ class Operation(Generic[ResponseT]):
     #: empty: no credentials are sent
     security: tuple[tuple[str, ...], ...] = ()
     parameters: tuple[Parameter, ...] = ()
-    #: (status pattern such as "404", "4XX" or "default", exception class)
-    errors: tuple[tuple[str, type[TypedAPIError]], ...] = ()
+    #: (status pattern such as "404", "4XX" or "default", exception class), or a function
+    #: giving them (generated code's: an error body's models, which may be many, are
+    #: imported when an error arrives, not on the first call)
+    errors: DeclaredErrors | Callable[[], DeclaredErrors] = ()
     #: the type of a body that is not an object model (validated, then encoded)
     body_type: Any = None
     #: how the body is encoded (see bodies.py): JSON, multipart, form, text or raw bytes
@@ -124,6 +129,9 @@ class Operation(Generic[ResponseT]):
     #: the 3XX statuses ("302", "3XX") it declares: answered with one of them, the call
     #: returns a `Redirect` instead of raising (methods reading the body whole only)
     redirects: tuple[str, ...] = ()
+
+    def declared_errors(self) -> DeclaredErrors:
+        return self.errors() if callable(self.errors) else self.errors
 
     def declares_redirect(self, status: int) -> bool:
         """`status` is a redirect the operation declares as an answer."""

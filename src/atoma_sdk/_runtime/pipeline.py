@@ -404,7 +404,7 @@ def raise_for_status(operation: Operation[Any], response: httpx.Response, clock:
     operation declares (its body already read)."""
     if not response.is_success and not operation.declares_redirect(response.status_code):
         retry_after = retry_after_seconds(response.headers, clock.time())
-        raise status_error(response, retry_after, operation.errors)
+        raise status_error(response, retry_after, operation.declared_errors())
 
 
 def read_result(
