@@ -803,7 +803,10 @@ def _with_extra_body(
 
     if media_kind(operation.body_media_type) != "json" or not hasattr(body, "wire_values"):
         raise TypeError("extra_body is only for operations whose body is a JSON object")
-    content = dumps_json({**body.wire_values(), **extra})
+    try:
+        content = dumps_json({**body.wire_values(), **extra})
+    except (TypeError, ValueError) as error:  # bytes, a set, NaN: not JSON
+        raise type(error)(f"extra_body: {error}") from None
     return EncodedBody(content, headers={"Content-Type": operation.body_media_type})
 
 

@@ -137,7 +137,9 @@ class InputModel(BaseModel):
 
 
 def dumps_json(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+    """Compact, keys sorted, ASCII-escaped; NaN and infinity refused (`ValueError`): JSON
+    has no such numbers, and Python's `NaN` token is not JSON a server can read."""
+    return json.dumps(data, separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
 
 
 class SharedModel(InputModel):
