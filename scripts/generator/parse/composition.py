@@ -141,8 +141,13 @@ def _tags(
         name = target[len(SCHEMAS) :] if str(target).startswith(SCHEMAS) else str(target)
         by_source.setdefault(name, []).append(str(value))
     pairs: list[tuple[str, str]] = []
+    tagged: dict[str, list[str]] = {}  # member class name -> the models its tag goes on
     for member, source in zip(members, sources, strict=True):
-        if not isinstance(member, ir.ModelType):
+        if isinstance(member, ir.AliasType) and source in ctx.polymorphic:
+            tagged[member.name] = _union_models(ctx, member.name)  # a base of its own
+        elif isinstance(member, ir.ModelType):
+            tagged[member.name] = [member.name]
+        else:
             ctx.warning(pointer, "a member is not an object schema: the discriminator is ignored")
             return None
         values = (by_source.get(source) if source else None) or _own_tags(ctx, member.name, wire)
@@ -156,10 +161,29 @@ def _tags(
         ctx.warning(pointer, f"two members share a value of {wire!r}: the discriminator is ignored")
         return None
     for value, class_name in pairs:
-        known = ctx.tags.setdefault(class_name, {}).setdefault(wire, [])
-        if value not in known:
-            known.append(value)
+        for model in tagged[class_name]:
+            known = ctx.tags.setdefault(model, {}).setdefault(wire, [])
+            if value not in known:
+                known.append(value)
     return wire, tuple(pairs)
+
+
+def _union_models(ctx: ParseContext, alias: str) -> list[str]:
+    """The models of a base's union (`alias`), those of the bases among its members too."""
+    found = ctx.aliases.get(alias)
+    union = found.type if found is not None else None
+    members = union.members if isinstance(union, ir.UnionType) else (union,) if union else ()
+    return [
+        model
+        for member in members
+        for model in (
+            [member.name]
+            if isinstance(member, ir.ModelType)
+            else _union_models(ctx, member.name)
+            if isinstance(member, ir.AliasType) and member.name != alias
+            else []
+        )
+    ]
 
 
 def _implied_tags(
@@ -619,10 +643,20 @@ def polymorphic(ctx: ParseContext, name: str) -> ir.Type:
     schema = ctx.schemas[name]
     alias = ir.AliasType(class_name)
     ctx.components[name] = alias  # before the members: they may refer back to it
-    # a subtype that is a base of its own means its subtypes, which are here already
-    subtypes = [sub for sub in ctx.polymorphic[name] if sub not in ctx.polymorphic] or list(
-        ctx.polymorphic[name]
-    )
+    # a subtype that is a base of its own means its subtypes, which are here already,
+    # unless it tells them apart by another property: then it is one member, its union
+    wire = _property_name(schema["discriminator"])
+    nested = [
+        sub
+        for sub in ctx.polymorphic[name]
+        if sub in ctx.polymorphic and _property_name(ctx.schemas[sub]["discriminator"]) != wire
+    ]
+    inside = {below for sub in nested for below in ctx.polymorphic[sub]}
+    subtypes = [
+        sub
+        for sub in ctx.polymorphic[name]
+        if sub not in inside and (sub in nested or sub not in ctx.polymorphic)
+    ] or list(ctx.polymorphic[name])
     members = [schemas.component(ctx, sub) for sub in subtypes]
     union = ir.UnionType(tuple(members))
     if len(members) > 1:
@@ -634,6 +668,11 @@ def polymorphic(ctx: ParseContext, name: str) -> ir.Type:
         union if len(members) > 1 else members[0], ctx.direction_of(name), pointer,
     )  # fmt: skip
     return alias
+
+
+def _property_name(discriminator: Any) -> Any:
+    """The tag property a discriminator names (None when it names none)."""
+    return discriminator.get("propertyName") if isinstance(discriminator, Mapping) else None
 
 
 def intermediate(ctx: ParseContext, name: str) -> ir.AliasType:
