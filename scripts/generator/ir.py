@@ -309,6 +309,7 @@ class PartEncoding:
     content_type: str = ""  # multipart: the part's type when the value does not give one
     style: ParameterStyle | None = None  # form: how the value is spelled, as in a query
     explode: bool | None = None
+    allow_reserved: bool = False  # form: reserved characters are sent as they are
 
 
 @dataclass(frozen=True)

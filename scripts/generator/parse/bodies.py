@@ -144,7 +144,7 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
         if kind == "multipart":
             model = _with_files(ctx, model, _binary_properties(ctx, schema))
         encoding_pointer = f"{content_pointer}/{escape(media_type)}/encoding"
-        encoding = _encoding(ctx, media.get("encoding"), encoding_pointer)
+        encoding = _encoding(ctx, media.get("encoding"), encoding_pointer, kind == "form")
         return Body(model.fields, model, None, required, media_type, encoding)
     if kind != "json":
         ctx.warning(
@@ -170,8 +170,9 @@ _FORM_STYLES: tuple[ir.ParameterStyle, ...] = (
 )
 
 
-def _encoding(ctx: ParseContext, raw: Any, pointer: str) -> tuple[ir.PartEncoding, ...]:
-    """The media type's `encoding` (property -> contentType, style, explode), sorted."""
+def _encoding(ctx: ParseContext, raw: Any, pointer: str, form: bool) -> tuple[ir.PartEncoding, ...]:
+    """The media type's `encoding` (property -> contentType, style, explode and, in a
+    URL-encoded `form`, allowReserved), sorted."""
     found = []
     for name, entry in sorted((raw if isinstance(raw, Mapping) else {}).items()):
         if not isinstance(entry, Mapping):
@@ -188,9 +189,12 @@ def _encoding(ctx: ParseContext, raw: Any, pointer: str) -> tuple[ir.PartEncodin
                 content_type if isinstance(content_type, str) else "",
                 style,
                 explode if isinstance(explode, bool) else None,
+                form and entry.get("allowReserved") is True,
             )
         )
-    return tuple(e for e in found if e.content_type or e.style or e.explode is not None)
+    return tuple(
+        e for e in found if e.content_type or e.style or e.explode is not None or e.allow_reserved
+    )
 
 
 def _with_files(ctx: ParseContext, model: ir.Model, binary: set[str]) -> ir.Model:

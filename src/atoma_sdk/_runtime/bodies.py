@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 import httpx
 
 from .errors import SDKError
-from .requests import query_pairs
+from .requests import RESERVED_IN_QUERY, query_pairs
 
 if TYPE_CHECKING:
     from .operation import Encoding, Operation
@@ -236,15 +236,19 @@ def _quoted(text: str) -> str:
 
 
 def _form_pieces(name: str, value: Any, encoding: Encoding | None) -> list[str]:
-    """A form field as encoded `name=value` pieces: spelled by its `encoding`'s style and
-    explode as a query parameter would be (`deepObject`: `meta[k]=v`), else as below."""
-    if encoding is None or not (encoding.style or encoding.explode is not None):
+    """A form field as encoded `name=value` pieces: spelled by its `encoding`'s style,
+    explode and allowReserved as a query parameter would be (`deepObject`: `meta[k]=v`),
+    else as below."""
+    if encoding is None or not (
+        encoding.style or encoding.explode is not None or encoding.allow_reserved
+    ):
         return [urlencode([pair]) for pair in _form_pairs(name, value)]
     from pydantic_core import to_jsonable_python
 
     style = encoding.style or "form"
     explode = encoding.explode if encoding.explode is not None else style == "form"
-    return query_pairs(name, to_jsonable_python(_plain(value)), style, explode)
+    safe = RESERVED_IN_QUERY if encoding.allow_reserved else ""
+    return query_pairs(name, to_jsonable_python(_plain(value)), style, explode, safe)
 
 
 def _form_pairs(name: str, value: Any) -> list[tuple[str, str]]:

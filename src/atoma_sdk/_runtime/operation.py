@@ -70,13 +70,14 @@ class Parameter:
 @dataclass(frozen=True)
 class Encoding:
     """How one property of a form or multipart body is written (OpenAPI `encoding`):
-    a multipart part's type when its value gives none; a form value's `style` and
-    `explode`, as a query parameter's (`deepObject`: `meta[k]=v`)."""
+    a multipart part's type when its value gives none; a form value's `style`,
+    `explode` and `allowReserved`, as a query parameter's (`deepObject`: `meta[k]=v`)."""
 
     name: str  # the wire name
     content_type: str = ""
     style: Literal["", "form", "spaceDelimited", "pipeDelimited", "deepObject"] = ""
     explode: bool | None = None
+    allow_reserved: bool = False  # a form value's reserved characters are not encoded
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import httpx
 from .operation import Operation
 
 __all__ = [
+    "RESERVED_IN_QUERY",
     "Placement",
     "cookie_header",
     "encode",
@@ -26,9 +27,9 @@ __all__ = [
 ]
 
 
-#: RFC 3986's reserved characters a query may hold as they are (`allowReserved`): all but
-#: `#`, which would begin the fragment (httpx refuses it in a query)
-_RESERVED_IN_QUERY = ":/?[]@!$&'()*+,;="
+#: RFC 3986's reserved characters a query (or a URL-encoded form) may hold as they are
+#: (`allowReserved`): all but `#`, which would begin the fragment (httpx refuses it in a query)
+RESERVED_IN_QUERY = ":/?[]@!$&'()*+,;="
 
 
 @lru_cache(maxsize=256)
@@ -78,7 +79,7 @@ def place_parameters(operation: Operation[Any], values: Mapping[str, Any]) -> Pl
         elif param.location == "header":
             placement.headers[param.name] = _header_value(param.name, value, explode)
         else:
-            safe = _RESERVED_IN_QUERY if param.allow_reserved else ""
+            safe = RESERVED_IN_QUERY if param.allow_reserved else ""
             pairs = query_pairs(param.name, value, style, explode, safe)
             (placement.query if param.location == "query" else placement.cookies).extend(pairs)
     return placement
