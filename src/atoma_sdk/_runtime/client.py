@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar, cast
 
 import httpx
 from typing_extensions import Self
@@ -185,6 +185,22 @@ class SDKCore:
 
     def __repr__(self) -> str:
         return f"SDKCore(server_url={self.server_url!r}, auth={self._credentials!r})"
+
+    def __copy__(self) -> SDKCore:
+        """A shallow copy, what `with_options` and `raw` start from."""
+        core = object.__new__(type(self))
+        core.__dict__.update(self.__dict__)
+        return core
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        """Pickling (as a process pool does with its arguments) and deep copies are
+        refused, saying what to do instead."""
+        raise TypeError(
+            f"an SDK object of {self.settings.sdk_name} cannot be pickled or deep-copied: its "
+            "HTTP clients and their connections belong to this process. Create one in each "
+            "process (for a process pool, in its initializer); with_options() makes a copy "
+            "with other settings"
+        )
 
     def with_options(
         self,
