@@ -36,6 +36,8 @@ _DEFINITIONS = ("$defs", "definitions")
 _USE_SITE = ("description", "default", "example", "examples", "readOnly", "writeOnly",
              "deprecated", "nullable", "x-nullable", "x-speakeasy-name-override",
              "x-speakeasy-ignore")  # fmt: skip
+#: The keys of a media type object holding a schema.
+_MEDIA_SCHEMAS = ("schema", "itemSchema")
 #: The kind of object each components section holds.
 _KINDS = {section: kind for kind, section in SECTIONS.items()}
 #: A `$ref` to an `$anchor` or `$id` no schema declares.
@@ -115,13 +117,17 @@ class Bundler:
                 node[index] = self._walk(item, element, file, [*parts, str(index)])
             return node
         if isinstance(node, dict) and id(node) in self.moved:
-            return self.moved[id(node)]
+            stub = self.moved[id(node)]
+            if not (file is self.root and stub.get("$ref") == join(parts)):  # not its new home
+                return stub
         if not isinstance(node, dict) or id(node) in self.walked:
             return node
         self.walked[id(node)] = node
         ref = node.get("$ref")
         if isinstance(ref, str) and not kind.startswith(CONTAINERS):
             found = self._reference(ref, kind, file, parts)
+            if kind == "mediaType" and isinstance(found, str):
+                found = self._media_type(found)
             if isinstance(found, dict):
                 return {**found, **{k: v for k, v in node.items() if k != "$ref"}}
             if file is self.root and found == join(parts):  # this is the object's home
@@ -193,6 +199,24 @@ class Bundler:
                 bundled.pop(definitions, None)
         entries[name] = bundled
         return internal
+
+    def _media_type(self, internal: str) -> dict[str, Any] | None:
+        """The media type object a `$ref` in `content` stands for (OpenAPI 3.2's
+        `#/components/mediaTypes/X`), in its place: the parser reads `content` as written.
+        Its inline `schema` and `itemSchema` move into `components/schemas`, so each
+        place it is used shares one class."""
+        parts = split(internal[1:])
+        node = follow(self.root.data, parts)
+        if not isinstance(node, dict):
+            return None
+        node = self._walk(node, "mediaType", self.root, parts)
+        for key in _MEDIA_SCHEMAS:
+            schema = node.get(key)
+            if isinstance(schema, dict) and "$ref" not in schema:
+                moved = self._internal([*parts, key], schema, "schema", None)
+                if moved is not None:
+                    node[key] = {"$ref": moved}
+        return dict(node)
 
     def _wrong_kind(
         self,
