@@ -104,6 +104,24 @@ def without_route_prefix(operation_id: str, path: str) -> str | None:
     return snake_case(rest)
 
 
+def without_module_prefix(operation_id: str, summary: object) -> str | None:
+    """The operationId django-ninja makes, `<module>_<function>` (the module's dots as
+    `_`), without the module: the function's name, which ninja's default summary is,
+    title-cased (`ninja_app_create_patient` with summary `Create Patient` ->
+    `create_patient`); None for one that does not end with its summary so."""
+    if not isinstance(summary, str) or not summary.strip():
+        return None
+    function = summary.lower().replace(" ", "_")
+    if function.replace("_", " ").title() != summary or not _IDENTIFIER.fullmatch(function):
+        return None
+    module = operation_id[: -len(function) - 1]
+    if not operation_id.endswith(f"_{function}") or not _IDENTIFIER.fullmatch(module):
+        return None
+    return function
+
+
+#: A Python identifier in ASCII (a function's or a module's name, dots as `_`).
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: What Litestar removes from the operationIds it joins.
 _LITESTAR_SEPARATORS = re.compile(r"[!#$%&'*+\-.^_`|~:]+")
 

@@ -15,6 +15,7 @@ from ..naming import (
     pascal_case,
     rest_method_name,
     snake_case,
+    without_module_prefix,
     without_route_prefix,
     without_route_suffix,
 )
@@ -157,19 +158,24 @@ def method_names(ctx: ParseContext) -> None:
 def _framework_stems(
     entries: list[tuple[str, str, Mapping[str, Any]]],
 ) -> dict[tuple[str, str], str]:
-    """(path, method) -> the operationId without the route words a web framework put in
-    it: FastAPI's route suffix, on each operationId that ends so; Litestar's path prefix,
-    only when every operationId (two or more) starts so (`HealthCheck` on `/health`
-    alone is a name someone chose)."""
-    ids = {(p, m): str(op["operationId"]) for p, m, op in entries if op.get("operationId")}
+    """(path, method) -> the operationId without the words a web framework put in it:
+    FastAPI's route suffix, on each operationId that ends so; Litestar's path prefix, and
+    django-ninja's module prefix (told by ninja's summary, the function's name
+    title-cased), each only when every operationId (two or more) has it (`HealthCheck`
+    on `/health` alone is a name someone chose)."""
+    ops = {(p, m): op for p, m, op in entries if op.get("operationId")}
+    ids = {key: str(op["operationId"]) for key, op in ops.items()}
     stems: dict[tuple[str, str], str] = {}
     for (path, method), identifier in ids.items():
         stem = without_route_suffix(identifier, method, real_path(path))
         if stem is not None:
             stems[(path, method)] = stem
-    prefixed = {key: without_route_prefix(ids[key], real_path(key[0])) for key in ids}
-    if len(prefixed) >= 2 and not stems and all(prefixed.values()):
-        stems = {key: stem for key, stem in prefixed.items() if stem is not None}
+    for prefixed in (
+        {key: without_route_prefix(ids[key], real_path(key[0])) for key in ids},
+        {key: without_module_prefix(ids[key], ops[key].get("summary")) for key in ids},
+    ):
+        if len(prefixed) >= 2 and not stems and all(prefixed.values()):
+            stems = {key: stem for key, stem in prefixed.items() if stem is not None}
     return stems
 
 
