@@ -2,9 +2,10 @@
 
 Of several media types JSON wins, then `multipart/form-data`, the URL-encoded form, text
 and raw bytes. Multipart and form bodies become keyword arguments like JSON ones (a
-multipart file field takes bytes, a binary file or a `(filename, content, type)` tuple);
-text is a `body: str`, raw bytes a `body` of bytes or a binary file; `*/*` with a schema
-of values is sent as JSON. A media type the SDK cannot encode is sent as raw bytes, with
+multipart file field takes bytes, a binary file or a `(filename, content, type)` tuple;
+a URL-encoded form with a file is sent as multipart, the form that carries files, with a
+warning); text is a `body: str`, raw bytes a `body` of bytes or a binary file; `*/*` with
+a schema of values is sent as JSON. A media type the SDK cannot encode is sent as raw bytes, with
 a warning: the operation is never dropped.
 """
 
@@ -129,7 +130,8 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
         )
         return Body(type=ir.FileType(part=False), required=required, media_type=media_type)
     media = content[media_type] if isinstance(content[media_type], Mapping) else {}
-    schema_pointer = f"{content_pointer}/{escape(media_type)}/schema"
+    media_pointer = f"{content_pointer}/{escape(media_type)}"
+    schema_pointer = f"{media_pointer}/schema"
     kind = kind_of(media_type)
     if essence_of(media_type) == "*/*" and _describes_values(media.get("schema")):
         kind, media_type = "json", JSON  # JSON is one of the types it accepts
@@ -141,10 +143,18 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
     typed, _ = schemas.type_of(ctx, schema, schema_pointer, f"{context}Request", "input")
     if isinstance(typed, ir.ModelType):
         model = ctx.models[typed.name]
+        if kind == "form" and _has_files(ctx, model, schema):
+            ctx.warning(
+                media_pointer,
+                "a file in an application/x-www-form-urlencoded body: "
+                "sent as multipart/form-data, the form that carries files",
+            )
+            kind, media_type = "multipart", MULTIPART
         if kind == "multipart":
             model = _with_files(ctx, model, _binary_properties(ctx, schema))
-        encoding_pointer = f"{content_pointer}/{escape(media_type)}/encoding"
-        encoding = _encoding(ctx, media.get("encoding"), encoding_pointer, kind == "form")
+        encoding = _encoding(
+            ctx, media.get("encoding"), f"{media_pointer}/encoding", kind == "form"
+        )
         return Body(model.fields, model, None, required, media_type, encoding)
     if kind != "json":
         ctx.warning(
@@ -207,6 +217,12 @@ def _with_files(ctx: ParseContext, model: ir.Model, binary: set[str]) -> ir.Mode
     updated = replace(model, fields=fields)
     ctx.models[model.class_name] = updated
     return updated
+
+
+def _has_files(ctx: ParseContext, model: ir.Model, schema: Any) -> bool:
+    """Whether a form body's model has a field that is a file in a multipart body."""
+    binary = _binary_properties(ctx, schema)
+    return any(_file_type(f.type, f.wire_name in binary) != f.type for f in model.fields)
 
 
 def _file_type(t: ir.Type, binary: bool) -> ir.Type:
