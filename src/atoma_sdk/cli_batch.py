@@ -264,9 +264,9 @@ async def _run(
     server_url, token = args.server_url, None
     mock = None
     if args.mock:
-        from .mock import MockServer
+        from .mock import MockAPI, MockServer
 
-        mock = MockServer().start()
+        mock = MockServer(MockAPI(max_recorded=0)).start()  # nobody reads what it records
         server_url, token = mock.url, ""
     try:
         with (out / MANIFEST).open("a", encoding="utf-8") as file:

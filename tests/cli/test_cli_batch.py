@@ -58,6 +58,18 @@ def test_a_full_run_with_bad_lines(tmp_path: Path, capsys: Any) -> None:
     assert len(manifest(out)) == 7
 
 
+def test_many_in_flight_against_the_bundled_mock(tmp_path: Path, capsys: Any) -> None:
+    """More calls in flight than the mock once kept images for: every download is found."""
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("".join(f"prompt {i}\n" for i in range(200)))
+    out = tmp_path / "out"
+    command = ["images", "batch", str(prompts), "--out", str(out), "--mock", "--size", "8x8"]
+    assert main([*command, "--concurrency", "100"]) == 0
+    assert [r["status"] for r in manifest(out)] == ["ok"] * 200
+    assert_consistent(out)
+    assert "200 ok, 0 failed, 0 skipped" in capsys.readouterr().err
+
+
 def test_interrupted_then_resumed(tmp_path: Path) -> None:
     count = 40
     prompts = tmp_path / "prompts.txt"

@@ -17,7 +17,7 @@ import pytest
 from test_cli import CLI, PNG, TIMEOUT, atoma, clean_env
 
 from atoma_sdk import cli
-from atoma_sdk.mock import MockAPI, MockServer
+from atoma_sdk.mock import MockServer
 
 
 @pytest.fixture
@@ -107,13 +107,13 @@ def test_when_nothing_can_be_written_the_url_is_printed(
 
 
 def test_a_failed_download_says_where_the_image_is(tmp_path: Path) -> None:
-    """The image URL is gone (the mock keeps no image): the URL is printed, exit 1."""
-    with MockServer(MockAPI(max_images=0)) as server:
+    """The image URL is gone (the mock answers 404 there): the URL is printed, exit 1."""
+    with MockServer() as server:
+        server.api.base_url = gone = f"{server.url}/gone"  # image URLs no route serves
         result = atoma(*generate(server, tmp_path), cwd=tmp_path)
-        url = server.url
     assert result.returncode == 1
     assert "error: could not get image image-" in result.stderr
-    assert f"; it can be downloaded from {url}/v1/mock/images/" in result.stderr
+    assert f"; it can be downloaded from {gone}/v1/mock/images/" in result.stderr
 
 
 def test_a_stream_keeps_its_images_too(

@@ -287,7 +287,7 @@ def test_without_cryptography_the_error_says_what_to_install(
     with pytest.raises(models.ConfidentialDependencyError) as raised:
         sdk.confidential_images.generate(model=MODEL, prompt=PROMPT)
     assert 'pip install "atoma-sdk[confidential]"' in str(raised.value)
-    assert api.requests == []
+    assert not api.requests
 
 
 def test_no_plaintext_in_debug_logs(

@@ -205,11 +205,25 @@ def test_routing(client: httpx.Client) -> None:
     assert client.delete("/v1/mock/images/x.png").status_code == 405
 
 
-def test_image_store_is_bounded() -> None:
-    api = MockAPI(max_images=2)
+def test_image_urls_never_expire_and_recording_is_bounded() -> None:
+    api = MockAPI(max_recorded=3)
     with httpx.Client(transport=MockTransport(api), base_url=BASE) as client:
-        urls = [image["url"] for image in generate(client, n=3, size="2x2").json()["data"]]
-        assert [client.get(url).status_code for url in urls] == [404, 200, 200]
+        first = generate(client, prompt="first", size="3x2").json()["data"][0]["url"]
+        for index in range(200):
+            generate(client, prompt=f"p{index}", size="2x2")
+        late = client.get(first)
+        inline = generate(client, prompt="first", size="3x2", response_format="b64_json")
+        assert late.status_code == 200
+        assert late.content == base64.b64decode(inline.json()["data"][0]["b64_json"])
+        recorded = [
+            (request.method, request.body and request.json()["prompt"]) for request in api.requests
+        ]
+        assert recorded == [("POST", "p199"), ("GET", b""), ("POST", "first")]
+        assert api.calls == 202
+        image = first.rsplit("/", 1)[1]
+        for unknown in ("unknown", "99999x2-000000-0123456789abcdef", image.replace("-", "_")):
+            answer = client.get(f"/v1/mock/images/{unknown}.png")
+            assert (answer.status_code, answer.json()["error"]["type"]) == (404, "not_found_error")
 
 
 def test_require_auth() -> None:

@@ -15,7 +15,7 @@ import re
 import threading
 import time
 import uuid
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +41,8 @@ MAX_N = 10
 #: The only `output_format` the mock encodes (the spec also names `jpeg` and `webp`).
 OUTPUT_FORMAT = "png"
 _SIZE = re.compile(r"([0-9]{1,5})x([0-9]{1,5})")
+# What an image URL names: WIDTHxHEIGHT-RRGGBB-NONCE (see `MockAPI._image_url`).
+_IMAGE_ID = re.compile(r"([0-9]{1,5})x([0-9]{1,5})-([0-9a-f]{6})-[0-9a-f]{16}")
 #: Fields whose type lists known values (`Literal[...] | str`, open for the SDK) that the
 #: mock holds to those values, as the real API does. `size` keeps the mock's own rule
 #: (any WIDTHxHEIGHT, so tests can ask for tiny images) and `output_format` its PNG rule.
@@ -132,7 +134,7 @@ class MockAPI:
         base_url: str = "http://mock.atoma.local",
         delay_seconds: float = 0.0,
         event_interval_seconds: float = 0.0,
-        max_images: int = 64,
+        max_recorded: int | None = 10_000,
     ) -> None:
         self.require_auth = require_auth
         self.base_url = base_url
@@ -140,12 +142,12 @@ class MockAPI:
         self.delay_seconds = delay_seconds
         #: Pause between the events of a stream (server and transport).
         self.event_interval_seconds = event_interval_seconds
+        #: The latest `max_recorded` requests (all with None), oldest first: a long-running
+        #: mock keeps its memory flat.
         self.requests: list[RecordedRequest] = []
+        self._max_recorded = max_recorded
         #: Generation requests received, failed ones included.
         self.calls = 0
-        self._max_images = max_images
-        # Only the recipe is kept; the PNG is encoded when fetched.
-        self._images: OrderedDict[str, tuple[int, int, tuple[int, int, int]]] = OrderedDict()
         self._faults: deque[_Fault] = deque()
         self._cuts = 0
         self._lock = threading.Lock()
@@ -176,7 +178,6 @@ class MockAPI:
             self.calls = 0
             self._faults.clear()
             self._cuts = 0
-            self._images.clear()
         self.node.reset()
 
     def handle(
@@ -187,6 +188,8 @@ class MockAPI:
         method = recorded.method
         with self._lock:
             self.requests.append(recorded)
+            if self._max_recorded is not None and len(self.requests) > self._max_recorded:
+                del self.requests[: len(self.requests) - self._max_recorded]
         route = path.split("?", 1)[0]
         if route == GENERATIONS_PATH:
             if method != "POST":
@@ -268,19 +271,17 @@ class MockAPI:
                 png = encode_png(job.width, job.height, rgb)
                 item["b64_json"] = base64.b64encode(png).decode()
             else:
-                item["url"] = self._store(job.width, job.height, rgb)
+                item["url"] = self._image_url(job.width, job.height, rgb)
             data.append(item)
         payload = {"created": int(time.time()), "data": data}
         CreateImageResponse.model_validate(payload)  # the mock must never answer off-spec
         return _json(200, payload)
 
-    def _store(self, width: int, height: int, rgb: tuple[int, int, int]) -> str:
-        """Keep an image's recipe for `GET <url>`, forgetting the oldest beyond `max_images`."""
-        image_id = uuid.uuid4().hex
-        with self._lock:
-            self._images[image_id] = (width, height, rgb)
-            while len(self._images) > self._max_images:
-                self._images.popitem(last=False)
+    def _image_url(self, width: int, height: int, rgb: tuple[int, int, int]) -> str:
+        """A URL naming the image's recipe (and a nonce, so each is unique): `GET` encodes
+        it then, so no image is ever kept, none expires, and memory stays flat."""
+        red, green, blue = rgb
+        image_id = f"{width}x{height}-{red:02x}{green:02x}{blue:02x}-{uuid.uuid4().hex[:16]}"
         return f"{self.base_url.rstrip('/')}{IMAGES_PREFIX}{image_id}.png"
 
     def _stream_response(self, request: CreateImageStreamRequest, job: _Job) -> MockResponse:
@@ -305,11 +306,13 @@ class MockAPI:
         return MockResponse.stream(chunks)
 
     def _image(self, image_id: str) -> MockResponse:
-        with self._lock:
-            recipe = self._images.get(image_id)
-        if recipe is None:
-            return _error(404, f"No image {image_id!r} (expired or never made)", "not_found_error")
-        return MockResponse(200, {"Content-Type": "image/png"}, encode_png(*recipe))
+        recipe = _IMAGE_ID.fullmatch(image_id)
+        width, height = (int(recipe[1]), int(recipe[2])) if recipe else (0, 0)
+        if recipe is None or not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+            return _error(404, f"No image {image_id[:100]!r}", "not_found_error")
+        red, green, blue = bytes.fromhex(recipe[3])
+        png = encode_png(width, height, (red, green, blue))
+        return MockResponse(200, {"Content-Type": "image/png"}, png)
 
 
 def _request_model(
