@@ -304,3 +304,59 @@ def test_the_package_passes_mypy_strict(out: Path) -> None:
         check=False,
     )
     assert checked.returncode == 0, checked.stdout[-3000:]
+
+
+def test_a_long_chain_through_cycles_imports_within_the_recursion_limit(
+    tmp_path: Path,
+) -> None:
+    """Models C0 -> C1 -> ... -> C299, every tenth one in a cycle with a partner (Ci <->
+    Pi): imports nest through the cycles' modules, which `_IMPORTED_FIRST` counts like
+    any other module, so the head imports with Python's default recursion limit."""
+
+    def schema(i: int) -> dict[str, object]:
+        fields: dict[str, object] = {"v": {"type": "integer"}}
+        if i + 1 < 300:
+            fields["next"] = ref(f"C{i + 1}")
+        if i % 10 == 0:
+            fields["partner"] = ref(f"P{i}")
+        return obj(**fields)
+
+    schemas = {f"C{i}": schema(i) for i in range(300)}
+    schemas |= {f"P{i}": obj(back=ref(f"C{i}")) for i in range(0, 300, 10)}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Lazy", "version": "1"},
+        "paths": {"/c": {"get": {"operationId": "get_c", **answer(ref("C0"))}}},
+        "components": {"schemas": {**schemas, "Problem": obj(message={"type": "string"})}},
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    command = ["-m", "generator", "--spec", str(path), "--out", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, *command, "--package", "lazy"],
+        env={**os.environ, "PYTHONPATH": str(SCRIPTS)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    init = (tmp_path / "out" / "lazy" / "models" / "__init__.py").read_text()
+    assert '"_cycle_c0": (' in init  # the head's cycle, past 20 levels: its needs first
+    code = """
+        from lazy.models import C0
+
+        found = C0.model_validate({"v": 0, "next": {"v": 1}, "partner": {"back": {"v": 2}}})
+        print(found.next.v, found.partner.back.v, sys.getrecursionlimit())
+    """
+    source = "import sys\n" + textwrap.dedent(code)
+    ran = subprocess.run(
+        [sys.executable, "-c", source],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert ran.stdout.split() == ["1", "2", "1000"]
