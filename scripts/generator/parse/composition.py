@@ -152,6 +152,15 @@ def _tags(
             return None
         values = (by_source.get(source) if source else None) or _own_tags(ctx, member.name, wire)
         if not values and source is not None:
+            written = _written_value(ctx, member.name, wire)
+            if written is not None and written != source:
+                ctx.warning(
+                    pointer,
+                    f"{member.name} writes {written!r} as its {wire!r} (example or default), "
+                    f"not its name {source!r}, and the mapping names no value for it: "
+                    "the discriminator is ignored",
+                )
+                return None
             values = [source]  # implicit mapping: the schema's name
         if not values:
             ctx.warning(pointer, f"no value of {wire!r} is known for {member.name}: ignored")
@@ -226,6 +235,19 @@ def _implied_tags(
                 ]
                 return wire, tuple(pairs)
     return None
+
+
+def _written_value(ctx: ParseContext, class_name: str, wire: str) -> str | None:
+    """The string a model's own schema gives its tag property, when that property is any
+    string (no const or enum) with a default or example: where it is not the schema's
+    name, the implicit mapping contradicts the schema (`type: {example: user}` in `User`,
+    `type: {example: g6-standard-1}` in `Linode`)."""
+    model = ctx.models.get(class_name)
+    found = next((f for f in model.fields if f.wire_name == wire), None) if model else None
+    if found is None or not (isinstance(found.type, ir.ScalarType) and found.type.name == "str"):
+        return None
+    written = found.default if found.has_default else found.example
+    return written if isinstance(written, str) else None
 
 
 def _own_tags(ctx: ParseContext, class_name: str, wire: str) -> list[str]:
