@@ -164,6 +164,17 @@ def _tagged(model: ir.Model) -> ir.Model:
     return replace(model, fields=tuple(fields))
 
 
+def _tagged_fields(
+    fields: tuple[ir.ModelField, ...], model: ir.Model | None
+) -> tuple[ir.ModelField, ...]:
+    """A body's arguments as its model types them: its tag, with one value, is sent
+    without an argument (`Cat.build()` gives `petType: cat`)."""
+    tags = dict(model.tag_values) if model is not None else {}
+    return tuple(
+        _tag_field(f, tags[f.wire_name], False) if f.wire_name in tags else f for f in fields
+    )
+
+
 def _tag_field(f: ir.ModelField, values: tuple[str, ...], optional: bool) -> ir.ModelField:
     single = len(values) == 1
     return replace(
@@ -272,7 +283,11 @@ def _operation_view(
     out_ctx = Context("output", qualify="models.", runtime=".._runtime")
     signature: list[str] = []
     args_doc: list[tuple[str, str]] = []
-    body_fields = op.confidential.request.fields if op.confidential else op.body_fields
+    body_fields = (
+        op.confidential.request.fields
+        if op.confidential
+        else _tagged_fields(op.body_fields, op.body_model)
+    )
     arguments = [
         (p.field, f"The {p.location} parameter `{p.field.wire_name}`.") for p in op.parameters
     ]

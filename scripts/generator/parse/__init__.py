@@ -53,14 +53,15 @@ def parse(
     composition.break_alias_cycles(ctx)
     ctx.diagnostics.check()
     info = spec.get("info", {})
+    models = _finish_models(ctx)
     api = ir.Api(
         title=str(info.get("title", "")),
         description=text(info.get("description")),
         api_version=str(info.get("version", "")),
         servers=servers.servers(ctx, spec.get("servers"), "#/servers"),
         security=schemes,
-        resources=resources,
-        models=_finish_models(ctx),
+        resources=_with_finished_bodies(resources, models),
+        models=models,
         enums=tuple(sorted(ctx.enums.values(), key=lambda e: e.class_name)),
         aliases=tuple(sorted(ctx.aliases.values(), key=lambda a: a.name)),
         error_classes=responses.exception_names(ctx.error_models, ctx.taken),
@@ -68,6 +69,27 @@ def parse(
         webhooks=hooks,
     )
     return api, package
+
+
+def _with_finished_bodies(
+    resources: tuple[ir.Resource, ...], models: tuple[ir.Model, ...]
+) -> tuple[ir.Resource, ...]:
+    """Operations whose body model is the finished one: a subtype's tag, which unions
+    impose after the operation was read, is then a constant of the body, not an
+    argument."""
+    finished = {m.class_name: m for m in models}
+    return tuple(
+        replace(
+            resource,
+            operations=tuple(
+                replace(op, body_model=finished.get(op.body_model.class_name, op.body_model))
+                if op.body_model is not None
+                else op
+                for op in resource.operations
+            ),
+        )
+        for resource in resources
+    )
 
 
 def _finish_models(ctx: ParseContext) -> tuple[ir.Model, ...]:
