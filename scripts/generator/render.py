@@ -755,13 +755,14 @@ def _cycle_module(
 ) -> dict[str, Any]:
     """What one cycle's module imports, gives its modules and rebuilds."""
     members = cycles.members[cycle]
+    in_cycle = set(members)
     modules = sorted({cycles.module_names[name] for name in members})
     names = {n for module in modules for n in exports[module]}
-    models = [m for m in api.models if m.class_name in members]
+    models = [m for m in api.models if m.class_name in in_cycle]
     given = sorted(
         (m.module, name)
         for m in models
-        for other in sorted({n for f in m.fields for n in ir.referenced(f.type)} & set(members))
+        for other in sorted({n for f in m.fields for n in ir.referenced(f.type)} & in_cycle)
         if other != m.class_name
         for name in (other, f"{other}TypedDict")
     )
