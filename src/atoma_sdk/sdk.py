@@ -51,7 +51,7 @@ class AtomaSDK(BaseSDK):
             (default: the `atoma_sdk` logger; setting `ATOMASDK_DEBUG`
             in the environment sends them to stderr).
         max_response_bytes: The largest response body (counted decompressed) or streamed
-            event a call reads, unless the call passes its own (default 32 MiB); past it
+            event a call reads, unless the call passes its own (default 128 MiB); past it
             the call raises `ResponseTooLargeError`.
         require_signature: Confidential calls refuse an answer the node did not sign,
             unless a call passes its own `require_signature` (a signature present is

@@ -38,8 +38,9 @@ __all__ = [
 ]
 
 #: The largest response body a call reads, counted decompressed, unless the SDK or the
-#: call sets `max_response_bytes`; also the largest single server-sent event.
-DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+#: call sets `max_response_bytes`; also the largest single server-sent event. Ten large
+#: images as `b64_json` come to about 40 MB, so the cap sits well above that.
+DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024
 #: A compressed body goes to httpx's decoder in pieces this small, so that one step of
 #: decoding (gzip and deflate expand at most 1,032-fold) yields about 1 MiB, and a
 #: compression bomb is refused after the cap plus one such step, not after a whole
