@@ -9,7 +9,7 @@ import httpx
 import pydantic
 import pytest
 import respx
-from sdk_support import OK_BODY, REQUIRED, URL, Flavour
+from sdk_support import BASE_URL, OK_BODY, PATH, REQUIRED, URL, Flavour
 
 from atoma_sdk import AtomaSDK, models
 
@@ -320,3 +320,25 @@ async def test_json_content_type_with_charset_accepted(
     route.mock(return_value=response)
     res = await flavour.generate(sdk, **REQUIRED)
     assert res.created == OK_BODY["created"]
+
+
+@respx.mock
+@pytest.mark.parametrize("prefix", ["/v1", "/api/v1"])
+def test_a_404_for_a_doubled_path_prefix_says_to_drop_it_from_server_url(prefix: str) -> None:
+    """OpenAI's `base_url` ends with `/v1`; this API's paths already start with it."""
+    doubled_url = f"{BASE_URL}{prefix}{PATH}"
+    route = respx.post(doubled_url).respond(404, json={"error": "no"})
+    respx.post(f"{BASE_URL}/api{PATH}").respond(404, text="no such route")
+    with pytest.raises(models.NotFoundError) as doubled:
+        AtomaSDK(bearer_auth="t", server_url=BASE_URL + prefix).images.generate(**REQUIRED)
+    assert route.called and str(doubled.value.raw_response.request.url) == doubled_url
+    assert doubled.value.doubled_prefix == "/v1"
+    assert str(doubled.value).splitlines()[0] == (
+        "no: Status 404 (the URL's path has /v1 twice: drop it from server_url)"
+    )
+    with pytest.raises(models.NotFoundError) as plain:
+        AtomaSDK(bearer_auth="t", server_url=f"{BASE_URL}/api").images.generate(**REQUIRED)
+    assert route.call_count == 1 and plain.value.doubled_prefix is None
+    assert str(plain.value) == "Not Found: Status 404\nno such route"
+    by_hand = models.NotFoundError("gone", 404)  # as 0.1.3 allowed: no request behind it
+    assert by_hand.doubled_prefix is None and str(by_hand) == "gone: Status 404"

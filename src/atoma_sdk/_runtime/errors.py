@@ -40,6 +40,7 @@ and `Set-Cookie`, user info in URLs) on the way.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from typing import Any, ClassVar, NoReturn
@@ -224,7 +225,27 @@ class PermissionDeniedError(APIError):
 
 
 class NotFoundError(APIError):
-    """404"""
+    """404: no such resource, or no such route (see `doubled_prefix`)."""
+
+    @property
+    def doubled_prefix(self) -> str | None:
+        """A segment the request's path has twice in a row (`/v1` in `/api/v1/v1/...`),
+        the sign of a `server_url` ending with the prefix the API's paths already have."""
+        try:
+            segments = self.raw_response.request.url.path.split("/")
+        except RuntimeError:  # a response built without its request
+            return None
+        pairs = itertools.pairwise(segments)
+        return next((f"/{first}" for first, second in pairs if first and first == second), None)
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        doubled = self.doubled_prefix
+        if doubled is None:
+            return text
+        first, newline, rest = text.partition("\n")
+        hint = f"the URL's path has {doubled} twice: drop it from server_url"
+        return f"{first} ({hint}){newline}{rest}"
 
 
 class ConflictError(APIError):
