@@ -736,6 +736,11 @@ def from_aiohttp(error: Exception, request: httpx.Request) -> httpx.RequestError
     )
     if cls is httpx.RemoteProtocolError and any(m in str(original) for m in _AIOHTTP_RESETS):
         cls = httpx.ReadError  # a body cut by a reset (aiohttp names it only in its text)
+    message = getattr(original, "message", None)
+    if type(original).__name__ == "ClientResponseError" and isinstance(message, str):
+        # aiohttp words a response it cannot parse as "400, message=..., url=...",
+        # which reads like the server's own 400.
+        return cls(f"The response could not be read: {message}", request=request)
     return cls(str(original) or type(original).__name__, request=request)
 
 
