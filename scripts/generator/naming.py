@@ -162,7 +162,26 @@ def rest_method_name(method: str, path: str, group: str) -> str:
     return f"{verb}_{noun}"
 
 
+#: Plurals that end in `es` after a sibilant, the `es` added (`searches`, `wishes`,
+#: `boxes`, `addresses`); `-ies` is `-y` (`categories`), but for the words below.
+_ES_PLURAL = re.compile(r"(?:ch|sh|x|ss)es$")
+_IRREGULAR = {
+    "caches": "cache",
+    "cookies": "cookie",
+    "movies": "movie",
+    "series": "series",
+    "species": "species",
+}
+
+
 def _singular(noun: str) -> str:
+    word = noun.rsplit("_", 1)[-1]
+    if word in _IRREGULAR:
+        return noun[: -len(word)] + _IRREGULAR[word]
+    if word.endswith("ies") and len(word) > 4:
+        return f"{noun[:-3]}y"
+    if _ES_PLURAL.search(word):
+        return noun[:-2]
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 

@@ -141,6 +141,17 @@ def test_enum_member_names_are_ascii_unique_and_unambiguous() -> None:
         ("post", "/users/{id}/orders", "users", "create_order"),
         ("get", "/users/{id}/orders/{order_id}", "users", "get_order"),
         ("get", "/", "default", "get"),
+        ("post", "/conversations/{id}/searches", "conversations", "create_search"),
+        ("post", "/users/{id}/categories", "users", "create_category"),
+        ("post", "/users/{id}/mail_boxes", "users", "create_mail_box"),
+        ("post", "/users/{id}/addresses", "users", "create_address"),
+        ("post", "/users/{id}/wishes", "users", "create_wish"),
+        ("post", "/nodes/{id}/caches", "nodes", "create_cache"),
+        ("post", "/users/{id}/movies", "users", "create_movie"),
+        ("post", "/users/{id}/responses", "users", "create_response"),
+        ("post", "/users/{id}/series", "users", "create_series"),
+        ("get", "/users/{id}/pies/{pie_id}", "users", "get_pie"),
+        ("get", "/v1/categories/{id}", "category", "get"),
     ],
 )
 def test_operations_without_an_operation_id_are_named_from_method_and_path(
