@@ -13,14 +13,10 @@ package is imported in a fresh interpreter with Python's default recursion limit
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+from package_support import assert_mypy_strict, generate_package, run_python
 
 
 def chain_spec(length: int, cycle: bool = False) -> dict[str, object]:
@@ -47,36 +43,6 @@ def chain_spec(length: int, cycle: bool = False) -> dict[str, object]:
         },
         "components": {"schemas": {f"S{i}": schema(i) for i in range(length)}},
     }
-
-
-def generate(tmp_path: Path, spec: dict[str, object]) -> Path:
-    """The output folder of a package `chain` generated from `spec`."""
-    path = tmp_path / "spec.json"
-    path.write_text(json.dumps(spec))
-    out = tmp_path / "out"
-    command = ["-m", "generator", "--spec", str(path), "--out", str(out), "--package", "chain"]
-    done = subprocess.run(
-        [sys.executable, *command],
-        env={**os.environ, "PYTHONPATH": str(SCRIPTS)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return out
-
-
-def run(out: Path, code: str) -> subprocess.CompletedProcess[str]:
-    """`code` in a fresh interpreter that imports from `out`."""
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 #: A call whose answer nests `depth` models (pydantic's JSON parser stops at about 200
@@ -109,47 +75,39 @@ CALL = """
 
 
 def test_a_chain_of_1000_models_imports_and_parses(tmp_path: Path) -> None:
-    out = generate(tmp_path, chain_spec(1_000))
+    out = generate_package(tmp_path, chain_spec(1_000), "chain")
     init = (out / "chain" / "models" / "__init__.py").read_text()
     assert '"s0": ("s1",),' in init and '"s979": ("s980",),' in init
     assert '"s980": (' not in init  # 20 levels deep: imported as it is
-    done = run(out, CALL.format(depth=150))
+    done = run_python(out, CALL.format(depth=150))
     print(done.stderr[-300:])  # the figure: import and first call of the 1,000 models
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split() == ["S0", "150", "149", "1000", "1000"]
 
 
 def test_a_short_chain_imports_as_before_and_passes_mypy_strict(tmp_path: Path) -> None:
-    out = generate(tmp_path, chain_spec(30))
+    out = generate_package(tmp_path, chain_spec(30), "chain")
     init = (out / "chain" / "models" / "__init__.py").read_text()
     # 30 models: the 10 whose imports nest past 20 levels are imported deepest first
     listed = [f"s{i}" for i in range(30) if f'    "s{i}": ("s{i + 1}",),' in init]
     assert listed == [f"s{i}" for i in range(10)]
-    done = run(out, CALL.format(depth=30))
+    done = run_python(out, CALL.format(depth=30))
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split() == ["S0", "30", "29", "30", "1000"]
-    checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "chain"],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout[-3000:]
+    assert_mypy_strict(out, "chain")
 
 
 def test_a_cycle_past_the_recursion_limit_says_which_limit_to_set(tmp_path: Path) -> None:
-    out = generate(tmp_path, chain_spec(100, cycle=True))
-    assert run(out, "import chain.models").returncode == 0  # the cycle is built when used
-    refused = run(out, "from chain.models import S0")
+    out = generate_package(tmp_path, chain_spec(100, cycle=True), "chain")
+    assert run_python(out, "import chain.models").returncode == 0  # the cycle is built when used
+    refused = run_python(out, "from chain.models import S0")
     assert refused.returncode == 1
     assert refused.stderr.strip().splitlines()[-1] == (
         "ImportError: chain.models._cycle_s0: pydantic builds the 100 models of this "
         "reference cycle recursively, past Python's recursion limit (1000); "
         "sys.setrecursionlimit(2200) before the import leaves room for them"
     )
-    done = run(
+    done = run_python(
         out, "import sys\nsys.setrecursionlimit(2200)\n" + textwrap.dedent(CALL.format(depth=150))
     )
     assert done.returncode == 0, done.stderr[-3000:]

@@ -9,16 +9,11 @@ the first call). Each check runs in a fresh interpreter: what is imported is the
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+from package_support import assert_mypy_strict, generate_package, run_python
 
 
 def ref(name: str) -> dict[str, object]:
@@ -89,20 +84,7 @@ SPEC = {
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The output folder of a package `lazy` generated from `SPEC`."""
-    folder = tmp_path_factory.mktemp("lazy")
-    path = folder / "spec.json"
-    path.write_text(json.dumps(SPEC))
-    command = ["-m", "generator", "--spec", str(path), "--out", str(folder / "out")]
-    done = subprocess.run(
-        [sys.executable, *command, "--package", "lazy"],
-        env={**os.environ, "PYTHONPATH": str(SCRIPTS)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return folder / "out"
+    return generate_package(tmp_path_factory.mktemp("lazy"), SPEC, "lazy")
 
 
 #: Run first in each interpreter: an SDK answering each path with a canned body, and
@@ -148,15 +130,7 @@ PRELUDE = """
 
 def run(out: Path, code: str) -> list[str]:
     """The lines `code` prints, run after `PRELUDE` in a fresh interpreter."""
-    source = textwrap.dedent(PRELUDE) + textwrap.dedent(code)
-    done = subprocess.run(
-        [sys.executable, "-c", source],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_python(out, textwrap.dedent(PRELUDE) + textwrap.dedent(code))
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.splitlines()
 
@@ -295,15 +269,7 @@ def test_threads_using_a_cycle_first_at_once_all_see_it_complete(out: Path) -> N
 
 
 def test_the_package_passes_mypy_strict(out: Path) -> None:
-    checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "lazy"],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout[-3000:]
+    assert_mypy_strict(out, "lazy")
 
 
 def test_a_long_chain_through_cycles_imports_within_the_recursion_limit(
@@ -329,19 +295,8 @@ def test_a_long_chain_through_cycles_imports_within_the_recursion_limit(
         "paths": {"/c": {"get": {"operationId": "get_c", **answer(ref("C0"))}}},
         "components": {"schemas": {**schemas, "Problem": obj(message={"type": "string"})}},
     }
-    path = tmp_path / "spec.json"
-    path.write_text(json.dumps(spec))
-    command = ["-m", "generator", "--spec", str(path), "--out", str(tmp_path / "out")]
-    done = subprocess.run(
-        [sys.executable, *command, "--package", "lazy"],
-        env={**os.environ, "PYTHONPATH": str(SCRIPTS)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    init = (tmp_path / "out" / "lazy" / "models" / "__init__.py").read_text()
+    out = generate_package(tmp_path, spec, "lazy")
+    init = (out / "lazy" / "models" / "__init__.py").read_text()
     assert '"_cycle_c0": (' in init  # the head's cycle, past 20 levels: its needs first
     code = """
         from lazy.models import C0
@@ -349,14 +304,6 @@ def test_a_long_chain_through_cycles_imports_within_the_recursion_limit(
         found = C0.model_validate({"v": 0, "next": {"v": 1}, "partner": {"back": {"v": 2}}})
         print(found.next.v, found.partner.back.v, sys.getrecursionlimit())
     """
-    source = "import sys\n" + textwrap.dedent(code)
-    ran = subprocess.run(
-        [sys.executable, "-c", source],
-        cwd=tmp_path / "out",
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    ran = run_python(out, "import sys\n" + textwrap.dedent(code))
     assert ran.returncode == 0, ran.stderr[-3000:]
     assert ran.stdout.split() == ["1", "2", "1000"]
