@@ -439,6 +439,11 @@ class Operation:
         return "_" + pascal_case(self.method_name) + "Params"
 
     @property
+    def params_function(self) -> str:
+        """The private function defining `params_class` (on the first call)."""
+        return f"_{self.method_name}_params"
+
+    @property
     def confidential_function(self) -> str:
         """The private function returning the method's `ConfidentialOperation`."""
         return f"_{self.method_name}_confidential"

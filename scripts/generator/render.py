@@ -108,7 +108,8 @@ class OperationView:
     #: (status, annotation) of the other success statuses' bodies ("None": no content)
     status_types: list[tuple[str, str]]
     body_type: str  # the annotation of a body that is not an object model, or ""
-    params_class: str | None  # source of the private parameters model, if any
+    #: (name, annotation) of the private parameters model's fields (none: no parameters)
+    params_fields: list[tuple[str, str]]
     signature: list[str]  # "name: annotation = default" lines
     late_signature: list[str]  # the same, for arguments after the per-call options
     body: str  # expression building the request body
@@ -320,24 +321,18 @@ def _operation_view(
         signature.insert(0, f"body: {body_annotation}")
         args_doc.insert(0, ("body", f"The request body ({op.body_media_type})."))
 
-    # the parameters model (validates path, query and header arguments before any I/O)
-    params_class = None
+    # the parameters model (validates path, query and header arguments before any I/O),
+    # defined by a cached function: a call builds only its own operation's
+    params_fields: list[tuple[str, str]] = []
     params_expr = "None"
     if op.parameters:
-        keyed = [replace(p.field, wire_name=p.key) if p.key else p.field for p in op.parameters]
-        model = ir.Model(op.params_class, "", "", tuple(keyed), "input", "")
-        class_imports = Imports()
         input_ctx = Context("input", qualify="models.")
-        fields = "\n".join(
-            f"    {f.name}: {field_annotation(f, 'input', input_ctx, class_imports)}"
-            for f in model.fields
-        )
-        for module, module_names in class_imports.names.items():
-            imports.add(module, *module_names)
+        for p in op.parameters:
+            f = replace(p.field, wire_name=p.key) if p.key else p.field
+            params_fields.append((f.name, field_annotation(f, "input", input_ctx, imports)))
         imports.add(".._runtime.models", "InputModel")
-        params_class = f"class {op.params_class}(InputModel):\n{fields}\n"
         args = ", ".join(f"{p.field.name}={p.field.name}" for p in op.parameters)
-        params_expr = f"{op.params_class}.build({args})"
+        params_expr = f"{op.params_function}().build({args})"
 
     body_model = op.confidential.request if op.confidential else op.body_model
     if body_model is not None:
@@ -397,7 +392,7 @@ def _operation_view(
         status_types=status_types,
         errors=[(e.status, f"models.{name}") for e, name in _declared_errors(op, exceptions)],
         body_type=body_type,
-        params_class=params_class,
+        params_fields=params_fields,
         signature=signature,
         late_signature=late_signature,
         body=body,
