@@ -3,10 +3,12 @@
 PROMPTS is a text file (one prompt a line) or JSONL (one object of `generate` arguments
 a line; a line starting with `{` is read as JSON). Each line is a request, run through
 `images.generate_many`'s driver (bounded, adaptive concurrency; `--rate-limit`). As each
-result arrives its images are written to DIR (a temporary file, fsync'd, then renamed:
-an image file is complete or absent) and one line is appended to `DIR/manifest.jsonl`
-(flushed and fsync'd): input line number, a stable key of the request, `ok` or `failed`,
-file names, error, request id.
+result arrives its images are written to DIR (a temporary file, fsync'd, then renamed,
+then the directory fsync'd: an image file is complete or absent) and one line is appended
+to `DIR/manifest.jsonl` (flushed and fsync'd): input line number, a stable key of the
+request, `ok` or `failed`, file names, error, request id. The saving runs on a thread of
+its own (`_Writer`), one result at a time in the order they arrive, so the event loop
+running the calls in flight never waits on the disk.
 
 Rerunning the same command skips the lines whose key is `ok` in the manifest (and whose
 files are there) and sends the others again. Ctrl-C stops sending, gives the calls in
@@ -19,21 +21,30 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import models
 from ._runtime.batch import BatchResult, run_batch
 from .image_files import image_bytes_async, image_extension
 from .sdk import AtomaSDK
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    #: What one call gives the writer: the response, and its images' bytes.
+    _Generated: TypeAlias = tuple[models.CreateImageResponse, list[bytes]]
 
 __all__ = ["add_batch_command"]
 
@@ -163,13 +174,114 @@ class _Manifest:
 
 
 def write_atomically(directory: Path, name: str, data: bytes) -> None:
-    """`directory/name` appears complete or not at all: temporary file, fsync, rename."""
+    """`directory/name` appears complete or not at all: temporary file, fsync, rename
+    (the temporary file removed if any step fails)."""
     temporary = directory / f".{name}.part"
-    with temporary.open("wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, directory / name)
+    try:
+        with temporary.open("wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, directory / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make the renames done in `directory` durable (where a directory can be opened and
+    fsync'd: not on Windows, whose renames need no such step)."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+class _Writer:
+    """Saves the results on a thread of its own, one at a time in the order handed over,
+    so the event loop (every call in flight) never waits on the disk: an fsync takes
+    milliseconds on a good disk, and seconds on a busy one.
+
+    Each result's image files are durable (written, fsync'd, renamed, the directory
+    fsync'd) before its manifest line is appended; `close()` waits for every result
+    handed over, so a result that arrived is never lost, even after Ctrl-C.
+    """
+
+    def __init__(self, out: Path, manifest: _Manifest, counts: _Counts) -> None:
+        self._out = out
+        self._manifest = manifest
+        self._counts = counts
+        self.images = 0  # files saved, for the progress line
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="atoma-batch-writer")
+        self._pending: deque[Future[None]] = deque()
+
+    def failed(self, line: _Line, error: str) -> None:
+        """Record `line` as failed (an input line that could not be read, a failed call)."""
+        self._submit(self._record_failure, line, error)
+
+    def save(self, line: _Line, result: BatchResult[_Generated]) -> None:
+        if result.response is None:
+            self.failed(line, f"{type(result.error).__name__}: {result.error}")
+        else:
+            self._submit(self._save, line, result.response)
+
+    async def backlog_at_most(self, limit: int, stopping: asyncio.Event) -> None:
+        """Wait (the loop free meanwhile) until at most `limit` results are left to save,
+        as their images are in memory until then; not once `stopping`: no call starts
+        any more, and the results of those in flight go to the writer as they come."""
+        while len(self._pending) > limit and not stopping.is_set():
+            # (neither future is cancelled with this wait: the save goes on regardless)
+            saved = asyncio.wrap_future(self._pending[0])
+            stop = asyncio.ensure_future(stopping.wait())
+            try:
+                await asyncio.wait((saved, stop), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stop.cancel()
+            self._forget_saved()
+
+    def close(self) -> None:
+        """Wait until every result handed over is saved (no call is in flight any more);
+        raises what stopped the manifest from being written."""
+        self._thread.shutdown(wait=True)
+        self._forget_saved()
+
+    def _submit(self, job: Callable[..., None], *arguments: Any) -> None:
+        self._pending.append(self._thread.submit(job, *arguments))
+        self._forget_saved()
+
+    def _forget_saved(self) -> None:
+        while self._pending and self._pending[0].done():
+            self._pending.popleft().result()  # a manifest that cannot be written stops all
+
+    # -- on the writer's thread --------------------------------------------------------
+
+    def _record_failure(self, line: _Line, error: str) -> None:
+        self._manifest.record(line, "failed", [], error, None)
+        self._counts.failed += 1
+
+    def _save(self, line: _Line, generated: _Generated) -> None:
+        response, images = generated
+        files: list[str] = []
+        try:
+            for number, data in enumerate(images, 1):
+                name = f"line-{line.number:06d}-{line.key[:8]}-{number}{image_extension(data)}"
+                write_atomically(self._out, name, data)
+                files.append(name)
+            fsync_directory(self._out)
+        except OSError as error:
+            for name in files:  # no file on disk that no manifest line names
+                with contextlib.suppress(OSError):
+                    (self._out / name).unlink()
+            self._record_failure(line, f"could not save: {error}")
+            return
+        self._manifest.record(line, "ok", files, None, getattr(response, "_request_id", None))
+        self._counts.ok += 1
+        self.images += len(files)
 
 
 @dataclass
@@ -187,9 +299,8 @@ class _ProgressLine:
         self.stream, self.counts, self.total = stream, counts, total
         self.live = not quiet and stream.isatty()
         self.drawn = 0.0
-        self.images = 0
 
-    def update(self, in_flight: int) -> None:
+    def update(self, in_flight: int, images: int) -> None:
         now = time.monotonic()
         if not self.live or now - self.drawn < REDRAW_INTERVAL:
             return
@@ -202,7 +313,7 @@ class _ProgressLine:
         eta = f"{left / rate:.0f} s" if rate > 0 and left > 0 else "-"
         self.stream.write(
             f"\r\x1b[K{c.ok} done, {c.failed} failed, {in_flight} in flight, "
-            f"{self.images / elapsed:.1f} images/s, ETA {eta}"
+            f"{images / elapsed:.1f} images/s, ETA {eta}"
         )
         self.stream.flush()
 
@@ -270,9 +381,12 @@ async def _run(
         server_url, token = mock.url, ""
     try:
         with (out / MANIFEST).open("a", encoding="utf-8") as file:
-            manifest = _Manifest(file)
-            async with AtomaSDK(bearer_auth=token, server_url=server_url) as sdk:
-                await _drive(sdk, args, out, defaults, done, manifest, counts, report, stopping)
+            writer = _Writer(out, _Manifest(file), counts)
+            try:
+                async with AtomaSDK(bearer_auth=token, server_url=server_url) as sdk:
+                    await _drive(sdk, args, defaults, done, writer, counts, report, stopping)
+            finally:
+                writer.close()  # blocks the loop, which has no call left to run
     except asyncio.CancelledError:
         return True
     finally:
@@ -285,10 +399,9 @@ async def _run(
 async def _drive(
     sdk: AtomaSDK,
     args: argparse.Namespace,
-    out: Path,
     defaults: dict[str, Any],
     done: set[str],
-    manifest: _Manifest,
+    writer: _Writer,
     counts: _Counts,
     report: _ProgressLine,
     stopping: asyncio.Event,
@@ -305,13 +418,12 @@ async def _drive(
                 continue
             if line.arguments is None:
                 print(f"error: {line.error}", file=sys.stderr)
-                manifest.record(line, "failed", [], line.error, None)
-                counts.failed += 1
+                writer.failed(line, line.error or "")
                 continue
             sent += 1
             yield {"line": line}
 
-    async def generate(line: _Line) -> tuple[models.CreateImageResponse, list[bytes]]:
+    async def generate(line: _Line) -> _Generated:
         assert line.arguments is not None
         response = await sdk.images.generate_async(**line.arguments)
         images = [await image_bytes_async(image, sdk=sdk) for image in response.data]
@@ -322,35 +434,8 @@ async def _drive(
     )
     finished = 0
     async for result in results:
-        _save(result, result.arguments["line"], out, manifest, counts, report)
+        writer.save(result.arguments["line"], result)
         finished += 1
-        report.update(sent - finished)
-
-
-def _save(
-    result: BatchResult[tuple[models.CreateImageResponse, list[bytes]]],
-    line: _Line,
-    out: Path,
-    manifest: _Manifest,
-    counts: _Counts,
-    report: _ProgressLine,
-) -> None:
-    if result.response is None:
-        error = result.error
-        manifest.record(line, "failed", [], f"{type(error).__name__}: {error}", None)
-        counts.failed += 1
-        return
-    response, images = result.response
-    files = []
-    try:
-        for number, data in enumerate(images, 1):
-            name = f"line-{line.number:06d}-{line.key[:8]}-{number}{image_extension(data)}"
-            write_atomically(out, name, data)
-            files.append(name)
-    except OSError as error:
-        manifest.record(line, "failed", [], f"could not save: {error}", None)
-        counts.failed += 1
-        return
-    manifest.record(line, "ok", files, None, getattr(response, "_request_id", None))
-    counts.ok += 1
-    report.images += len(files)
+        report.update(sent - finished, writer.images)
+        # A slow disk delays new calls, never those in flight.
+        await writer.backlog_at_most(args.concurrency, stopping)
