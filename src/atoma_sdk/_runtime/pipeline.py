@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Union, cast
 
 import httpx
+from httpx._decoders import SUPPORTED_DECODERS, ContentDecoder, MultiDecoder
 
 from .attempts_observer import ATTEMPT_OBSERVER
 from .clock import Clock
@@ -48,10 +49,13 @@ DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024
 DECODE_STEP = 1024
 #: What the SDK asks servers to compress with: what it can decode in bounded steps.
 ACCEPT_ENCODING = "gzip, deflate"
-#: Encodings httpx decodes (with the optional brotli or zstandard package) in steps the
-#: SDK cannot bound: one KiB of brotli can decode to hundreds of MiB at once. Never asked
-#: for, so a response using one is refused unread.
-_UNBOUNDED_ENCODINGS = frozenset({"br", "zstd"})
+#: Encodings the SDK does not read, so a response using one is refused unread: httpx
+#: decodes brotli and zstd (with the optional brotli or zstandard package) in steps the
+#: SDK cannot bound (one KiB of brotli can decode to hundreds of MiB at once), and LZW
+#: (`compress`) not at all, handing the compressed bytes on as if they were the body.
+_REFUSED_ENCODINGS = frozenset({"br", "zstd", "compress", "x-compress"})
+#: Names RFC 9110 (8.4.1) says a recipient reads as another coding, which httpx does not.
+_ALIASES = {"x-gzip": "gzip"}
 
 
 @dataclass(frozen=True)
@@ -305,12 +309,15 @@ def _guard(response: httpx.Response, started: float, clock: Clock, reading: Read
     check_replied(response)
     streaming = reading.stream and response.is_success
     encoding = response.headers.get("content-encoding", "identity").lower()
-    if any(token.strip() in _UNBOUNDED_ENCODINGS for token in encoding.split(",")):
+    codings = [token.strip() for token in encoding.split(",")]
+    if not _REFUSED_ENCODINGS.isdisjoint(codings):
         raise httpx.DecodingError(
             f"The response is compressed with {encoding!r}, which the SDK does not ask for "
             f"and does not read (it asks for {ACCEPT_ENCODING!r})",
             request=response.request,
         )
+    if not _ALIASES.keys().isdisjoint(codings):
+        response._decoder = _decoder([_ALIASES.get(coding, coding) for coding in codings])
     encoded = encoding != "identity"
     limit = reading.max_bytes
     if limit is not None and not (streaming or encoded):
@@ -323,6 +330,13 @@ def _guard(response: httpx.Response, started: float, clock: Clock, reading: Read
         step = DECODE_STEP if encoded else None
         response.stream = _GuardedStream(response, deadline, step, clock)
     return not streaming
+
+
+def _decoder(codings: list[str]) -> ContentDecoder:
+    """httpx's decoder for `codings` (what `Response` makes from its header, which it
+    would read without the aliases: `x-gzip` passed on undecoded)."""
+    decoders = [SUPPORTED_DECODERS[coding]() for coding in codings if coding in SUPPORTED_DECODERS]
+    return decoders[0] if len(decoders) == 1 else MultiDecoder(decoders)
 
 
 def _too_large(response: httpx.Response, reading: Reading) -> ResponseTooLargeError:
