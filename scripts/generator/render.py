@@ -86,6 +86,25 @@ class ModelView:
     variants: list[StatusVariant]  # that exception as each status class it is raised as
 
 
+@dataclass
+class AliasView:
+    alias: ir.AliasDef
+    annotation: str
+    typed_dict: str  # its `TypedDict` twin's annotation
+    type_alias: str  # how the module spells `TypeAlias`
+    #: how it spells `TypeAliasType` and `TYPE_CHECKING`, for an alias naming itself
+    type_alias_type: str
+    type_checking: str
+    imports: Imports
+    #: the module of its reference cycle, which defines it (its own module imports it
+    #: from there), or ""
+    cycle_module: str
+
+    @property
+    def import_lines(self) -> list[str]:
+        return self.imports.lines()
+
+
 @dataclass(frozen=True)
 class StatusVariant:
     """A generated exception as one of the runtime's status classes, declared next to it:
@@ -246,6 +265,29 @@ def model_view(
         always_sent=[f.name for f in model.fields if f.always_sent],
         exception=exception,
         variants=variants or [],
+    )
+
+
+def alias_view(alias: ir.AliasDef, cycles: Cycles, shadowed: frozenset[str]) -> AliasView:
+    imports = Imports(shadowed=shadowed)
+    # An alias that refers to itself (`Json = list[Json] | str`) names itself in quotes
+    # and is a `TypeAliasType` at run time, which pydantic resolves recursively.
+    recursive = alias.name in ir.referenced(alias.type)
+    forward = frozenset({alias.name} if recursive else ())
+    text = annotation(alias.type, Context(alias.direction, forward=forward), imports)
+    typed_dict = annotation(alias.type, Context("typeddict", forward=forward), imports)
+    # an alias's value is built when its module runs: it imports its own cycle's models
+    own = cycles.module_of.get(alias.name, "")
+    cycles.route(imports, own)
+    return AliasView(
+        alias=alias,
+        annotation=text,
+        typed_dict=typed_dict,
+        type_alias=imports.use("typing", "TypeAlias"),
+        type_alias_type=imports.use("typing_extensions", "TypeAliasType") if recursive else "",
+        type_checking=imports.use("typing", "TYPE_CHECKING") if recursive else "",
+        imports=imports,
+        cycle_module=own,
     )
 
 
@@ -602,6 +644,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
     variants = _status_variants(api, exceptions)
     shadowed = _class_names(api, variants)
     exports = _exports(api, order, exceptions)
+    alias_views = {a.name: alias_view(a, cycles, shadowed) for a in api.aliases}
     emit(layout.code(package, "__init__.py"), "package_init.py.jinja")
     emit(layout.code(package, "sdk.py"), "sdk.py.jinja")
     emit(layout.code(package, "types", "__init__.py"), "types_init.py.jinja")
@@ -616,7 +659,7 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
         emit(
             layout.code(package, "models", f"{cycle}.py"),
             "cycle.py.jinja",
-            **_cycle_module(api, cycles, cycle, exports),
+            **_cycle_module(api, cycles, cycle, exports, alias_views),
         )
     emit(layout.code(package, "models", "security.py"), "security.py.jinja")
     for resource in api.resources:
@@ -643,27 +686,9 @@ def render(api: ir.Api, package: ir.Package, layout: Layout) -> dict[str, str]:
             imports=imports.lines(),
         )
         emit(layout.doc("models", f"{enum.module}.md"), "enum.md.jinja", enum=enum)
-    for alias in api.aliases:
-        imports = Imports(shadowed=shadowed)
-        # An alias that refers to itself (`Json = list[Json] | str`) names itself in quotes
-        # and is a `TypeAliasType` at run time, which pydantic resolves recursively.
-        recursive = alias.name in ir.referenced(alias.type)
-        forward = frozenset({alias.name} if recursive else ())
-        text = annotation(alias.type, Context(alias.direction, forward=forward), imports)
-        typed_dict = annotation(alias.type, Context("typeddict", forward=forward), imports)
-        # an alias's value is built when its module runs: it imports its own cycle's models
-        cycles.route(imports, cycles.module_of.get(alias.name, ""))
-        emit(
-            layout.code(package, "models", f"{alias.module}.py"),
-            "alias.py.jinja",
-            alias=alias,
-            annotation=text,
-            typed_dict=typed_dict,
-            type_alias=imports.use("typing", "TypeAlias"),
-            type_alias_type=imports.use("typing_extensions", "TypeAliasType") if recursive else "",
-            type_checking=imports.use("typing", "TYPE_CHECKING") if recursive else "",
-            imports=imports.lines(),
-        )
+    for aliased in alias_views.values():
+        alias = aliased.alias
+        emit(layout.code(package, "models", f"{alias.module}.py"), "alias.py.jinja", view=aliased)
         emit(
             layout.doc("models", f"{alias.module}.md"),
             "alias.md.jinja",
@@ -746,9 +771,14 @@ def _models_init(
 
 
 def _cycle_module(
-    api: ir.Api, cycles: Cycles, cycle: str, exports: dict[str, list[str]]
+    api: ir.Api,
+    cycles: Cycles,
+    cycle: str,
+    exports: dict[str, list[str]],
+    alias_views: dict[str, AliasView],
 ) -> dict[str, Any]:
-    """What one cycle's module imports, gives its modules and rebuilds."""
+    """What one cycle's module imports, defines (the cycle's aliases), gives its modules
+    and rebuilds."""
     members = cycles.members[cycle]
     in_cycle = set(members)
     modules = sorted({cycles.module_names[name] for name in members})
@@ -761,16 +791,37 @@ def _cycle_module(
         if other != m.class_name
         for name in (other, f"{other}TypedDict")
     )
+    aliases = _defined_first([alias_views[n] for n in members if n in alias_views], in_cycle)
+    imports: dict[str, set[str]] = {}
+    for view in aliases:
+        for module, module_names in view.imports.names.items():
+            imports.setdefault(module, set()).update(module_names)
+    defined_here = {f".{view.alias.module}" for view in aliases}
+    for module in modules:
+        if f".{module}" not in defined_here:
+            imports.setdefault(f".{module}", set()).update(exports[module])
     return {
         "members": members,
         "imports": sorted_imports(
-            set(), {f".{module}": set(exports[module]) for module in modules}
+            set(), {m: found for m, found in imports.items() if m not in defined_here}
         ),
+        "aliases": aliases,
         "given": given,
         "rebuild": [m.class_name for m in models],
         "all_names": sorted(names),
         "recursion_limit": 1000 + FRAMES_PER_CYCLIC_MODEL * len(members),
     }
+
+
+def _defined_first(aliases: list[AliasView], in_cycle: set[str]) -> list[AliasView]:
+    """`aliases` (of one cycle) each after those of them it names: the parser breaks
+    cycles of aliases, so the order exists."""
+    by_name = {view.alias.name: view for view in aliases}
+    graph = {
+        name: set(ir.referenced(view.alias.type)) & in_cycle & by_name.keys() - {name}
+        for name, view in by_name.items()
+    }
+    return [by_name[name] for component in strongly_connected(graph) for name in component]
 
 
 #: Frames pydantic's schema builder takes per model of a reference cycle it builds (one

@@ -39,7 +39,8 @@ def answer(schema: dict[str, object]) -> dict[str, object]:
 #: Three cycles (File/Folder; Node/Edge with an alias; Group/Shape, a discriminated
 #: union) and Drive/Share, a cycle that uses File/Folder's; Report uses two cycles; Ping
 #: uses none; every operation's error body, Problem, uses File/Folder's (as Stripe's
-#: Error uses its largest cycle).
+#: Error uses its largest cycle). Tree/Branch/Forest: a cycle of a model and two aliases,
+#: one naming the other (and Forest itself).
 SPEC = {
     "openapi": "3.0.3",
     "info": {"title": "Lazy", "version": "1"},
@@ -76,6 +77,9 @@ SPEC = {
             "Share": obj(drive=ref("Drive")),
             "Report": obj(folder=ref("Folder"), node=ref("Node")),
             "Problem": obj(message={"type": "string"}, folder=ref("Folder")),
+            "Tree": obj(label={"type": "string"}, branch=ref("Branch")),
+            "Branch": {"anyOf": [{"type": "integer"}, ref("Forest")]},
+            "Forest": {"anyOf": [ref("Tree"), {"type": "array", "items": ref("Forest")}]},
         }
     },
 }
@@ -137,7 +141,8 @@ def run(out: Path, code: str) -> list[str]:
 
 def test_each_cycle_has_a_module_and_the_package_imports_none(out: Path) -> None:
     found = sorted(p.name for p in (out / "lazy" / "models").glob("_cycle_*.py"))
-    assert found == ["_cycle_drive.py", "_cycle_edge.py", "_cycle_file.py", "_cycle_group.py"]
+    cycles = ["_cycle_branch.py", "_cycle_drive.py", "_cycle_edge.py", "_cycle_file.py"]
+    assert found == [*cycles, "_cycle_group.py"]
     assert run(out, "print(cycles(), 'lazy.models.file' in sys.modules)") == ["[] False"]
 
 
@@ -235,6 +240,34 @@ def test_a_member_module_imported_directly_completes_its_cycle(out: Path) -> Non
         """,
     )
     assert lines == ["['_cycle_file'] True", "True True p"]
+
+
+@pytest.mark.parametrize(
+    ("module", "name"), [("shape", "Shape"), ("branch", "Branch"), ("forest", "Forest")]
+)
+def test_an_alias_module_imported_first_completes_its_cycle(
+    out: Path, module: str, name: str
+) -> None:
+    """An alias's value needs its cycle's models, which need it: the cycle's module
+    defines it (after the aliases it names), and its own module imports it from there."""
+    code = f"""
+        from pydantic import TypeAdapter
+
+        from lazy.models.{module} import {name}
+
+        from lazy import models
+
+        shape = TypeAdapter(models.Shape).validate_python(
+            {{"kind": "Group", "children": [{{"kind": "Circle", "r": 1}}]}}
+        )
+        tree = models.Tree.model_validate({{"label": "a", "branch": [{{"branch": 3}}, {{}}]}})
+        print(type(shape).__name__, [type(c).__name__ for c in shape.children])
+        print([type(b).__name__ for b in tree.branch], tree.branch[0].branch)
+        print(models.{name} is {name})
+    """
+    ran = run_python(out, code)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert ran.stdout.splitlines() == ["Group ['Circle']", "['Tree', 'Tree'] 3", "True"]
 
 
 def test_threads_using_a_cycle_first_at_once_all_see_it_complete(out: Path) -> None:
