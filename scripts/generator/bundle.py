@@ -160,6 +160,13 @@ class Bundler:
         found_kind = _kind_at(fragment_parts)
         if found_kind != kind and kind in SECTIONS and found_kind in SECTIONS:
             return self._wrong_kind(ref, kind, (target, fragment_parts, node), file, parts)
+        if target is self.root and not fragment_parts:
+            said = f"$ref {ref!r} points to the whole OpenAPI document"
+            if kind == "schema":
+                self.diagnostics.warning(site, f"{said}, not a schema; typed as Any")
+                return {}
+            self.diagnostics.error(site, f"{said}, not {_A.get(kind, kind)}")
+            return None
         if target is self.root:
             return self._internal(fragment_parts, node, kind, home)
         key = (target.path, join(fragment_parts))

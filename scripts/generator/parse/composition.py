@@ -52,6 +52,8 @@ def union(
         if isinstance(member, Mapping) and member.get("type") == "null":
             null_member = True
             continue
+        if member is False:  # matches nothing: the union is the same without it
+            continue
         source = _component_name(member)
         if flatten and source in ctx.intermediates:
             null_member = null_member or schemas.nullable_here(member)
@@ -751,8 +753,14 @@ def drop_self_members(ctx: ParseContext) -> None:
     """A union that is one of its own members, directly or through other aliases
     (`Echo: anyOf: [Echo, string]`; `Ping: {$ref: Pong}` with `Pong: oneOf: [Ping,
     integer]`), gains no value from that member, and no type can be a member of itself:
-    such a member is replaced by its other members, with a warning."""
+    such a member is replaced by its other members, with a warning. An alias that is
+    only itself (`Ring: anyOf: [Link]` with `Link: allOf: [Ring]`: each one-member
+    composition is its member) has no other member: it is `Any`, with a warning."""
     for name, alias in list(ctx.aliases.items()):
+        if isinstance(alias.type, ir.AliasType) and _reaches(ctx, alias.type, name, set()):
+            ctx.warning(alias.pointer, "the schema is only a reference to itself; typed as Any")
+            ctx.aliases[name] = replace(alias, type=ir.AnyType())
+            continue
         if not isinstance(alias.type, ir.UnionType):
             continue
         members = alias.type.members

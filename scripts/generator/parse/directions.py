@@ -24,13 +24,18 @@ def mark_all(ctx: ParseContext) -> None:
             body = references.follow(ctx, op.get("requestBody"), "requestBodies") or {}
             for content in (body.get("content") or {}).values():
                 mark(ctx, content.get("schema"), "input")
-            for listed in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
+            for listed in [*_list(item.get("parameters")), *_list(op.get("parameters"))]:
                 parameter = references.follow(ctx, listed, "parameters") or {}
                 mark(ctx, parameter.get("schema"), "input")
             for listed in (op.get("responses") or {}).values():
                 answer = references.follow(ctx, listed, "responses") or {}
                 for content in (answer.get("content") or {}).values():
                     mark(ctx, content.get("schema"), "output")
+
+
+def _list(value: Any) -> list[Any]:
+    """A `parameters` list; anything else (reported where parameters are parsed) lists none."""
+    return value if isinstance(value, list) else []
 
 
 def mark(

@@ -44,7 +44,8 @@ def component(ctx: ParseContext, name: str) -> ir.Type:
     direction = ctx.direction_of(name)
     class_name = ctx.component_class(name)
     if not isinstance(schema, Mapping):
-        ctx.warning(pointer, f"a schema must be an object, not {shown(schema)}; typed as Any")
+        if schema is not True:
+            _not_a_schema(ctx, schema, pointer)
         ctx.components[name] = ir.AnyType()
         return ctx.components[name]
     if name in ctx.polymorphic:
@@ -115,7 +116,7 @@ def type_of(
     if schema is True or schema == {}:
         return ir.AnyType(), False
     if not isinstance(schema, Mapping):
-        ctx.warning(pointer, f"a schema must be an object, not {shown(schema)}; typed as Any")
+        _not_a_schema(ctx, schema, pointer)
         return ir.AnyType(), False
     if "$ref" in schema:
         name = ctx.ref_name(schema["$ref"], f"{pointer}/$ref")
@@ -166,6 +167,15 @@ def type_of(
     if kind == "object":
         return _object(ctx, schema, pointer, context, direction), nullable
     return scalar(ctx, kind, schema, pointer), nullable
+
+
+def _not_a_schema(ctx: ParseContext, schema: Any, pointer: str) -> None:
+    """The warning for a schema that is not an object: `false` (JSON Schema's boolean
+    schema, which no value matches) is legal where nothing can leave it out."""
+    if schema is False:
+        ctx.warning(pointer, "the schema false allows no value; typed as Any")
+    else:
+        ctx.warning(pointer, f"a schema must be an object, not {shown(schema)}; typed as Any")
 
 
 def nullable_here(schema: Mapping[str, Any]) -> bool:
@@ -433,8 +443,8 @@ def object_model(
     for wire_name, (prop, declared_at) in found.properties.items():
         pointers[wire_name] = prop_pointer = f"{declared_at}/properties/{escape(wire_name)}"
         access = _access(prop)
-        if names.ignored(prop) or (access == "readOnly" and direction == "input"):
-            continue
+        if prop is False or names.ignored(prop) or (access == "readOnly" and direction == "input"):
+            continue  # `false`: the property is never there
         wanted = names.property_name(ctx, wire_name, prop, prop_pointer)
         context = class_name + pascal_case(wanted)
         prop_type, nullable = type_of(ctx, prop, prop_pointer, context, direction)
