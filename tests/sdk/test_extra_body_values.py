@@ -32,7 +32,7 @@ async def test_a_value_json_cannot_carry_is_refused(
     value: Any,
     error: type[Exception],
 ) -> None:
-    with pytest.raises(error, match=r"^extra_body: ") as raised:
+    with pytest.raises(error, match=r"^extra_body(\[.*\])?: ") as raised:
         await flavour.generate(sdk, model="m", prompt="p", extra_body={"x": value})
     assert type(raised.value) is error
     assert not route.called

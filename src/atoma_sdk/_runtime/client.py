@@ -559,7 +559,14 @@ class SDKCore:
         headers.update(encoded.headers)
         path, query, cookies = operation.path, [], []  # type: tuple[str, list[str], list[str]]
         if params is not None:  # only operations with parameters pay for placing them
-            path, query, param_headers, cookies = place_parameters(operation, params.wire_values())
+            values = params.wire_values()
+            try:
+                path, query, param_headers, cookies = place_parameters(operation, values)
+            except UnicodeEncodeError:  # text a URL cannot carry: say which parameter
+                error = params.unsendable(values)
+                if error is None:
+                    raise
+                raise error from None
             headers.update(param_headers)
         placed = self._credentials.apply(operation.security)
         for location, name, value in placed:
@@ -809,6 +816,19 @@ def _check_call(options: CallOptions) -> None:
             isinstance(value, Mapping) and all(isinstance(key, str) for key in value)
         ):
             raise TypeError(f"{name} must be a mapping of names (str) to values, or None")
+        if value:
+            _check_sendable(name, value)
+
+
+def _check_sendable(name: str, values: Mapping[str, object]) -> None:
+    """`ValueError` naming the first of `values` no request can carry (NaN, a surrogate
+    code point in a string: see `invalid.unsendable`)."""
+    from .invalid import unsendable, where
+
+    found = unsendable(values)
+    if found is not None:
+        loc, value, rule = found
+        raise ValueError(f"{name}{where(loc)}: {rule}, got {value!r}")
 
 
 def _with_extra_body(
@@ -819,9 +839,13 @@ def _with_extra_body(
 
     if media_kind(operation.body_media_type) != "json" or not hasattr(body, "wire_values"):
         raise TypeError("extra_body is only for operations whose body is a JSON object")
+    values = body.wire_values()
     try:
-        content = dumps_json({**body.wire_values(), **extra})
-    except (TypeError, ValueError) as error:  # bytes, a set, NaN: not JSON
+        content = dumps_json({**values, **extra})
+    except (TypeError, ValueError) as error:  # bytes, a set: not JSON (extra's NaN: checked)
+        own = body.unsendable(values) if isinstance(error, ValueError) else None
+        if own is not None:  # the body's own value
+            raise own from None
         raise type(error)(f"extra_body: {error}") from None
     return EncodedBody(content, headers={"Content-Type": operation.body_media_type})
 

@@ -8,16 +8,27 @@ for 0.1.3) still catches it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pydantic
+from pydantic_core import PydanticCustomError
 
-__all__ = ["InvalidArgumentError", "invalid_arguments", "readable"]
+__all__ = [
+    "InvalidArgumentError",
+    "invalid_arguments",
+    "readable",
+    "unsendable",
+    "unsendable_argument",
+    "where",
+]
 
 #: How much of a bad value's repr is shown.
 VALUE_CHARS = 60
+#: A surrogate code point: half of a UTF-16 pair, not a character; no UTF-8 text holds one.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: pydantic's `expected` of a Literal whose values are all strings: 'a', 'b' or 'c'.
 _QUOTED_LIST = re.compile(r"'[^']*'(?:(?:, | or )'[^']*')*")
 
@@ -81,6 +92,53 @@ def invalid_arguments(
     readable_error = InvalidArgumentError.from_exception_data(error.title, details)  # type: ignore[arg-type]
     readable_error._field_names = field_names
     return readable_error
+
+
+def unsendable(
+    value: Any, loc: tuple[str | int, ...] = ()
+) -> tuple[tuple[str | int, ...], Any, str] | None:
+    """The first part of a JSON-ready `value` no request can carry, as (where, what,
+    rule): a float that is not finite (JSON has no NaN), or text holding a surrogate
+    code point (`'\\ud800'`, from bytes decoded with `surrogateescape`, say: not
+    Unicode, so neither UTF-8 nor JSON a server reads)."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found is None:
+            return None
+        return loc, value, f"must be Unicode text, not the surrogate code point {found.group()!r}"
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (loc, value, "must be a finite number")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found_in = unsendable(key, (*loc, str(key))) or unsendable(item, (*loc, key))
+            if found_in is not None:
+                return found_in
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found_in = unsendable(item, (*loc, index))
+            if found_in is not None:
+                return found_in
+    return None
+
+
+def unsendable_argument(
+    values: Mapping[str, Any], field_names: Mapping[str, str]
+) -> InvalidArgumentError | None:
+    """An `InvalidArgumentError` naming the first value of a request model's `values`
+    (by wire name) that cannot be sent, or None."""
+    found = unsendable(values)
+    if found is None:
+        return None
+    loc, value, rule = found
+    detail = {"type": PydanticCustomError("unsendable", rule), "loc": loc, "input": value}
+    error = InvalidArgumentError.from_exception_data("request", [detail])  # type: ignore[list-item]
+    error._field_names = field_names
+    return error
+
+
+def where(loc: tuple[str | int, ...]) -> str:
+    """A place in a value as Python spells it: `['a'][0]`."""
+    return "".join(f"[{part!r}]" for part in loc)
 
 
 def readable(details: list[Mapping[str, Any]], field_names: Mapping[str, str] = {}) -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pydantic
 from typing_extensions import Self
 
-from .invalid import invalid_arguments
+from .invalid import InvalidArgumentError, invalid_arguments, unsendable, unsendable_argument
 from .sentinel import UNSET
 
 if TYPE_CHECKING:
@@ -70,9 +70,13 @@ class BaseModel(pydantic.BaseModel):
 
 
 class InputModel(BaseModel):
-    """A model the SDK sends: unknown fields are refused, `UNSET` means "leave it out"."""
+    """A model the SDK sends: unknown fields are refused, `UNSET` means "leave it out",
+    and a float field is finite (JSON has no NaN or infinity); a NaN in a free-form value
+    is kept as it is (pydantic would make it null), so sending it is refused, not changed."""
 
-    model_config = pydantic.ConfigDict(extra="forbid")
+    model_config = pydantic.ConfigDict(
+        extra="forbid", allow_inf_nan=False, ser_json_inf_nan="constants"
+    )
 
     #: Optional fields that may not be null: None given for them means "leave it out".
     _none_means_unset: ClassVar[frozenset[str]] = frozenset()
@@ -83,12 +87,15 @@ class InputModel(BaseModel):
         try:
             super().__init__(**data)
         except pydantic.ValidationError as error:
-            names = {
-                info.alias: name for name, info in type(self).model_fields.items() if info.alias
-            }
+            names = type(self)._argument_names()
             raise invalid_arguments(_without_unset_branch(error), names) from None
         if self._always_sent:
             self.__pydantic_fields_set__.update(self._always_sent)
+
+    @classmethod
+    def _argument_names(cls) -> dict[str, str]:
+        """The arguments' names by their wire names, where they differ."""
+        return {info.alias: name for name, info in cls.model_fields.items() if info.alias}
 
     @pydantic.model_validator(mode="before")
     @classmethod
@@ -129,24 +136,41 @@ class InputModel(BaseModel):
 
         Byte for byte what atoma-sdk 0.1.3 sends: compact, keys sorted, ASCII-escaped.
         """
-        return dumps_json(self.model_dump(mode="json", by_alias=True, exclude_unset=True))
+        values = self.wire_values()
+        try:
+            return dumps_json(values)
+        except ValueError:
+            error = self.unsendable(values)
+            if error is None:
+                raise
+            raise error from None
 
     def wire_values(self) -> dict[str, Any]:
         """The given fields by wire name, as JSON-ready values (for parameters)."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
+    def unsendable(self, values: dict[str, Any]) -> InvalidArgumentError | None:
+        """The error naming what of `values` (its `wire_values()`) no request can carry
+        (NaN in a free-form value, text with a surrogate code point), if any."""
+        return unsendable_argument(values, type(self)._argument_names())
+
 
 def dumps_json(data: Any) -> bytes:
     """Compact, keys sorted, ASCII-escaped; NaN and infinity refused (`ValueError`): JSON
-    has no such numbers, and Python's `NaN` token is not JSON a server can read."""
-    return json.dumps(data, separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
+    has no such numbers, and Python's `NaN` token is not JSON a server can read. So is
+    text with a surrogate code point, which Python escapes as `\\udXXX` (only a pair of
+    them, escaping one character, is read back as text)."""
+    text = json.dumps(data, separators=(",", ":"), sort_keys=True, allow_nan=False)
+    if "\\ud" in text and unsendable(data) is not None:  # a character past U+FFFF, or not
+        raise ValueError("a string holds a surrogate code point, which is not Unicode text")
+    return text.encode()
 
 
 class SharedModel(InputModel):
     """A model the SDK both sends and reads: built like an input, but the fields a server
     adds are kept, as in an `OutputModel`."""
 
-    model_config = pydantic.ConfigDict(extra="allow")
+    model_config = pydantic.ConfigDict(extra="allow", allow_inf_nan=True)  # read as sent
 
 
 def _from_base64(value: Any) -> Any:
@@ -169,7 +193,7 @@ base64_text = pydantic.BeforeValidator(_from_base64)
 class OutputModel(BaseModel):
     """A model the server sends: fields it adds are kept and readable as attributes."""
 
-    model_config = pydantic.ConfigDict(extra="allow")
+    model_config = pydantic.ConfigDict(extra="allow", allow_inf_nan=True)  # read as sent
 
     #: The server's id for the request (`x-request-id` and the like) on a call's result,
     #: for support tickets; None when it sent none, and on nested models. Set on the
