@@ -16,6 +16,18 @@ import pytest
 from package_support import generate_package, run_python
 
 NUMBER = {"type": "number"}
+
+
+def body_of(operation_id: str, media_type: str, schema: str) -> dict[str, object]:
+    content = {media_type: {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+    return {
+        "operationId": operation_id,
+        "tags": ["things"],
+        "requestBody": {"required": True, "content": content},
+        "responses": {"204": {"description": "done"}},
+    }
+
+
 SPEC = {
     "openapi": "3.0.3",
     "info": {"title": "Measure", "version": "1"},
@@ -48,7 +60,9 @@ SPEC = {
                     }
                 },
             }
-        }
+        },
+        "/notes": {"post": body_of("note", "application/x-www-form-urlencoded", "Note")},
+        "/texts": {"post": body_of("text", "text/plain", "Text")},
     },
     "components": {
         "schemas": {
@@ -64,6 +78,8 @@ SPEC = {
                     "extra": {"type": "object", "additionalProperties": True},
                 },
             },
+            "Note": {"type": "object", "properties": {"title": {"type": "string"}}},
+            "Text": {"type": "string"},
             "Reading": {
                 "type": "object",
                 "properties": {"weights": {"type": "array", "items": NUMBER}},
@@ -82,6 +98,8 @@ CASES = {
     "surrogate_free_form": "dict(ratio=1, extra={'k': '\\udfff'})",
     "surrogate_header": "dict(ratio=1, x_note='\\ud800')",
     "fine": "dict(ratio=1, scale=2.5, extra={'emoji': '\\U0001f9a6'}, thing_id='\\u00e9')",
+    "surrogate_form": "dict(method='note', title='\\udc80')",
+    "surrogate_text_body": "dict(method='text', body='x\\ud800')",
 }
 
 CALLS = """
@@ -102,10 +120,12 @@ CALLS = """
     sdk = MeasureSDK(server_url="https://m.test", client=client)
     outcomes = {}
     for name, arguments in CASES.items():
-        arguments = {"thing_id": "t", **arguments}
+        method = arguments.pop("method", "measure")
+        if method == "measure":
+            arguments = {"thing_id": "t", **arguments}
         before = len(sent)
         try:
-            sdk.things.measure(**arguments)
+            getattr(sdk.things, method)(**arguments)
         except Exception as error:
             outcomes[name] = [
                 type(error).__name__,
@@ -139,6 +159,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[object]
         ("surrogate_path", "thing_id: must be Unicode text, not the surrogate code point"),
         ("surrogate_query", "label: must be Unicode text, not the surrogate code point"),
         ("surrogate_free_form", "extra.k: must be Unicode text, not the surrogate code point"),
+        ("surrogate_form", "title: must be Unicode text, not the surrogate code point"),
     ],
 )
 def test_refused_before_any_io_naming_the_argument(
@@ -154,6 +175,12 @@ def test_refused_before_any_io_naming_the_argument(
 def test_a_header_parameter_says_which_one(outcomes: dict[str, list[object]]) -> None:
     kind, _, text, requests = outcomes["surrogate_header"]
     assert kind == "ValueError" and "'X-Note'" in str(text) and requests == 0
+
+
+def test_a_text_body_says_so(outcomes: dict[str, list[object]]) -> None:
+    kind, _, text, requests = outcomes["surrogate_text_body"]
+    assert kind == "ValueError" and requests == 0
+    assert str(text).startswith("the request body: must be Unicode text, not the surrogate"), text
 
 
 def test_finite_numbers_and_real_characters_are_sent(outcomes: dict[str, list[object]]) -> None:

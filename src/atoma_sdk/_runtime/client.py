@@ -555,7 +555,10 @@ class SDKCore:
         if options.extra_body is not None:
             encoded = _with_extra_body(operation, body, options.extra_body)
         else:
-            encoded = encode_body(operation, body)
+            try:
+                encoded = encode_body(operation, body)
+            except UnicodeEncodeError:  # a form, multipart or text body: say what
+                raise _unsendable_body(body) from None
         headers.update(encoded.headers)
         path, query, cookies = operation.path, [], []  # type: tuple[str, list[str], list[str]]
         if params is not None:  # only operations with parameters pay for placing them
@@ -848,6 +851,20 @@ def _with_extra_body(
             raise own from None
         raise type(error)(f"extra_body: {error}") from None
     return EncodedBody(content, headers={"Content-Type": operation.body_media_type})
+
+
+def _unsendable_body(body: Any) -> ValueError:
+    """The error for a body holding text that is not Unicode (a surrogate code point)."""
+    from .invalid import unsendable, where
+
+    named: ValueError | None = (
+        body.unsendable(body.wire_values()) if hasattr(body, "unsendable") else None
+    )
+    if named is not None:
+        return named
+    found = unsendable(body)
+    loc, value, rule = found if found is not None else ((), body, "must be Unicode text")
+    return ValueError(f"the request body{where(loc)}: {rule}, got {value!r}")
 
 
 def _log_to_stderr(logger: logging.Logger) -> None:
