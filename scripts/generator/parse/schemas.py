@@ -442,7 +442,7 @@ def object_model(
     pointers: dict[str, str] = {}  # wire name -> where the property is declared
     for wire_name, (prop, declared_at) in found.properties.items():
         pointers[wire_name] = prop_pointer = f"{declared_at}/properties/{escape(wire_name)}"
-        access = _access(prop)
+        access = _access(ctx, prop)
         if prop is False or names.ignored(prop) or (access == "readOnly" and direction == "input"):
             continue  # `false`: the property is never there
         wanted = names.property_name(ctx, wire_name, prop, prop_pointer)
@@ -465,11 +465,19 @@ def object_model(
     )  # fmt: skip
 
 
-def _access(prop: Any) -> str | None:
-    """`readOnly` (only in responses: not an argument), `writeOnly` (only in requests)."""
-    if not isinstance(prop, Mapping):
-        return None
-    return next((k for k in ("readOnly", "writeOnly") if prop.get(k) is True), None)
+def _access(ctx: ParseContext, prop: Any) -> str | None:
+    """`readOnly` (only in responses: not an argument), `writeOnly` (only in requests):
+    the property's own, else that of the schema its `$ref` names (`id: {$ref: Id}` with
+    `Id: {type: string, readOnly: true}` is read-only)."""
+    seen: set[str] = set()
+    while isinstance(prop, Mapping):
+        found = next((k for k in ("readOnly", "writeOnly") if prop.get(k) is True), None)
+        ref = prop.get("$ref")
+        if found or not isinstance(ref, str) or not ref.startswith(SCHEMAS) or ref in seen:
+            return found
+        seen.add(ref)
+        prop = ctx.schemas.get(ref[len(SCHEMAS) :].replace("~1", "/").replace("~0", "~"))
+    return None
 
 
 def check_required(ctx: ParseContext, schema: Mapping[str, Any], pointer: str) -> None:
