@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 from .diagnostics import Diagnostics
 from .naming import pascal_case
@@ -146,6 +146,8 @@ class Bundler:
         """The internal `$ref` that replaces `ref`, or the object itself for a path item;
         None (and an error at the `$ref`) when it cannot be followed."""
         site = file.pointer(parts)
+        if kind == "schema":
+            ref = self._against_base(file, parts, ref)
         located = self._locate(file, ref, site)
         if located is _UNRESOLVED and kind == "schema":
             self.diagnostics.warning(
@@ -349,6 +351,29 @@ class Bundler:
                 return None
             done.append(part)
         return target, done, node
+
+    def _against_base(self, file: _File, parts: list[str], ref: str) -> str:
+        """`ref` resolved against the `$id` of the schemas it is in (JSON Schema's base
+        URI) when that leads to a schema this file or the root declares: `#/$defs/Name`
+        or `owner.json` inside `$id: https://example.com/pet.json` mean that schema's
+        `$defs/Name` and the schema whose `$id` is `https://example.com/owner.json`.
+        Otherwise `ref` as written (a `#/components/...` beside an `$id` still means the
+        document's own components, as specs mean it)."""
+        base, node = "", file.data
+        for part in parts:
+            own = node.get("$id") if isinstance(node, dict) else None
+            if isinstance(own, str) and own:
+                base = urljoin(base, own)
+            node = follow(node, [part])
+        if not base:
+            return ref
+        location, _, fragment = urljoin(base, ref).partition("#")
+        if fragment and not fragment.startswith("/"):
+            return f"{location}#{fragment}" if self._identified(file, location, fragment) else ref
+        found = self._identified(file, location, "")
+        if found is None or follow(found[0].data, [*found[1], *split(fragment)]) is MISSING:
+            return ref
+        return f"{location}#{fragment}"
 
     def _identified(
         self, file: _File, location: str, fragment: str

@@ -12,6 +12,7 @@ from .bundle import Bundler
 from .diagnostics import Diagnostics
 from .pointers import join
 from .reader import ReadError, read_document
+from .shapes import drop_misshapen
 from .structure import METHODS
 from .swagger2 import is_swagger2, upgrade
 from .validation import validate
@@ -52,6 +53,7 @@ def load_spec(path: Path, diagnostics: Diagnostics | None = None) -> dict[str, A
         diagnostics.check()  # the validator cannot walk a spec with broken `$ref`s
     validate(spec, version, diagnostics)
     _path_items_only(spec, diagnostics)
+    drop_misshapen(spec, diagnostics)
     return spec
 
 

@@ -11,6 +11,10 @@
   `Any`, with a warning (it crashed the generator).
 - A `parameters` that is not a list is the validator's warning and no parameters (it
   crashed the generator).
+- Inside a schema with an `$id`, a `$ref` is resolved against that `$id` as JSON Schema
+  says (`#/$defs/Serial` is the schema's own `$defs`, `site.json` the schema whose `$id`
+  is `https://meter.test/schemas/site.json`); both were errors ("points to nothing",
+  "cannot read site.json"). A `#/components/...` there still means the document's.
 """
 
 from __future__ import annotations
@@ -85,6 +89,21 @@ def test_schemas_that_are_no_type_take_any_value(meter: ModuleType) -> None:
     for name in ("source", "whole", "nothing"):
         assert fields[name].annotation == Optional[Any], name
     assert meter.models.Source is Any
+
+
+def test_refs_inside_a_schema_with_an_id_are_resolved_against_it(meter: ModuleType) -> None:
+    fields = meter.models.Meter.model_fields
+    assert fields["serial"].annotation is str
+    assert fields["site"].annotation is meter.models.Site
+    answer = {"serial": "M-1", "site": {"name": "Depot"}, "phase": "three"}
+    with respx.mock(base_url=BASE) as router, meter.MeterSDK(retry_config=None) as sdk:
+        router.get("/meters/4").respond(200, json=answer)
+        found = sdk.meters.get_meter(meter_id=4)
+    assert (found.serial, found.site.name, found.phase) == (
+        "M-1",
+        "Depot",
+        meter.models.Phase.THREE,
+    )
 
 
 def test_calls_send_and_parse_every_field(meter: ModuleType) -> None:

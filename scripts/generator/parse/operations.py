@@ -25,8 +25,11 @@ from .directions import HTTP_METHODS
 
 def resources(ctx: ParseContext) -> tuple[ir.Resource, ...]:
     """Every operation, grouped by `x-speakeasy-group` (else its first tag), groups sorted."""
+    tags = ctx.spec.get("tags")
     tag_descriptions = {
-        t["name"]: text(t.get("description")) for t in ctx.spec.get("tags", []) or []
+        t["name"]: text(t.get("description"))
+        for t in (tags if isinstance(tags, list) else [])
+        if isinstance(t, Mapping) and isinstance(t.get("name"), str)
     }
     grouped: dict[str, list[ir.Operation]] = {}
     descriptions: dict[str, str] = {}
