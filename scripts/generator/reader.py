@@ -182,6 +182,11 @@ def _load_yaml(text: str) -> tuple[Any, list[str]]:
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
                 raise ReadError(f"invalid YAML: unknown alias *{event.anchor}")
+            if any(frame.container is anchors[event.anchor] for frame in stack):
+                raise ReadError(
+                    f"alias *{event.anchor} at {child_pointer()} is inside &{event.anchor}: "
+                    "a value that contains itself has no JSON form"
+                )
             place(anchors[event.anchor], None)
     if len(documents) != 1:
         raise ReadError(f"invalid YAML: expected one document, found {len(documents)}")

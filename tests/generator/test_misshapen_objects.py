@@ -107,3 +107,21 @@ def test_an_encoding_that_is_no_mapping_is_left_out(
     assert code == 0, stderr
     pointer = "#/paths/~1sites/post/requestBody/content/application~1x-www-form-urlencoded"
     assert f"warning: {pointer}/encoding/n: " in stderr
+
+
+def test_a_yaml_alias_inside_its_own_anchor_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`A: &a {type: array, items: *a}` is a value that contains itself: no JSON document
+    has one, and walking it never ended (RecursionError)."""
+    text = (
+        "openapi: 3.0.3\ninfo: {title: Loop, version: '1'}\npaths: {}\n"
+        "components:\n  schemas:\n    A: &a\n      type: array\n      items: *a\n"
+    )
+    code, stderr = run_main(write_spec(tmp_path, text), tmp_path / "out", capsys)
+    assert code == 2
+    assert stderr.splitlines()[1].endswith(
+        "cannot read the spec: alias *a at #/components/schemas/A/items is inside &a: "
+        "a value that contains itself has no JSON form"
+    )
+    assert not (tmp_path / "out").exists()
