@@ -125,3 +125,32 @@ def test_a_yaml_alias_inside_its_own_anchor_is_an_error(
         "a value that contains itself has no JSON form"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_fields_of_the_wrong_type_inside_objects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tags that are not names group the operation as `default`; a `format` that is not a
+    string is ignored (each raised TypeError or KeyError)."""
+    spec = spec_with(tags=[["meters"]])
+    spec["paths"]["/sites"]["post"]["tags"] = {"sites": 1}
+    form = spec["paths"]["/sites"]["post"]["requestBody"]["content"]
+    form["application/x-www-form-urlencoded"]["schema"]["properties"]["n"] = {
+        "type": "string",
+        "format": {"x": 1},
+    }
+    code, stderr = run_main(write_spec(tmp_path, spec), tmp_path / "out", capsys)
+    assert code == 0, stderr
+    default = (tmp_path / "out" / "pkg" / "resources" / "default.py").read_text(encoding="utf-8")
+    assert "def list_meters(" in default
+    assert "def create_site(" in default
+    assert "n: Optional[str] = None," in default
+
+
+def test_a_parameter_whose_in_is_not_a_string_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = spec_with(parameters=[{"name": "site", "in": ["query"], "schema": {}}])
+    code, stderr = run_main(write_spec(tmp_path, spec), tmp_path / "out", capsys)
+    assert code == 2
+    assert "  #/paths/~1meters/get/parameters/0: a parameter needs `name` and `in`" in stderr

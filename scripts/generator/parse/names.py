@@ -106,9 +106,14 @@ def ignored(node: Any) -> bool:
 
 def group_of(op: Mapping[str, Any]) -> str:
     """The resource of an operation: `x-speakeasy-group`, else its first tag."""
-    tags = op.get("tags") or ["default"]
-    group = snake_case(str(op.get(GROUP) or tags[0]))
+    group = snake_case(str(op.get(GROUP) or first_tag(op)))
     return f"{group}_" if group in _SDK_ATTRIBUTES else group
+
+
+def first_tag(op: Mapping[str, Any]) -> str:
+    """The operation's first tag (`default` without one, or when `tags` lists no names)."""
+    tags = op.get("tags")
+    return tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else "default"
 
 
 def operation_id(op: Mapping[str, Any], method: str, path: str) -> str:

@@ -43,10 +43,9 @@ def resources(ctx: ParseContext) -> tuple[ir.Resource, ...]:
             op = item.get(method)
             if op is None or names.ignored(op):
                 continue
-            tags = op.get("tags") or ["default"]
             group = names.group_of(op)
             grouped.setdefault(group, []).extend(operation(ctx, path, method, item, group))
-            descriptions.setdefault(group, tag_descriptions.get(tags[0], ""))
+            descriptions.setdefault(group, tag_descriptions.get(names.first_tag(op), ""))
     confidential.link(ctx, grouped)
     return tuple(
         ir.Resource(group, _class_name(group), group, descriptions[group], tuple(operations))

@@ -41,7 +41,7 @@ def parameters(
             if found is None:
                 continue
             raw, param_pointer = found
-            if not isinstance(raw.get("name"), str) or "in" not in raw:
+            if not isinstance(raw.get("name"), str) or not isinstance(raw.get("in"), str):
                 ctx.problem(param_pointer, "a parameter needs `name` and `in`")
                 continue
             merged[(raw["name"], raw["in"])] = (raw, param_pointer)

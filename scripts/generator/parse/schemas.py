@@ -322,7 +322,7 @@ def _object(
 
 
 def scalar(ctx: ParseContext, kind: str, schema: Mapping[str, Any], pointer: str) -> ir.Type:
-    fmt = schema.get("format")
+    fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
     if kind == "file" or (kind == "string" and schema.get("contentEncoding") == "base64"):
         return ir.ScalarType("bytes")
     if fmt == "int-or-string":  # Kubernetes' port numbers and names, `10%`
