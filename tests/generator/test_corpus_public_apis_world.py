@@ -1,6 +1,6 @@
 """The generator on shapes from a sweep of large public specs that generated wrong code
 (specs/public_apis_world.yml): `readOnly`/`writeOnly` on the schema a property's `$ref`
-names.
+names; a `text/*` body whose schema is a binary string.
 
 The package is generated, imported and type-checked with `mypy --strict`; each method is
 called through an `httpx.MockTransport`, the request on the wire and the parsed result
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import io
 import json
 from collections.abc import Iterator
 from types import ModuleType
@@ -30,6 +31,9 @@ USAGE = {
 
         def use(sdk: PublicAPIsWorldSDK) -> models.Contact:
             sdk.contacts.add_note(contact_id="c1", text="hello")
+            sdk.files.upload_certificate(body=b"cert")
+            with open("clip.mp4", "rb") as clip:
+                print(sdk.files.upload_media(body=clip).id)
             return sdk.contacts.add_contact(name="Ada", passcode="1234")
     """
 }
@@ -99,6 +103,38 @@ def test_read_only_through_a_chain_of_refs_is_left_out_of_a_sent_model(
     assert sdk.contacts.add_note(contact_id="c9", text="hello") is None
     assert (recorder.last.method, str(recorder.last.url)) == ("POST", f"{BASE}/contacts/c9/notes")
     assert json.loads(recorder.last.content) == {"text": "hello"}
+
+
+def test_a_text_body_declared_binary_takes_bytes_sent_as_they_are(
+    wire: tuple[Any, Recorder],
+) -> None:
+    sdk, recorder = wire
+    assert str(inspect.signature(sdk.files.upload_certificate).parameters["body"].annotation) == (
+        "FileContent"
+    )
+    der = b"0\x82\x01\n\xff\x00"  # not UTF-8
+    assert sdk.files.upload_certificate(body=der) is None
+    request = recorder.last
+    assert (request.method, str(request.url)) == ("POST", f"{BASE}/certificates")
+    assert (request.content, request.headers["content-type"]) == (der, "text/plain")
+
+
+def test_a_text_body_declared_binary_beside_another_binary_type(
+    wire: tuple[Any, Recorder],
+) -> None:
+    sdk, recorder = wire
+    recorder.answer = lambda _: httpx.Response(200, json={"id": "m1"})
+    assert sdk.files.upload_media(body=io.BytesIO(b"\x00\x00\x00\x18ftypmp42")).id == "m1"
+    assert (recorder.last.content, recorder.last.headers["content-type"]) == (
+        b"\x00\x00\x00\x18ftypmp42",
+        "text/plain",
+    )
+    # the caller names the type the bytes are in
+    sdk.files.upload_media(body=b"\x00\x01", http_headers={"Content-Type": "video/mp4"})
+    assert (recorder.last.content, recorder.last.headers["content-type"]) == (
+        b"\x00\x01",
+        "video/mp4",
+    )
 
 
 def test_warnings(corpus: Corpus) -> None:

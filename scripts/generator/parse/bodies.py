@@ -4,7 +4,8 @@ Of several media types JSON wins, then `multipart/form-data`, the URL-encoded fo
 and raw bytes. Multipart and form bodies become keyword arguments like JSON ones (a
 multipart file field takes bytes, a binary file or a `(filename, content, type)` tuple;
 a URL-encoded form with a file is sent as multipart, the form that carries files, with a
-warning); text is a `body: str`, raw bytes a `body` of bytes or a binary file; `*/*` with
+warning); text is a `body: str` (bytes where its schema is a binary string), raw bytes a
+`body` of bytes or a binary file; `*/*` with
 a schema of values is sent as JSON. A media type the SDK cannot encode is sent as raw bytes, with
 a warning: the operation is never dropped.
 """
@@ -78,11 +79,17 @@ def essence_of(media_type: str) -> str:
     return media_type.split(";", 1)[0].strip().lower()
 
 
-def choose(content: Mapping[str, Any], preference: tuple[str, ...]) -> str | None:
+def choose(
+    content: Mapping[str, Any],
+    preference: tuple[str, ...],
+    kinds: Mapping[str, str] | None = None,
+) -> str | None:
     """The media type of `content` to use: the first kind of `preference` it offers
-    (`json`, `multipart`, `form`, `text`, `binary`, `event-stream`, `json-lines`), JSON
-    itself before other `+json` types; None when it offers none of them."""
-    kinds = {media_type: kind_of(media_type) for media_type in content}
+    (`json`, `multipart`, `form`, `text`, `binary`, `event-stream`, `json-lines`; each
+    media type's `kind_of`, unless `kinds` says otherwise), JSON itself before other
+    `+json` types; None when it offers none of them."""
+    if kinds is None:
+        kinds = {media_type: kind_of(media_type) for media_type in content}
     for wanted in preference:
         found = [media_type for media_type, kind in kinds.items() if kind == wanted]
         if found:
@@ -120,7 +127,10 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
     if not isinstance(content, Mapping) or not content:
         return Body(required=required)
     content_pointer = f"{body_pointer}/content"
-    media_type = choose(content, ("json", "multipart", "form", "text", "binary"))
+    kinds = {
+        media_type: _sent_kind(ctx, media_type, media) for media_type, media in content.items()
+    }
+    media_type = choose(content, ("json", "multipart", "form", "text", "binary"), kinds)
     if media_type is None:
         media_type = sorted(content)[0]
         ctx.warning(
@@ -132,7 +142,7 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
     media = content[media_type] if isinstance(content[media_type], Mapping) else {}
     media_pointer = f"{content_pointer}/{escape(media_type)}"
     schema_pointer = f"{media_pointer}/schema"
-    kind = kind_of(media_type)
+    kind = kinds[media_type]
     if essence_of(media_type) == "*/*" and _describes_values(media.get("schema")):
         kind, media_type = "json", JSON  # JSON is one of the types it accepts
     if kind == "text":
@@ -163,6 +173,16 @@ def request_body(ctx: ParseContext, op: Mapping[str, Any], pointer: str, context
         )
         typed = ir.DictType(ir.AnyType())
     return Body(type=typed, required=required, media_type=media_type)
+
+
+def _sent_kind(ctx: ParseContext, media_type: str, media: Any) -> str:
+    """How a body of `media_type` is sent: a `text/*` type whose schema is a binary string
+    (`format: binary`) carries bytes (a PDF uploaded as `text/plain`, say), not text."""
+    kind = kind_of(media_type)
+    schema = _followed(ctx, media.get("schema")) if isinstance(media, Mapping) else None
+    if kind == "text" and isinstance(schema, Mapping) and keywords.is_binary_string(schema):
+        return "binary"
+    return kind
 
 
 def _describes_values(schema: Any) -> bool:

@@ -8,7 +8,8 @@ chooses the encoding:
   file parts, arrays repeated, objects as JSON parts, anything else as text;
 - `application/x-www-form-urlencoded`: `a=1&b=x`, arrays repeated, objects spread into
   their properties (OpenAPI's default `style: form, explode: true`);
-- `text/*`: a `str`, as UTF-8;
+- `text/*`: a `str`, as UTF-8 (bytes or a binary file, where the spec declares the text
+  type's schema a binary string, as they are);
 - anything else (`application/octet-stream`, `image/*`, ...): `bytes`, or a binary file.
 
 Files are never read whole into memory: they are read chunk by chunk as the request is
@@ -126,6 +127,8 @@ def encode_body(operation: Operation[Any], body: Any) -> EncodedBody:
         content = "&".join(pieces).encode("ascii")
         return EncodedBody(content, headers={"Content-Type": media_type})
     if kind == "text":
+        if _is_file_content(body):  # a text type whose schema is a binary string
+            return _binary(body, media_type)
         text = body if isinstance(body, str) else str(body)
         content_type = media_type if "charset=" in media_type else f"{media_type}; charset=utf-8"
         return EncodedBody(text.encode("utf-8"), headers={"Content-Type": content_type})
