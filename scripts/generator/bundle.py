@@ -146,6 +146,9 @@ class Bundler:
         """The internal `$ref` that replaces `ref`, or the object itself for a path item;
         None (and an error at the `$ref`) when it cannot be followed."""
         site = file.pointer(parts)
+        location, _, fragment = ref.partition("#")
+        if fragment[:3].upper() == "%2F":  # a pointer whose first `/` is percent-encoded
+            ref = f"{location}#/{fragment[3:]}"
         if kind == "schema":
             ref = self._against_base(file, parts, ref)
         located = self._locate(file, ref, site)

@@ -15,6 +15,9 @@
   says (`#/$defs/Serial` is the schema's own `$defs`, `site.json` the schema whose `$id`
   is `https://meter.test/schemas/site.json`); both were errors ("points to nothing",
   "cannot read site.json"). A `#/components/...` there still means the document's.
+- A `$ref` whose pointer starts with a percent-encoded `/` (`#%2Fcomponents/schemas/X`:
+  RFC 6901 decodes the fragment first) is that pointer; it was read as an `$anchor`
+  nobody declares (`Any`).
 """
 
 from __future__ import annotations
@@ -104,6 +107,11 @@ def test_refs_inside_a_schema_with_an_id_are_resolved_against_it(meter: ModuleTy
         "Depot",
         meter.models.Phase.THREE,
     )
+
+
+def test_a_pointer_with_an_encoded_first_slash_is_followed(meter: ModuleType) -> None:
+    annotation = meter.models.Reading.model_fields["phase"].annotation
+    assert meter.models.Phase in get_args(base_type(annotation))
 
 
 def test_calls_send_and_parse_every_field(meter: ModuleType) -> None:
