@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import multiprocessing
 import os
@@ -229,6 +230,9 @@ async def _timed(call: Callable[..., Awaitable[object]], prompts: int, concurren
     async for _ in run_batch(generate, warm, concurrency=concurrency):
         pass  # connections open, code paths warm
     latencies.clear()
+    # Each backend starts from the same collector state: the process's first full
+    # collection (its whole heap, 40-110 ms) otherwise falls on whichever runs first.
+    gc.collect()
     requests = ({"model": "m", "prompt": f"p{i}", "size": "256x256"} for i in range(prompts))
     started, cpu = time.perf_counter(), time.process_time()
     ok = 0

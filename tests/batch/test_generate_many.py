@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -70,8 +71,33 @@ async def test_concurrency_is_never_exceeded_and_inputs_are_read_lazily(sdk: Ato
             seen_read.append(read)
     assert server.peak == 5
     assert len(server.arrivals) == 40
-    # each result frees one slot: the iterable is never more than a window ahead
-    assert all(n <= i + 1 + 5 for i, n in enumerate(seen_read))
+    # the iterable is never more than the calls in flight plus the results not yet
+    # taken (a window each) ahead of the results taken
+    assert all(n <= i + 1 + 2 * 5 for i, n in enumerate(seen_read))
+
+
+async def test_calls_go_on_while_the_caller_works_but_never_far_ahead(sdk: AtomaSDK) -> None:
+    read = 0
+
+    def inputs(url: str) -> Any:
+        nonlocal read
+        for i in range(30):
+            read += 1
+            yield args(f"p{i}", server_url=url)
+
+    with BatchServer(lambda a: Answer()) as server:
+        lead: list[int] = []
+        async for result in sdk.images.generate_many_async(inputs(server.url), concurrency=3):
+            lead.append(read - len(lead) - 1)
+            # a slow caller: every call in flight has its answer before the next is taken
+            while len(server.answers) < min(30, read):
+                await asyncio.sleep(0.01)
+            assert result.ok
+    print(f"inputs read ahead of the results taken: {lead}")
+    assert len(server.arrivals) == 30
+    # calls went on while the caller worked (more than a window read ahead), but never
+    # more than 3 results waiting and 3 calls in flight
+    assert 3 < max(lead) <= 2 * 3
 
 
 async def test_429_lowers_the_concurrency_then_it_recovers(sdk: AtomaSDK) -> None:
@@ -242,3 +268,34 @@ async def test_arguments_the_method_refuses_are_a_failed_result(sdk: AtomaSDK) -
     assert sorted((r.index, r.ok) for r in results) == [(0, True), (1, False)]
     assert isinstance(next(r.error for r in results if r.index == 1), TypeError)
     assert [a.prompt for a in server.arrivals] == ["a"]
+
+
+async def test_rate_limit_caps_the_calls_started_per_minute(sdk: AtomaSDK) -> None:
+    with BatchServer(lambda a: Answer()) as server:
+        requests = [args(f"p{i}", server_url=server.url) for i in range(25)]
+        started = time.monotonic()
+        batch = sdk.images.generate_many_async(requests, concurrency=8, rate_limit=600)
+        results = [r async for r in batch]
+    assert sorted((r.index, r.ok) for r in results) == [(i, True) for i in range(25)]
+    # 600 a minute: a bucket of one second's worth (10) at once, then one every 0.1 s
+    offsets = sorted(a.at - started for a in server.arrivals)
+    print("arrivals (s):", " ".join(f"{t:.2f}" for t in offsets))
+    early = [(k, t) for k, t in enumerate(offsets) if t < (k + 1 - 10) / 10 - 0.01]
+    assert early == []
+    assert offsets[-1] >= 1.5 - 0.01
+
+
+async def test_an_input_iterable_that_fails_ends_the_batch_with_its_error(sdk: AtomaSDK) -> None:
+    def inputs(url: str) -> Any:
+        for i in range(3):
+            yield args(f"p{i}", server_url=url)
+        raise LookupError("the input file went away")
+
+    with BatchServer(lambda a: Answer(delay=0.3)) as server:
+        taken = []
+        with pytest.raises(LookupError, match="went away"):
+            async for result in sdk.images.generate_many_async(inputs(server.url), concurrency=5):
+                taken.append(result)
+    # the batch's own failure, not a call's: raised as soon as it happened, nothing left
+    assert taken == []
+    assert asyncio.all_tasks() == {asyncio.current_task()}

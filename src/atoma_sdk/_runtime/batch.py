@@ -2,9 +2,10 @@
 
 `run_batch` drives any generated async method over an iterable of argument sets:
 
-- it reads the iterable only as capacity frees up (memory stays flat in its length) and
-  yields a `BatchResult` per input as each completes: its index, and the response or
-  the error as a value, so one failure never loses the others;
+- it reads the iterable only as capacity frees up (memory stays flat in its length: at
+  most `concurrency` calls in flight and as many results not yet taken) and yields a
+  `BatchResult` per input as each completes: its index, and the response or the error
+  as a value, so one failure never loses the others;
 - at most `concurrency` calls are in flight. Every attempt's answer reaches the batch
   (through `ATTEMPT_OBSERVER`), retried ones included: a 429 or 503 halves the limit (once
   per window: answers to calls sent before the last decrease do not count again) while
@@ -17,8 +18,11 @@
 - leaving the iteration early (break, an exception, cancellation) cancels the calls in
   flight and waits for them, so nothing is left running.
 
-Finished calls reach the loop through done-callbacks and a queue, so waiting for the next
-one costs the same however many are in flight.
+Each of `concurrency` worker tasks starts a call, awaits it, queues its result and goes
+straight on to the next input: nothing runs between one call's end and the next one's
+start, however many answers arrive at once (a call started from the loop that yields the
+results would wait behind every other ready task, twice). The caller takes results from
+the queue meanwhile.
 
 `run_batch_sync` drives the same loop for synchronous code, on an event loop of its own.
 """
@@ -26,6 +30,7 @@ one costs the same however many are in flight.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator, Mapping
@@ -164,41 +169,36 @@ class _Call:
             self.control.wake()
 
 
-class _Finished:
-    """Tasks in the order they finish. Each task's done-callback queues it, so waiting
-    for the next costs O(1), however many are in flight."""
+class _Gate:
+    """Where workers wait for room to start a call, first come first woken."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        self._tasks: deque[asyncio.Future[Any]] = deque()
-        self._waiter: asyncio.Future[None] | None = None
-
-    def watch(self, task: asyncio.Future[Any]) -> None:
-        task.add_done_callback(self._queue)
-
-    def _queue(self, task: asyncio.Future[Any]) -> None:
-        self._tasks.append(task)
-        _wake(self._waiter)
-
-    def wake(self) -> None:
-        """Wake the batch though no task has finished (its limits changed)."""
-        _wake(self._waiter)
-
-    def pop(self) -> asyncio.Future[Any] | None:
-        return self._tasks.popleft() if self._tasks else None
+        self._waiting: deque[asyncio.Future[None]] = deque()
 
     async def wait(self, timeout: float | None) -> None:
-        """Until a task has finished, or `timeout` seconds have passed."""
-        if self._tasks:
-            return
-        waiter = self._waiter = self._loop.create_future()
+        """Until woken, or `timeout` seconds have passed."""
+        waiter = self._loop.create_future()
+        self._waiting.append(waiter)
         timer = None if timeout is None else self._loop.call_later(timeout, _wake, waiter)
         try:
             await waiter
         finally:
-            self._waiter = None
             if timer is not None:
                 timer.cancel()
+            if timer is not None or not waiter.done():  # not woken by `wake`: still queued
+                with contextlib.suppress(ValueError):
+                    self._waiting.remove(waiter)
+
+    def wake(self, count: int = 1) -> None:
+        while count > 0 and self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                count -= 1
+
+    def wake_all(self) -> None:
+        self.wake(len(self._waiting))
 
 
 def _wake(waiter: asyncio.Future[None] | None) -> None:
@@ -208,6 +208,142 @@ def _wake(waiter: asyncio.Future[None] | None) -> None:
 
 def _nothing() -> None:
     pass
+
+
+class _Batch(Generic[T]):
+    """What the workers share: the inputs, the inputs to send again, the results not yet
+    taken, the count of calls in flight, and the limits."""
+
+    def __init__(
+        self,
+        call: Callable[..., Awaitable[T]],
+        requests: Iterable[BatchRequest],
+        control: _Controller,
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        self.call = call
+        self.control = control
+        self.inputs = enumerate(requests)
+        self.exhausted = False
+        self.resend: deque[_Call] = deque()  # refused even after their own retries
+        self.results: deque[BatchResult[T]] = deque()
+        #: Results not yet taken beyond which no call starts: memory stays flat however
+        #: slowly the caller takes them.
+        self.backlog = control.ceiling
+        self.running = 0
+        self.gate = _Gate(loop)
+        control.wake = self.gate.wake_all
+        self._loop = loop
+        self._consumer: asyncio.Future[None] | None = None
+        self.working = 0  # workers not ended
+        self.failure: BaseException | None = None  # a worker's own, never a call's
+
+    # -- the workers ---------------------------------------------------------------------
+
+    async def work(self) -> None:
+        """Start a call whenever the limits allow, until no input is left. A worker goes
+        from a call's end straight to the next call's start: no other task in between."""
+        while True:
+            item = await self._next()
+            if item is None:
+                return
+            observing = ATTEMPT_OBSERVER.set(item)
+            try:
+                try:
+                    pending = self.call(**item.arguments)
+                except Exception as refused:  # arguments the method does not take
+                    self._deliver(BatchResult(item.index, item.arguments, error=refused))
+                    continue
+                self.control.started()
+                self.running += 1
+                try:
+                    response = await pending
+                except Exception as error:
+                    outcome = _failure(error, item, self.control, self.resend)
+                else:
+                    item.end()
+                    self.control.succeeded()
+                    outcome = BatchResult(item.index, item.arguments, response=response)
+                finally:
+                    self.running -= 1
+            finally:
+                ATTEMPT_OBSERVER.reset(observing)
+            if outcome is not None:
+                self._deliver(outcome)
+            if self.resend or not self.exhausted:
+                # This worker takes a free slot itself; waiting ones take the others (the
+                # limit may have grown, a refused input may wait to be sent again).
+                self.gate.wake(int(self.control.limit) - self.running - 1)
+
+    async def _next(self) -> _Call | None:
+        """The next input to send, once the limits allow; None when the batch is over."""
+        while True:
+            if self.exhausted and not self.resend and not self.running:
+                self.gate.wake_all()  # the other workers end too
+                return None
+            wait: float | None = None  # until woken
+            if (
+                self.running < int(self.control.limit)
+                and not self.control.retrying
+                and len(self.results) < self.backlog
+                and (self.resend or not self.exhausted)
+            ):
+                wait = self.control.wait_before_start(time.monotonic())
+                if wait == 0:
+                    item = self._take()
+                    if item is not None:
+                        return item
+                    continue
+            await self.gate.wait(wait)
+
+    def _take(self) -> _Call | None:
+        """An input to send again, else the next one read (None: none left, or it was
+        not readable, a failed result)."""
+        if self.resend:
+            return self.resend.popleft()
+        try:
+            index, request = next(self.inputs)
+        except StopIteration:
+            self.exhausted = True
+            return None
+        try:
+            return _Call(index, arguments_of(request), self.control)
+        except (TypeError, ValueError) as bad_input:
+            self._deliver(BatchResult(index, {}, error=bad_input))
+            return None
+
+    def _deliver(self, result: BatchResult[T]) -> None:
+        self.results.append(result)
+        _wake(self._consumer)
+
+    # -- the caller's side ---------------------------------------------------------------
+
+    def start_workers(self, count: int) -> list[asyncio.Task[None]]:
+        workers = [self._loop.create_task(self.work()) for _ in range(count)]
+        self.working = count
+        for worker in workers:
+            worker.add_done_callback(self._worker_ended)
+        return workers
+
+    def take(self) -> BatchResult[T]:
+        """The oldest result not yet taken (there is one); a worker waiting for room in
+        the backlog gets it."""
+        self.gate.wake()
+        return self.results.popleft()
+
+    async def wait(self) -> None:
+        """Until a result arrives or a worker ends."""
+        waiter = self._consumer = self._loop.create_future()
+        try:
+            await waiter
+        finally:
+            self._consumer = None
+
+    def _worker_ended(self, worker: asyncio.Task[None]) -> None:
+        self.working -= 1
+        if not worker.cancelled() and self.failure is None:
+            self.failure = worker.exception()
+        _wake(self._consumer)
 
 
 async def run_batch(
@@ -220,87 +356,29 @@ async def run_batch(
     """`call(**arguments)` for each of `requests`; results as they complete (see the
     module's docstring)."""
     control = _Controller(concurrency, rate_limit)
-    loop = asyncio.get_running_loop()
-    finished = _Finished(loop)
-    control.wake = finished.wake
-    inputs = enumerate(requests)
-    resend: deque[_Call] = deque()  # refused even after their own retries, to send again
-    running: dict[asyncio.Future[T], _Call] = {}
-    exhausted = False
+    batch = _Batch(call, requests, control, asyncio.get_running_loop())
+    workers = batch.start_workers(concurrency)
     try:
         while True:
-            result: BatchResult[T] | None = None
-            task = finished.pop()
-            if task is not None:
-                result = _outcome(task, running.pop(task), control, resend)
-            # Fill the freed slots before handing the result over, so calls go on while
-            # the caller works on it.
-            wait = 0.0
-            while (
-                len(running) < int(control.limit)
-                and not control.retrying
-                and (resend or not exhausted)
-            ):
-                wait = control.wait_before_start(time.monotonic())
-                if wait > 0:
-                    break
-                if resend:
-                    item = resend.popleft()
-                else:
-                    try:
-                        index, request = next(inputs)
-                    except StopIteration:
-                        exhausted = True
-                        break
-                    try:
-                        item = _Call(index, arguments_of(request), control)
-                    except (TypeError, ValueError) as bad_input:
-                        yield BatchResult(index, {}, error=bad_input)
-                        continue
-                try:
-                    started = _start(loop, call, item)
-                except Exception as refused:  # arguments the method does not take
-                    yield BatchResult(item.index, item.arguments, error=refused)
-                    continue
-                control.started()
-                running[started] = item
-                finished.watch(started)
-            if result is not None:
-                yield result
-            elif task is None:
-                if not running and exhausted and not resend:
-                    return
-                await finished.wait(wait if wait > 0 else None)
+            if batch.results:
+                yield batch.take()
+            elif batch.failure is not None:
+                raise batch.failure  # the batch's own fault, not a call's: not a result
+            elif not batch.working:
+                return
+            else:
+                await batch.wait()
     finally:
-        for task in running:
-            task.cancel()
-        if running:
-            await asyncio.gather(*running, return_exceptions=True)
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
 
 
-def _start(
-    loop: asyncio.AbstractEventLoop, call: Callable[..., Awaitable[T]], item: _Call
-) -> asyncio.Future[T]:
-    """`call(**arguments)` as a task whose HTTP attempts report to `item` (the task
-    copies the context as it is made)."""
-    observing = ATTEMPT_OBSERVER.set(item)
-    try:
-        return asyncio.ensure_future(call(**item.arguments), loop=loop)
-    finally:
-        ATTEMPT_OBSERVER.reset(observing)
-
-
-def _outcome(
-    task: asyncio.Future[T], item: _Call, control: _Controller, resend: deque[_Call]
-) -> BatchResult[T] | None:
-    """The result of a finished call, or None when its input is queued to be sent again."""
+def _failure(
+    error: Exception, item: _Call, control: _Controller, resend: deque[_Call]
+) -> BatchResult[Any] | None:
+    """The result of a failed call, or None when its input is queued to be sent again."""
     item.end()
-    error = task.exception()
-    if error is None:
-        control.succeeded()
-        return BatchResult(item.index, item.arguments, response=task.result())
-    if not isinstance(error, Exception):
-        raise error
     refused = isinstance(error, APIError) and error.status_code in _BACK_OFF_STATUSES
     if refused and item.resent < MAX_RESUBMISSIONS:
         resend.append(_Call(item.index, item.arguments, control, item.resent + 1))
