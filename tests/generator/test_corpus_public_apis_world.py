@@ -1,6 +1,6 @@
 """The generator on shapes from a sweep of large public specs that generated wrong code
 (specs/public_apis_world.yml): `readOnly`/`writeOnly` on the schema a property's `$ref`
-names; a `text/*` body whose schema is a binary string.
+names; a `text/*` body whose schema is a binary string; a `pattern` with Unicode classes.
 
 The package is generated, imported and type-checked with `mypy --strict`; each method is
 called through an `httpx.MockTransport`, the request on the wire and the parsed result
@@ -135,6 +135,19 @@ def test_a_text_body_declared_binary_beside_another_binary_type(
         b"\x00\x01",
         "video/mp4",
     )
+
+
+def test_a_pattern_with_unicode_classes_is_enforced(
+    world: ModuleType, wire: tuple[Any, Recorder]
+) -> None:
+    sdk, recorder = wire
+    assert sdk.contacts.put_tag(key="Größe 1.x") is None
+    assert (recorder.last.method, str(recorder.last.url)) == ("PUT", f"{BASE}/tags")
+    assert json.loads(recorder.last.content) == {"key": "Größe 1.x"}
+    sent = len(recorder.requests)
+    with pytest.raises(world.InvalidArgumentError, match="must match the pattern"):
+        sdk.contacts.put_tag(key="a#b")
+    assert len(recorder.requests) == sent  # refused before any I/O
 
 
 def test_warnings(corpus: Corpus) -> None:
