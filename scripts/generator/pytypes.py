@@ -157,10 +157,9 @@ def annotation(t: ir.Type, ctx: Context, imports: Imports) -> str:
         return f"{literal_type}[{', '.join(literal(v) for v in t.values)}]"
     if isinstance(t, (ir.ListType, ir.DictType)):
         return _container(t, ctx, imports)
-    if isinstance(t, ir.TupleType):
-        return _builtin("tuple", ctx, imports) + (
-            f"[{', '.join(annotation(item, ctx, imports) for item in t.items)}]"
-        )
+    if isinstance(t, ir.TupleType):  # `tuple[()]`: the empty tuple (`items: false`)
+        items = ", ".join(annotation(item, ctx, imports) for item in t.items) or "()"
+        return _builtin("tuple", ctx, imports) + f"[{items}]"
     if isinstance(t, ir.UnionType):
         return _union(t, ctx, imports)
     if isinstance(t, ir.NullType):

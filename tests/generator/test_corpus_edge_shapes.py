@@ -15,6 +15,8 @@
   says (`#/$defs/Serial` is the schema's own `$defs`, `site.json` the schema whose `$id`
   is `https://meter.test/schemas/site.json`); both were errors ("points to nothing",
   "cannot read site.json"). A `#/components/...` there still means the document's.
+- An array whose `items` is `false` (always empty) is `tuple[()]`; it was written
+  `tuple[]`, which is no Python (the generator stopped when formatting it).
 - A `$ref` whose pointer starts with a percent-encoded `/` (`#%2Fcomponents/schemas/X`:
   RFC 6901 decodes the fragment first) is that pointer; it was read as an `$anchor`
   nobody declares (`Any`).
@@ -27,6 +29,7 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Annotated, Any, Optional, get_args, get_origin
 
+import pydantic
 import pytest
 import respx
 from test_corpus import Corpus, generated_corpus
@@ -112,6 +115,13 @@ def test_refs_inside_a_schema_with_an_id_are_resolved_against_it(meter: ModuleTy
 def test_a_pointer_with_an_encoded_first_slash_is_followed(meter: ModuleType) -> None:
     annotation = meter.models.Reading.model_fields["phase"].annotation
     assert meter.models.Phase in get_args(base_type(annotation))
+
+
+def test_an_array_of_no_items_is_the_empty_tuple(meter: ModuleType) -> None:
+    assert base_type(meter.models.Reading.model_fields["spare"].annotation) == tuple[()]
+    assert meter.models.Reading.model_validate({"value": 1, "spare": []}).spare == ()
+    with pytest.raises(pydantic.ValidationError):
+        meter.models.Reading.model_validate({"value": 1, "spare": [0]})
 
 
 def test_calls_send_and_parse_every_field(meter: ModuleType) -> None:
