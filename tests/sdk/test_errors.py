@@ -329,15 +329,21 @@ def test_a_404_for_a_doubled_path_prefix_says_to_drop_it_from_server_url(prefix:
     doubled_url = f"{BASE_URL}{prefix}{PATH}"
     route = respx.post(doubled_url).respond(404, json={"error": "no"})
     respx.post(f"{BASE_URL}/api{PATH}").respond(404, text="no such route")
-    with pytest.raises(models.NotFoundError) as doubled:
-        AtomaSDK(bearer_auth="t", server_url=BASE_URL + prefix).images.generate(**REQUIRED)
+    with (
+        AtomaSDK(bearer_auth="t", server_url=BASE_URL + prefix) as sdk,
+        pytest.raises(models.NotFoundError) as doubled,
+    ):
+        sdk.images.generate(**REQUIRED)
     assert route.called and str(doubled.value.raw_response.request.url) == doubled_url
     assert doubled.value.doubled_prefix == "/v1"
     assert str(doubled.value).splitlines()[0] == (
         "no: Status 404 (the URL's path has /v1 twice: drop it from server_url)"
     )
-    with pytest.raises(models.NotFoundError) as plain:
-        AtomaSDK(bearer_auth="t", server_url=f"{BASE_URL}/api").images.generate(**REQUIRED)
+    with (
+        AtomaSDK(bearer_auth="t", server_url=f"{BASE_URL}/api") as sdk,
+        pytest.raises(models.NotFoundError) as plain,
+    ):
+        sdk.images.generate(**REQUIRED)
     assert route.call_count == 1 and plain.value.doubled_prefix is None
     assert str(plain.value) == "Not Found: Status 404\nno such route"
     by_hand = models.NotFoundError("gone", 404)  # as 0.1.3 allowed: no request behind it

@@ -179,6 +179,7 @@ class SDKCore:
             headers=self._base_headers,
             timeout=settings.default_timeout,
             limits=DEFAULT_LIMITS,
+            owner=settings.sdk_name,
         )
         #: calls return a `RawResponse` (see `raw()`)
         self.returns_raw = False

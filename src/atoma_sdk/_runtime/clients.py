@@ -11,6 +11,10 @@ The SDK's own clients belong to one process and, for async calls, to one event l
   step leaves its client to the garbage collector.
 
 Clients passed in by the user are theirs: never closed, never replaced after a fork.
+An SDK dropped with a client of its own still open (never closed, and not closed with
+its event loop) closes it as the garbage collector takes it, with a `ResourceWarning`
+naming the SDK, as an unclosed file does (shown under `-W default`, `python -X dev` and
+pytest; ignored by default).
 A copy of the SDK (`with_options`) borrows its original's clients (`BorrowedClients`):
 the pools are shared, closing the copy ends the copy only, closing the original ends all.
 A call on a closed SDK, through a closed client of the user's, or through the user's
@@ -23,6 +27,7 @@ import contextlib
 import os
 import sys
 import threading
+import warnings
 import weakref
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
@@ -67,7 +72,9 @@ class HTTPClients:
         headers: Mapping[str, str],
         timeout: httpx.Timeout,
         limits: httpx.Limits,
+        owner: str = "SDK",
     ) -> None:
+        self.owner = owner
         self.given = client
         self.given_async = async_client
         self.closed = False
@@ -83,6 +90,32 @@ class HTTPClients:
         self._given_async_loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
         self._closing: set[Any] = set()  # closes scheduled by close() on a running loop
         _ALL.add(self)
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        # `_warn` bound at definition: at interpreter exit the module's globals may be gone
+        if self.closed or (self._sync is None and not self._loops):
+            return  # closed, or nothing of its own open (a loop's client closes with it)
+        with contextlib.suppress(Exception):
+            self._close_at_collection()
+        _warn(
+            f"unclosed {self.owner} SDK: its HTTP connections are closed as it is "
+            "garbage-collected (use `with` / `async with`, or call close() / await aclose())",
+            ResourceWarning,
+            source=self,
+            stacklevel=2,
+        )
+
+    def _close_at_collection(self) -> None:
+        """`close()` for `__del__`: the loop hooks cannot close the clients any more (their
+        reference to this object is dead), so the running loop's client is closed here."""
+        if self._sync is not None:
+            self._sync.close()
+        running = _running_loop()
+        entry = self._loops.get(running) if running is not None else None
+        if running is not None and entry is not None:
+            task = running.create_task(entry.client.aclose())
+            _CLOSING_AT_COLLECTION.add(task)
+            task.add_done_callback(_CLOSING_AT_COLLECTION.discard)
 
     # -- the client for a call ------------------------------------------------------------
 
@@ -363,6 +396,8 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 #: Every live instance, for the fork handler.
 _ALL: weakref.WeakSet[HTTPClients] = weakref.WeakSet()
+#: Closes of dropped SDKs' async clients, held until done (a loop keeps tasks weakly).
+_CLOSING_AT_COLLECTION: set[Any] = set()
 #: In a forked child, the parent's loop hooks: kept, so that no finalizer runs them.
 _INHERITED: list[Any] = []
 
