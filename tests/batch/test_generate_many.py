@@ -299,3 +299,16 @@ async def test_an_input_iterable_that_fails_ends_the_batch_with_its_error(sdk: A
     # the batch's own failure, not a call's: raised as soon as it happened, nothing left
     assert taken == []
     assert asyncio.all_tasks() == {asyncio.current_task()}
+
+
+async def test_a_concurrency_far_above_the_inputs_costs_nothing_for_it(sdk: AtomaSDK) -> None:
+    with BatchServer(lambda a: Answer(delay=0.1)) as server:
+        requests = [args(f"p{i}", server_url=server.url) for i in range(3)]
+        tasks_seen = []
+        async for result in sdk.images.generate_many_async(requests, concurrency=1_000_000):
+            tasks_seen.append(len(asyncio.all_tasks()))
+            assert result.ok
+    # a worker per input in flight (and one that found none left), not a million
+    print(f"tasks while results came: {tasks_seen}")
+    assert len(tasks_seen) == 3 and max(tasks_seen) <= 1 + 3 + 1
+    assert server.peak == 3

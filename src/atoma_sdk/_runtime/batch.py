@@ -18,8 +18,9 @@
 - leaving the iteration early (break, an exception, cancellation) cancels the calls in
   flight and waits for them, so nothing is left running.
 
-Each of `concurrency` worker tasks starts a call, awaits it, queues its result and goes
-straight on to the next input: nothing runs between one call's end and the next one's
+Each worker task (one more is started whenever every worker is busy, up to
+`concurrency`) starts a call, awaits it, queues its result and goes straight on to the
+next input: nothing runs between one call's end and the next one's
 start, however many answers arrive at once (a call started from the loop that yields the
 results would wait behind every other ready task, twice). The caller takes results from
 the queue meanwhile.
@@ -200,6 +201,11 @@ class _Gate:
     def wake_all(self) -> None:
         self.wake(len(self._waiting))
 
+    @property
+    def waiting(self) -> bool:
+        """Whether a worker waits for room to start a call."""
+        return bool(self._waiting)
+
 
 def _wake(waiter: asyncio.Future[None] | None) -> None:
     if waiter is not None and not waiter.done():
@@ -235,7 +241,9 @@ class _Batch(Generic[T]):
         control.wake = self.gate.wake_all
         self._loop = loop
         self._consumer: asyncio.Future[None] | None = None
+        self.workers: list[asyncio.Task[None]] = []
         self.working = 0  # workers not ended
+        self._spawn()
         self.failure: BaseException | None = None  # a worker's own, never a call's
 
     # -- the workers ---------------------------------------------------------------------
@@ -247,6 +255,8 @@ class _Batch(Generic[T]):
             item = await self._next()
             if item is None:
                 return
+            if not self.gate.waiting and len(self.workers) < self.control.ceiling:
+                self._spawn()  # a worker for the next free slot: as many as inputs in flight
             observing = ATTEMPT_OBSERVER.set(item)
             try:
                 try:
@@ -318,12 +328,11 @@ class _Batch(Generic[T]):
 
     # -- the caller's side ---------------------------------------------------------------
 
-    def start_workers(self, count: int) -> list[asyncio.Task[None]]:
-        workers = [self._loop.create_task(self.work()) for _ in range(count)]
-        self.working = count
-        for worker in workers:
-            worker.add_done_callback(self._worker_ended)
-        return workers
+    def _spawn(self) -> None:
+        worker = self._loop.create_task(self.work())
+        self.workers.append(worker)
+        self.working += 1
+        worker.add_done_callback(self._worker_ended)
 
     def take(self) -> BatchResult[T]:
         """The oldest result not yet taken (there is one); a worker waiting for room in
@@ -357,7 +366,6 @@ async def run_batch(
     module's docstring)."""
     control = _Controller(concurrency, rate_limit)
     batch = _Batch(call, requests, control, asyncio.get_running_loop())
-    workers = batch.start_workers(concurrency)
     try:
         while True:
             if batch.results:
@@ -369,9 +377,9 @@ async def run_batch(
             else:
                 await batch.wait()
     finally:
-        for worker in workers:
+        for worker in batch.workers:
             worker.cancel()
-        await asyncio.gather(*workers, return_exceptions=True)
+        await asyncio.gather(*batch.workers, return_exceptions=True)
 
 
 def _failure(
