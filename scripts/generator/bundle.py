@@ -401,10 +401,11 @@ class Bundler:
     def _inside_bundled(self, file: _File, parts: list[str]) -> list[str] | None:
         """Where in the root the object at `parts` of another file is, when an object
         holding it was bundled already (`common.yml#/Problem/properties/status` after
-        `common.yml#/Problem`)."""
+        `common.yml#/Problem`). Not inside its `$defs`: they leave the bundled copy (each
+        becomes a component of its own) and their `$ref`s are the other file's."""
         for length in range(len(parts) - 1, -1, -1):
             outer = self.bundled.get((file.path, join(parts[:length])))
-            if outer is not None:
+            if outer is not None and parts[length] not in _DEFINITIONS:
                 inside = [*split(outer[1:]), *parts[length:]]
                 if follow(self.root.data, inside) is not MISSING:
                     return inside

@@ -15,6 +15,10 @@
   says (`#/$defs/Serial` is the schema's own `$defs`, `site.json` the schema whose `$id`
   is `https://meter.test/schemas/site.json`); both were errors ("points to nothing",
   "cannot read site.json"). A `#/components/...` there still means the document's.
+- A schema of another file whose `$defs` refer to each other
+  (`edge_shapes_parts/calibration.json`: `Adjusted: allOf: [$ref: '#/$defs/Step', ...]`)
+  bundles each as a model; a `$ref` between them was read against the spec itself
+  ("points to nothing").
 - An array whose `items` is `false` (always empty) is `tuple[()]`; it was written
   `tuple[]`, which is no Python (the generator stopped when formatting it).
 - A `$ref` whose pointer starts with a percent-encoded `/` (`#%2Fcomponents/schemas/X`:
@@ -122,6 +126,17 @@ def test_an_array_of_no_items_is_the_empty_tuple(meter: ModuleType) -> None:
     assert meter.models.Reading.model_validate({"value": 1, "spare": []}).spare == ()
     with pytest.raises(pydantic.ValidationError):
         meter.models.Reading.model_validate({"value": 1, "spare": [0]})
+
+
+def test_defs_of_another_file_that_refer_to_each_other(meter: ModuleType) -> None:
+    m = meter.models
+    assert list(m.Adjusted.model_fields) == ["offset", "by"]
+    answer = {"latest": {"offset": 0.5, "by": "ann"}, "first": {"offset": 0}}
+    with respx.mock(base_url=BASE) as router, meter.MeterSDK(retry_config=None) as sdk:
+        router.get("/calibration").respond(200, json=answer)
+        found = sdk.meters.get_calibration()
+    assert type(found) is m.Calibration
+    assert (type(found.latest), found.latest.by, type(found.first)) == (m.Adjusted, "ann", m.Step)
 
 
 def test_calls_send_and_parse_every_field(meter: ModuleType) -> None:
