@@ -154,3 +154,13 @@ def test_a_parameter_whose_in_is_not_a_string_is_an_error(
     code, stderr = run_main(write_spec(tmp_path, spec), tmp_path / "out", capsys)
     assert code == 2
     assert "  #/paths/~1meters/get/parameters/0: a parameter needs `name` and `in`" in stderr
+
+
+def test_an_info_that_is_no_mapping_names_the_sdk_after_the_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = spec_with()
+    spec["info"] = None
+    code, stderr = run_main(write_spec(tmp_path, spec), tmp_path / "out", capsys)
+    assert code == 0, stderr
+    assert "class PkgSDK" in (tmp_path / "out" / "pkg" / "sdk.py").read_text(encoding="utf-8")
