@@ -52,7 +52,8 @@ def parse(
     composition.drop_self_members(ctx)
     composition.break_alias_cycles(ctx)
     ctx.diagnostics.check()
-    info = spec.get("info") if isinstance(spec.get("info"), Mapping) else {}
+    found = spec.get("info")
+    info: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     models = _finish_models(ctx)
     api = ir.Api(
         title=str(info.get("title", "")),
