@@ -307,6 +307,7 @@ def _guard(response: httpx.Response, started: float, clock: Clock, reading: Read
     `Content-Length` over the cap, a compressed body decoded in small steps). False for a
     2XX stream, left for the caller to read (without the attempt's time bound)."""
     check_replied(response)
+    _check_framing(response)
     streaming = reading.stream and response.is_success
     encoding = response.headers.get("content-encoding", "identity").lower()
     codings = [token.strip() for token in encoding.split(",")]
@@ -330,6 +331,26 @@ def _guard(response: httpx.Response, started: float, clock: Clock, reading: Read
         step = DECODE_STEP if encoded else None
         response.stream = _GuardedStream(response, deadline, step, clock)
     return not streaming
+
+
+def _check_framing(response: httpx.Response) -> None:
+    """Refuse, on every backend, the heads httpx's own parser (h11) refuses or should:
+    aiohttp passes an informational status on as the answer, and a transfer coding other
+    than chunked undecoded; h11 reads a body framed both by `Transfer-Encoding` and by
+    `Content-Length`, a sign of request smuggling (RFC 9112, 6.3), which aiohttp
+    refuses. The connection is closed, not reused (its body is left unread)."""
+    problem = None
+    coding = response.headers.get("transfer-encoding")
+    if response.status_code < 200:
+        problem = f"the status {response.status_code} as its final answer"
+    elif coding is not None and coding.replace(" ", "").lower() != "chunked":
+        problem = f"Transfer-Encoding {coding!r} (only chunked is read)"
+    elif coding is not None and "content-length" in response.headers:
+        problem = "both Transfer-Encoding and Content-Length"
+    if problem is not None:
+        raise httpx.RemoteProtocolError(
+            f"The response is malformed: {problem}", request=response.request
+        )
 
 
 def _decoder(codings: list[str]) -> ContentDecoder:
