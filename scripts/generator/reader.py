@@ -182,7 +182,8 @@ def _load_yaml(text: str) -> tuple[Any, list[str]]:
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
                 raise ReadError(f"invalid YAML: unknown alias *{event.anchor}")
-            if any(frame.container is anchors[event.anchor] for frame in stack):
+            inside = any(frame.container is anchors[event.anchor] for frame in stack)
+            if inside and not _in_extension(child_pointer()):  # an extension is not read
                 raise ReadError(
                     f"alias *{event.anchor} at {child_pointer()} is inside &{event.anchor}: "
                     "a value that contains itself has no JSON form"
@@ -191,6 +192,10 @@ def _load_yaml(text: str) -> tuple[Any, list[str]]:
     if len(documents) != 1:
         raise ReadError(f"invalid YAML: expected one document, found {len(documents)}")
     return documents[0], duplicates
+
+
+def _in_extension(pointer: str) -> bool:
+    return any(part.startswith("x-") for part in pointer.split("/")[1:])
 
 
 def _merge(frame: _Frame) -> None:

@@ -164,3 +164,16 @@ def test_an_info_that_is_no_mapping_names_the_sdk_after_the_package(
     code, stderr = run_main(write_spec(tmp_path, spec), tmp_path / "out", capsys)
     assert code == 0, stderr
     assert "class PkgSDK" in (tmp_path / "out" / "pkg" / "sdk.py").read_text(encoding="utf-8")
+
+
+def test_a_yaml_alias_inside_its_own_anchor_in_an_extension_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "openapi: 3.0.3\ninfo: {title: Loop, version: '1'}\n"
+        "paths:\n  /a:\n    get:\n      operationId: a\n"
+        "      responses: {'204': {description: none}}\n"
+        "x-cycle: &cycle\n  - *cycle\n"
+    )
+    code, stderr = run_main(write_spec(tmp_path, text), tmp_path / "out", capsys)
+    assert code == 0, stderr
