@@ -33,7 +33,7 @@ def follow(data: Any, parts: Iterable[str]) -> Any:
     for part in parts:
         if isinstance(node, dict):
             node = node.get(part, MISSING)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, list) and part.isdigit() and len(part) < 10 and int(part) < len(node):
             node = node[int(part)]
         else:
             return MISSING

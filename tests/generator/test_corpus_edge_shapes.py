@@ -9,6 +9,8 @@
   warning (it was an alias naming only itself, which pydantic refused on first use).
 - A `$ref: '#'` in a schema points to the whole OpenAPI document, which is no schema:
   `Any`, with a warning (it crashed the generator).
+- An `x-` extension among the status codes of `responses` (legal there) is no answer
+  (it crashed the generator).
 - A `parameters` that is not a list is the validator's warning and no parameters (it
   crashed the generator).
 - Inside a schema with an `$id`, a `$ref` is resolved against that `$id` as JSON Schema

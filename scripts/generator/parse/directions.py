@@ -27,7 +27,9 @@ def mark_all(ctx: ParseContext) -> None:
             for listed in [*_list(item.get("parameters")), *_list(op.get("parameters"))]:
                 parameter = references.follow(ctx, listed, "parameters") or {}
                 mark(ctx, parameter.get("schema"), "input")
-            for listed in (op.get("responses") or {}).values():
+            for status, listed in (op.get("responses") or {}).items():
+                if str(status).startswith("x-"):  # an extension of the Responses Object
+                    continue
                 answer = references.follow(ctx, listed, "responses") or {}
                 for content in (answer.get("content") or {}).values():
                     mark(ctx, content.get("schema"), "output")

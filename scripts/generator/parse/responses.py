@@ -56,7 +56,11 @@ def responses(
     """What operation `op` (of HTTP `method`) returns and raises; `context` names inline
     models."""
     # Keys as text: YAML reads an unquoted 200 as a number.
-    answers = {str(status): answer for status, answer in (op.get("responses") or {}).items()}
+    answers = {
+        str(status): answer
+        for status, answer in (op.get("responses") or {}).items()
+        if not str(status).startswith("x-")  # extensions of the Responses Object
+    }
     statuses = list(answers)
     successes = sorted(s for s in statuses if _is_success(s))
     redirects = tuple(sorted(s.upper() for s in statuses if _is_redirect(s)))
