@@ -30,7 +30,9 @@ def _walk(
     dropped: list[Any] = []
     for key, value in entries:
         child = child_kind(kind, str(key))
-        if child is None or str(key).startswith("x-"):  # an extension: anything goes
+        # an extension (anything goes), or the `$ref` of a reference (a string, wherever
+        # a callback, path item or other object may be given as one)
+        if child is None or key == "$ref" or str(key).startswith("x-"):
             continue
         where = [*parts, str(key)]
         expected = _expected(child)
