@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ __all__ = [
     "Flavour",
     "MakeSDK",
     "StartServer",
+    "answer",
     "assert_at_most_one_idle",
     "assert_connection_error",
     "assert_pool_clean",
@@ -43,6 +45,12 @@ OK_BODY: dict[str, Any] = {
     "created": 1_700_000_000,
     "data": [{"url": "https://img.test/1.png", "revised_prompt": "an otter"}],
 }
+
+
+def answer(prompt: str) -> bytes:
+    """A success body whose image carries `prompt`: a call can tell its answer from
+    another's."""
+    return json.dumps({**OK_BODY, "data": [{"url": "u", "revised_prompt": prompt}]}).encode()
 
 
 class MakeSDK(Protocol):

@@ -1,4 +1,5 @@
-"""Hostile servers for the hardening tests: compression bombs, endless events, deep JSON.
+"""Hostile servers for the hardening tests: compression bombs, endless events, deep JSON,
+bytes sent as they are.
 
 Each builder returns a `Behaviour` of `fault_server.FaultServer`.
 """
@@ -17,6 +18,7 @@ __all__ = [
     "deep_json",
     "endless_event",
     "event_stream",
+    "raw",
 ]
 
 MiB = 1024 * 1024
@@ -72,5 +74,17 @@ def endless_event(total: int, piece: bytes = b"x" * 65536) -> Behaviour:
             exchange.send(piece)
         exchange.close()
         return False
+
+    return behaviour
+
+
+def raw(data: bytes, keep_alive: bool = True) -> Behaviour:
+    """Send `data` as it is; keep the connection open, or close it (FIN)."""
+
+    def behaviour(exchange: Exchange) -> bool:
+        exchange.send(data)
+        if not keep_alive:
+            exchange.close()
+        return keep_alive
 
     return behaviour

@@ -12,27 +12,21 @@ refused both.
 
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
-from fault_server import Behaviour, Exchange
+from fault_server import Exchange
 from fault_support import (
-    OK_BODY,
     REQUIRED,
     Flavour,
     MakeSDK,
     StartServer,
+    answer,
     assert_connection_error,
     assert_pool_clean,
 )
+from hostile_support import raw
 
 from atoma_sdk import APIConnectionError, AtomaSDK, ResponseValidationError
-
-
-def answer(prompt: str) -> bytes:
-    return json.dumps({**OK_BODY, "data": [{"url": "u", "revised_prompt": prompt}]}).encode()
-
 
 BODY = answer("framed")
 JSON = b"Content-Type: application/json\r\n"
@@ -51,18 +45,6 @@ def length(value: int | str) -> bytes:
 
 
 CHUNKED = b"Transfer-Encoding: chunked\r\n"
-
-
-def raw(data: bytes, keep_alive: bool = True) -> Behaviour:
-    """Send `data` as it is; keep the connection open, or close it (FIN)."""
-
-    def behaviour(exchange: Exchange) -> bool:
-        exchange.send(data)
-        if not keep_alive:
-            exchange.close()
-        return keep_alive
-
-    return behaviour
 
 
 def echo_prompt(exchange: Exchange) -> bool:

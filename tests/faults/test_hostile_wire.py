@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import json
 import signal
 import ssl
 import threading
@@ -26,15 +25,16 @@ from fault_server import (
     trickle_headers,
 )
 from fault_support import (
-    OK_BODY,
     REQUIRED,
     Flavour,
     MakeSDK,
     StartServer,
+    answer,
     assert_connection_error,
     assert_pool_clean,
     stopwatch,
 )
+from hostile_support import raw
 
 from atoma_sdk import (
     APIConnectionError,
@@ -49,27 +49,11 @@ from atoma_sdk._runtime import deadline
 from atoma_sdk._runtime.aiohttp_client import HEAD_LINE_BYTES, HEAD_LINES
 
 
-def answer(prompt: str) -> bytes:
-    return json.dumps({**OK_BODY, "data": [{"url": "u", "revised_prompt": prompt}]}).encode()
-
-
 def response_bytes(body: bytes, version: str = "HTTP/1.1", length: bool = True) -> bytes:
     head = f"{version} 200 OK\r\nContent-Type: application/json\r\n"
     if length:
         head += f"Content-Length: {len(body)}\r\n"
     return (head + "\r\n").encode() + body
-
-
-def raw(data: bytes, keep_alive: bool = True) -> Behaviour:
-    """Send `data` as it is; keep the connection open, or close it (FIN)."""
-
-    def behaviour(exchange: Exchange) -> bool:
-        exchange.send(data)
-        if not keep_alive:
-            exchange.close()
-        return keep_alive
-
-    return behaviour
 
 
 def echo_prompt(exchange: Exchange) -> bool:
