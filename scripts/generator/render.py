@@ -803,7 +803,8 @@ def _cycle_module(
     return {
         "members": members,
         "imports": sorted_imports(
-            set(), {m: found for m, found in imports.items() if m not in defined_here}
+            {"importlib", "sys"},
+            {m: found for m, found in imports.items() if m not in defined_here},
         ),
         "aliases": aliases,
         "given": given,
