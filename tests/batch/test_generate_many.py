@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -56,19 +56,25 @@ async def test_an_unreadable_input_is_a_failed_result(sdk: AtomaSDK) -> None:
     assert sorted((r.index, r.ok) for r in results) == [(0, True), (1, False)]
 
 
+class CountedInputs:
+    """`count` inputs for `url`, counting how many the batch has read."""
+
+    def __init__(self, url: str, count: int) -> None:
+        self.read = 0
+        self._url, self._count = url, count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for i in range(self._count):
+            self.read += 1
+            yield args(f"p{i}", server_url=self._url)
+
+
 async def test_concurrency_is_never_exceeded_and_inputs_are_read_lazily(sdk: AtomaSDK) -> None:
-    read = 0
-
-    def inputs(url: str) -> Any:
-        nonlocal read
-        for i in range(40):
-            read += 1
-            yield args(f"p{i}", server_url=url)
-
     with BatchServer(lambda a: Answer(delay=0.05)) as server:
+        inputs = CountedInputs(server.url, 40)
         seen_read: list[int] = []
-        async for _ in sdk.images.generate_many_async(inputs(server.url), concurrency=5):
-            seen_read.append(read)
+        async for _ in sdk.images.generate_many_async(inputs, concurrency=5):
+            seen_read.append(inputs.read)
     assert server.peak == 5
     assert len(server.arrivals) == 40
     # the iterable is never more than the calls in flight plus the results not yet
@@ -77,20 +83,13 @@ async def test_concurrency_is_never_exceeded_and_inputs_are_read_lazily(sdk: Ato
 
 
 async def test_calls_go_on_while_the_caller_works_but_never_far_ahead(sdk: AtomaSDK) -> None:
-    read = 0
-
-    def inputs(url: str) -> Any:
-        nonlocal read
-        for i in range(30):
-            read += 1
-            yield args(f"p{i}", server_url=url)
-
     with BatchServer(lambda a: Answer()) as server:
+        inputs = CountedInputs(server.url, 30)
         lead: list[int] = []
-        async for result in sdk.images.generate_many_async(inputs(server.url), concurrency=3):
-            lead.append(read - len(lead) - 1)
+        async for result in sdk.images.generate_many_async(inputs, concurrency=3):
+            lead.append(inputs.read - len(lead) - 1)
             # a slow caller: every call in flight has its answer before the next is taken
-            while len(server.answers) < min(30, read):
+            while len(server.answers) < min(30, inputs.read):
                 await asyncio.sleep(0.01)
             assert result.ok
     print(f"inputs read ahead of the results taken: {lead}")

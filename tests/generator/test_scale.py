@@ -7,10 +7,7 @@ is `scripts/benchmarks/generator_scale.py` (minutes; not a test)."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +16,7 @@ from benchmarks.generator_scale import build_spec
 from generator import ir
 from generator.diagnostics import Diagnostics
 from generator.parse import parse
+from package_support import generate_package
 
 #: 5x the CPU seconds measured on a 2-core machine (3.6 s); with the per-name scans this
 #: parse once had (every method of the group for each download, every numbered `Select`
@@ -75,18 +73,6 @@ def test_a_ref_chain_deeper_than_the_recursion_limit_generates(tmp_path: Path) -
         "paths": {"/s": {"get": {"responses": {"200": {"description": "ok", **answer}}}}},
         "components": {"schemas": {f"S{i}": schema(i) for i in range(depth + 1)}},
     }
-    path = tmp_path / "chain.json"
-    path.write_text(json.dumps(spec))
-    scripts = Path(__file__).resolve().parents[2] / "scripts"
-    command = ["-m", "generator", "--spec", str(path), "--out", str(tmp_path / "out")]
-    done = subprocess.run(
-        [sys.executable, *command, "--package", "chain"],
-        env={**os.environ, "PYTHONPATH": str(scripts)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    last = (tmp_path / "out" / "chain" / "models" / f"s{depth}.py").read_text()
+    out = generate_package(tmp_path, spec, "chain")
+    last = (out / "chain" / "models" / f"s{depth}.py").read_text()
     assert f"class S{depth}(" in last
